@@ -41,13 +41,30 @@ public:
     const ModelInfo &info() const;
     const Dataset &dataset() const;
 
+    // A model made from embeddings already in memory, in dataset order: `user` is n_users x dim and
+    // `item` n_items x dim, row-major; `item_bias` is empty or n_items long. Every id counts as
+    // matched. For benchmarks, tests and generated data. Throws Error on wrong sizes or non-finite
+    // values. The Model keeps a pointer to `dataset`, which must outlive it.
+    static std::shared_ptr<const Model> from_embeddings(const Dataset &dataset, std::vector<float> user,
+                                                        std::vector<float> item, int dim, std::string name,
+                                                        std::vector<float> item_bias = {});
+
     // Item embeddings in dataset item order, row-major n_items x dim; rows of unmatched items are 0.
     // Empty span when the model has no embeddings.
     std::span<const float> item_embeddings() const;
+    // User embeddings in dataset user order, row-major n_users x dim (rows of unmatched users are 0);
+    // empty span without embeddings.
+    std::span<const float> user_embeddings() const;
+    // Item bias in dataset item order (0 for unmatched items); empty span when the model has none.
+    std::span<const float> item_bias() const;
     int dim() const;
 
+    // Whether the model knows a dataset item / user (its id is in item_ids() / user_ids()).
+    bool item_matched(int32_t item) const;
+    bool user_matched(int32_t user) const;
+
     // Scores of every dataset item for one dataset user (dataset order). Items or users the model
-    // does not know score -inf. Throws Error on NaN/Inf output.
+    // does not know score -inf. Train items are NOT masked here. Throws Error on NaN/Inf output.
     std::vector<float> score_all(int32_t user) const;
 
     struct Impl;
