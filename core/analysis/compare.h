@@ -1,0 +1,52 @@
+#pragma once
+// Paired comparison of two evaluation runs over the same users (two models, or one model before and
+// after re-ranking): per metric the delta of means, paired t-test and Wilcoxon signed-rank p-values
+// and a bootstrap 95% CI of the mean difference. Conventions follow scipy (see docs/metrics.md).
+#include "core/analysis/evaluation.h"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace reclens {
+
+struct PairedTest {
+    int64_t n = 0;            // pairs with both values defined
+    double mean_a = kNaN, mean_b = kNaN;
+    double delta = kNaN;      // mean(b - a)
+    double p_paired_t = kNaN; // two-sided, scipy.stats.ttest_rel
+    double p_wilcoxon = kNaN; // two-sided, scipy.stats.wilcoxon defaults (zero_method='wilcox')
+    double ci95_low = kNaN, ci95_high = kNaN; // percentile bootstrap of mean(b - a)
+};
+
+// Two-sided paired t-test p of b - a (NaN for n < 2; 1 when all differences are 0, like scipy's nan
+// is avoided: see docs).
+double paired_t_p(std::span<const double> a, std::span<const double> b);
+// Wilcoxon signed-rank two-sided p as scipy 1.10 wilcoxon(a, b): zero differences dropped;
+// exact distribution when n <= 50 and no ties, else normal approximation with tie correction and
+// no continuity correction.
+double wilcoxon_p(std::span<const double> a, std::span<const double> b);
+// Percentile bootstrap CI of mean(b - a): `resamples` resamples of the pairs with std::mt19937_64
+// seeded with `seed`, indices by std::uniform_int_distribution... (see docs/metrics.md for the exact
+// index draw), 2.5% and 97.5% percentiles by linear interpolation (numpy default).
+std::pair<double, double> bootstrap_ci95(std::span<const double> a, std::span<const double> b, int resamples = 1000,
+                                         uint64_t seed = 42);
+// All of the above, NaN pairs dropped.
+PairedTest paired_test(std::span<const double> a, std::span<const double> b);
+
+struct MetricComparison {
+    std::string metric;
+    double value_a = kNaN, value_b = kNaN; // run metrics (means or aggregates)
+    PairedTest test;                        // per-user metrics only (n = 0 for aggregates)
+};
+
+struct ComparisonResult {
+    std::vector<int32_t> users; // common users
+    std::vector<MetricComparison> metrics; // DESIGN §5 order
+};
+
+// Pairs users present in both runs. Throws Error when the runs share no user.
+ComparisonResult compare_runs(const EvaluationResult &a, const EvaluationResult &b);
+
+} // namespace reclens

@@ -1,0 +1,55 @@
+#pragma once
+// End-to-end evaluation (DESIGN §4 evaluate, §5): score_top(pool) for the evaluated users ->
+// re-rank -> per-user metrics, aggregates and strata, plus the final lists and timings per stage.
+// No torch types here.
+#include "core/common/progress.h"
+#include "core/metrics/metrics.h"
+#include "core/models/model.h"
+#include "core/rerank/reranker.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace reclens {
+
+struct EvaluationOptions {
+    int k = 10;
+    int pool = 100;                  // candidates per user before re-ranking (raised to k if smaller)
+    std::string device = "auto";     // auto | cpu | cuda | cuda:N
+    RerankOptions rerank;            // rerank.k is overwritten by k
+    int category_level = 0;          // metrics' level; 0 = deepest
+    bool compute_auc = true;         // per-user and pooled AUC need every item's score
+    bool batched_rerank = true;      // libtorch batch re-ranker (same lists as the scalar one)
+    std::vector<int32_t> users;      // subset of users to evaluate; empty = all evaluated users
+    int threads = 0;                 // CPU threads for the metric stage; 0 = hardware concurrency
+};
+
+struct EvaluationResult {
+    int k = 0;
+    int pool = 0;
+    std::string device;
+    RerankOptions rerank;
+    int category_level = 0;                    // resolved level
+    std::vector<int32_t> users;                // evaluated users (dataset indices), ascending
+    std::vector<std::vector<int32_t>> lists;   // final list per user
+    std::vector<std::vector<float>> scores;    // model score per list entry
+    std::vector<UserMetrics> per_user;
+    std::map<std::string, double> metrics;     // every DESIGN §5 name -> value (NaN when undefined)
+    Strata strata;
+    std::map<std::string, double> timing_ms;   // scoring, rerank, metrics, auc, total
+};
+
+// Throws Error on bad options (K larger than the ranking universe of every user, bad device, bad
+// re-rank options), Cancelled when progress returns false.
+EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, const ProgressFn &progress = {});
+
+// Per-user AUC of `users` (NaN where a class is missing) and the pooled AUC, from every item's score.
+// Embedding models: blocked GEMM on the CPU; others: Model::score_all per user.
+struct AucResult {
+    std::vector<double> per_user;
+    double pooled = kNaN;
+};
+AucResult compute_auc(const Model &model, std::span<const int32_t> users, const ProgressFn &progress = {});
+
+} // namespace reclens

@@ -1,0 +1,118 @@
+#pragma once
+// Re-rankers of DESIGN §6: mmr, dpp, calibrated, caps, and merchandising rules.
+// One knob, diversity δ in [0,1]: 0 = the model's own order, 1 = strongest diversification.
+// No torch types here (ui/ includes this header); the batched libtorch version lives in
+// reranker_batch.cpp.
+//
+// Threading: a Reranker is immutable after construction; rerank() may be called from any number of
+// threads at once.
+#include "core/common/progress.h"
+#include "core/data/dataset.h"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace reclens {
+
+enum class RerankMethod { none, mmr, dpp, calibrated, caps };
+enum class SimilarityKind { embedding, category };
+
+// Parse/print names as used by the CLI ("none", "mmr", ...); parse throws Error on unknown names.
+RerankMethod parse_rerank_method(std::string_view name);
+std::string_view rerank_method_name(RerankMethod method);
+SimilarityKind parse_similarity(std::string_view name);
+std::string_view similarity_name(SimilarityKind kind);
+
+// A merchandising rule, applied before the re-ranker (exclude, boost, bury) or after it (pin).
+struct MerchRule {
+    enum class Kind { exclude_item, exclude_category, exclude_brand, boost_category, boost_brand, bury_category,
+                      bury_brand, pin_item };
+    Kind kind = Kind::exclude_item;
+    int32_t target = -1;  // item index, category index (any level: matches the item's whole path) or brand index
+    double factor = 1.0;  // boost/bury: r̂' = r̂ * factor + amount (bury uses r̂ / factor - amount)
+    double amount = 0.0;
+    int rank = 1;         // pin_item: 1-based rank in the final list
+};
+
+struct RerankOptions {
+    RerankMethod method = RerankMethod::none;
+    double diversity = 0.0;                       // δ in [0,1]
+    SimilarityKind similarity = SimilarityKind::embedding;
+    int category_level = 0;                       // 0 = deepest level
+    int max_per_category = 0;                     // caps; 0 = no cap
+    int max_per_brand = 0;                        // caps; 0 = no cap
+    int k = 10;                                   // list length returned
+    std::vector<MerchRule> rules;
+};
+
+// Throws Error naming the option when δ is outside [0,1] or NaN, k < 1, caps < 0, a rule target is
+// out of range for `dataset`, or embedding similarity is asked for without embeddings.
+void validate(const RerankOptions &options, const Dataset &dataset, bool have_embeddings);
+
+// Pairwise similarity of items: embedding = cosine of model item embeddings (float32 rounding, see
+// docs/metrics.md), category = 1 - d(i,j) of DESIGN §5. Immutable, thread-safe.
+class SimilarityProvider {
+public:
+    // item_embeddings: row-major n_items x dim; copied and unit-normalised.
+    SimilarityProvider(const Dataset &dataset, SimilarityKind kind, std::span<const float> item_embeddings = {},
+                       int dim = 0);
+    SimilarityKind kind() const { return m_kind; }
+    double similarity(int32_t a, int32_t b) const;
+    // Row-major n x n similarity of `items` into `out` (size n*n).
+    void matrix(std::span<const int32_t> items, std::span<double> out) const;
+    const Dataset &dataset() const { return *m_dataset; }
+    int dim() const { return m_dim; }
+    std::span<const float> unit_embeddings() const { return m_unit; }
+
+private:
+    const Dataset *m_dataset;
+    SimilarityKind m_kind;
+    int m_dim = 0;
+    std::vector<float> m_unit;
+};
+
+// A final list: items best first with their model scores (NaN for a pinned item that was not
+// among the candidates).
+struct RerankedList {
+    std::vector<int32_t> items;
+    std::vector<float> scores;
+};
+
+class Reranker {
+public:
+    // Validates options (throws Error). `dataset` must outlive the Reranker; embeddings are copied.
+    Reranker(const Dataset &dataset, RerankOptions options, std::span<const float> item_embeddings = {}, int dim = 0);
+    ~Reranker();
+
+    const RerankOptions &options() const { return m_options; }
+    const Dataset &dataset() const { return *m_dataset; }
+
+    // Per-user scalar re-ranking. items/scores: the candidate pool, best first (model order).
+    // Returns min(k, usable candidates) items (plus pinned items). Deterministic.
+    RerankedList rerank(int32_t user, std::span<const int32_t> items, std::span<const float> scores) const;
+
+    // Batched libtorch version for many users at once on `device` ("cpu", "cuda", "cuda:N", "auto").
+    // Row r: candidates items[r*pool .. r*pool+count[r]) with scores; returns lists identical to
+    // rerank() for every row. Throws Cancelled when progress returns false.
+    std::vector<RerankedList> rerank_batch(std::span<const int32_t> users, std::span<const int32_t> items,
+                                           std::span<const float> scores, std::span<const int32_t> count, int pool,
+                                           const std::string &device = "cpu", const ProgressFn &progress = {}) const;
+
+    const SimilarityProvider *similarity() const { return m_similarity.get(); }
+
+private:
+    const Dataset *m_dataset;
+    RerankOptions m_options;
+    std::unique_ptr<SimilarityProvider> m_similarity;
+    std::vector<int32_t> m_bucket; // category at the chosen level per item; n_categories = unknown
+};
+
+// Min-max normalisation of scores over the pool (all 1 when equal; -inf scores count as the minimum
+// of the finite ones).
+std::vector<double> normalise_scores(std::span<const float> scores);
+
+} // namespace reclens
