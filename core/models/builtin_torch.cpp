@@ -1,0 +1,237 @@
+// The torch side of the built-in models: BPR training and TorchScript export of all three. Modules
+// are built in C++ (attributes + methods defined from TorchScript source) so the archive is an
+// ordinary TorchScript file: Python's torch.jit.load reads it and Model::load maps it like any other.
+#include "core/common/error.h"
+#include "core/models/builtin.h"
+
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <random>
+#include <thread>
+
+namespace reclens {
+
+namespace {
+
+c10::List<std::string> string_list(const std::vector<std::string> &values)
+{
+    c10::List<std::string> list;
+    list.reserve(values.size());
+    for (const auto &v : values)
+        list.push_back(v);
+    return list;
+}
+
+// A module with the id methods every RecLens model has. `kind` names the class (RecLensBpr, ...).
+torch::jit::Module id_module(const std::string &kind, const Dataset &dataset)
+{
+    torch::jit::Module module("__torch__.reclens." + kind);
+    module.register_attribute("item_ids_", c10::ListType::ofStrings(), string_list(dataset.item_external));
+    module.register_attribute("user_ids_", c10::ListType::ofStrings(), string_list(dataset.user_external));
+    module.register_attribute("reclens_kind", c10::StringType::get(), kind);
+    module.define(R"(
+def item_ids(self) -> List[str]:
+    return self.item_ids_
+
+def user_ids(self) -> List[str]:
+    return self.user_ids_
+)");
+    return module;
+}
+
+torch::Tensor copy_tensor(std::span<const float> values, std::vector<int64_t> shape)
+{
+    return torch::from_blob(const_cast<float *>(values.data()), shape, torch::kFloat32).clone();
+}
+
+// Saves to a temporary name next to `path`, then renames: a failed or cancelled save never leaves a
+// partial model behind.
+void save_module(torch::jit::Module &module, const std::string &path)
+{
+    namespace fs = std::filesystem;
+    const fs::path target(path);
+    const auto dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    if (!fs::is_directory(dir))
+        throw Error(located(path, "cannot write the model: folder '" + dir.string() + "' does not exist"));
+    const std::string temp = path + ".part";
+    try {
+        module.save(temp);
+    } catch (const c10::Error &e) {
+        std::error_code ignored;
+        fs::remove(temp, ignored);
+        throw Error(located(path, "cannot write the model (" + std::string(e.what_without_backtrace()).substr(0, 160)
+                                      + "); check the folder is writable"));
+    }
+    std::error_code ec;
+    fs::rename(temp, target, ec);
+    if (ec) {
+        fs::remove(temp, ec);
+        throw Error(located(path, "cannot write the model: " + ec.message()));
+    }
+}
+
+} // namespace
+
+void PopularityModel::save(const std::string &path, const Dataset &dataset) const
+{
+    torch::NoGradGuard no_grad;
+    auto module = id_module("Popularity", dataset);
+    module.register_buffer("popularity", copy_tensor(m_scores, {static_cast<int64_t>(m_scores.size())}));
+    module.define(R"(
+def score(self, users: Tensor, items: Tensor) -> Tensor:
+    row = self.popularity.index_select(0, items).unsqueeze(0)
+    return row.expand(users.size(0), items.size(0)).contiguous()
+
+def forward(self, users: Tensor, items: Tensor) -> Tensor:
+    return self.score(users, items)
+)");
+    save_module(module, path);
+}
+
+void ItemKnnModel::save(const std::string &path, const Dataset &dataset) const
+{
+    torch::NoGradGuard no_grad;
+    const int64_t n_items = dataset.n_items();
+    auto module = id_module("ItemKnn", dataset);
+    // Padding entries (-1) point at item 0 with similarity 0, so they add nothing.
+    auto neighbours = torch::tensor(std::vector<int64_t>(m_items.begin(), m_items.end()), torch::kInt64)
+                          .view({n_items, m_k})
+                          .clamp_min(0);
+    module.register_buffer("neighbour_items", neighbours);
+    module.register_buffer("neighbour_sims", copy_tensor(m_sims, {n_items, m_k}));
+    module.register_buffer("history_offsets", torch::tensor(dataset.train.offsets, torch::kInt64));
+    module.register_buffer("history_items",
+                           torch::tensor(std::vector<int64_t>(dataset.train.items.begin(), dataset.train.items.end()),
+                                         torch::kInt64));
+    module.register_attribute("n_items", c10::IntType::get(), n_items);
+    module.define(R"(
+def score(self, users: Tensor, items: Tensor) -> Tensor:
+    out = torch.zeros([users.size(0), items.size(0)], dtype=torch.float32)
+    for b in range(users.size(0)):
+        u = int(users[b])
+        start = int(self.history_offsets[u])
+        end = int(self.history_offsets[u + 1])
+        seen = self.history_items[start:end]
+        scores = torch.zeros([self.n_items], dtype=torch.float32)
+        scores.index_add_(0, self.neighbour_items.index_select(0, seen).reshape(-1),
+                          self.neighbour_sims.index_select(0, seen).reshape(-1))
+        out[b] = scores.index_select(0, items)
+    return out
+
+def forward(self, users: Tensor, items: Tensor) -> Tensor:
+    return self.score(users, items)
+)");
+    save_module(module, path);
+}
+
+void BprModel::save(const std::string &path, const Dataset &dataset) const
+{
+    torch::NoGradGuard no_grad;
+    const int64_t n_items = dataset.n_items(), n_users = dataset.n_users();
+    auto module = id_module("Bpr", dataset);
+    module.register_buffer("user_factors", copy_tensor(m_user, {n_users, m_dim}));
+    module.register_buffer("item_factors", copy_tensor(m_item, {n_items, m_dim}));
+    module.register_buffer("item_bias_", copy_tensor(m_bias, {n_items}));
+    module.define(R"(
+def user_embeddings(self) -> Tensor:
+    return self.user_factors
+
+def item_embeddings(self) -> Tensor:
+    return self.item_factors
+
+def item_bias(self) -> Tensor:
+    return self.item_bias_
+
+def score(self, users: Tensor, items: Tensor) -> Tensor:
+    u = self.user_factors.index_select(0, users)
+    v = self.item_factors.index_select(0, items)
+    return torch.mm(u, v.t()) + self.item_bias_.index_select(0, items).unsqueeze(0)
+
+def forward(self, users: Tensor, items: Tensor) -> Tensor:
+    return self.score(users, items)
+)");
+    save_module(module, path);
+}
+
+BprModel BprModel::train(const Dataset &dataset, const TrainOptions &options, const ProgressFn &progress)
+{
+    if (options.dim < 1 || options.epochs < 1 || options.batch_size < 1 || options.lr <= 0 || options.reg < 0)
+        throw Error("bpr: need --dim >= 1, --epochs >= 1, --batch-size >= 1, --lr > 0 and --reg >= 0");
+    const int64_t n_users = dataset.n_users(), n_items = dataset.n_items();
+    const int64_t nnz = dataset.train.nnz();
+    if (nnz == 0)
+        throw Error("bpr: the dataset has no train interactions to learn from");
+    if (n_items < 2)
+        throw Error("bpr: need at least two items to sample negatives");
+
+    const int threads = options.threads > 0 ? options.threads
+                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    torch::set_num_threads(threads);
+    torch::manual_seed(options.seed);
+    const int64_t d = options.dim;
+    auto user = (torch::randn({n_users, d}) * 0.1).requires_grad_();
+    auto item = (torch::randn({n_items, d}) * 0.1).requires_grad_();
+    auto bias = torch::zeros({n_items}).requires_grad_();
+    torch::optim::Adam optimiser({user, item, bias}, torch::optim::AdamOptions(options.lr));
+
+    // (user, item) train pairs, sampled uniformly; negatives uniformly among the user's unseen items.
+    std::vector<int32_t> pair_user(static_cast<size_t>(nnz));
+    for (int32_t u = 0; u < n_users; ++u)
+        for (int64_t p = dataset.train.offsets[u]; p < dataset.train.offsets[u + 1]; ++p)
+            pair_user[static_cast<size_t>(p)] = u;
+    std::mt19937_64 rng(options.seed);
+    std::uniform_int_distribution<int64_t> pick_pair(0, nnz - 1);
+    std::uniform_int_distribution<int32_t> pick_item(0, static_cast<int32_t>(n_items - 1));
+
+    BprModel model;
+    model.m_dim = options.dim;
+    const int64_t batch = options.batch_size;
+    const int64_t steps = std::max<int64_t>(1, (nnz + batch - 1) / batch);
+    std::vector<int64_t> bu(static_cast<size_t>(batch)), bi(static_cast<size_t>(batch)), bj(static_cast<size_t>(batch));
+    for (int epoch = 0; epoch < options.epochs; ++epoch) {
+        double loss_sum = 0;
+        for (int64_t step = 0; step < steps; ++step) {
+            for (int64_t s = 0; s < batch; ++s) {
+                const int64_t p = pick_pair(rng);
+                const int32_t u = pair_user[static_cast<size_t>(p)];
+                int32_t j = pick_item(rng);
+                // A user who has seen almost everything keeps the last draw after a few tries.
+                for (int attempt = 0; attempt < 20 && dataset.train.contains(u, j); ++attempt)
+                    j = pick_item(rng);
+                bu[static_cast<size_t>(s)] = u;
+                bi[static_cast<size_t>(s)] = dataset.train.items[static_cast<size_t>(p)];
+                bj[static_cast<size_t>(s)] = j;
+            }
+            auto tu = torch::tensor(bu, torch::kInt64), ti = torch::tensor(bi, torch::kInt64),
+                 tj = torch::tensor(bj, torch::kInt64);
+            auto eu = user.index_select(0, tu), ei = item.index_select(0, ti), ej = item.index_select(0, tj);
+            auto x = (eu * (ei - ej)).sum(1) + bias.index_select(0, ti) - bias.index_select(0, tj);
+            auto penalty = (eu.pow(2).sum() + ei.pow(2).sum() + ej.pow(2).sum()) / static_cast<double>(batch);
+            auto loss = -torch::log_sigmoid(x).mean() + options.reg * penalty;
+            optimiser.zero_grad();
+            loss.backward();
+            optimiser.step();
+            loss_sum += loss.item<double>();
+        }
+        model.m_loss.push_back(loss_sum / static_cast<double>(steps));
+        if (progress) {
+            char stage[96];
+            std::snprintf(stage, sizeof stage, "epoch %d/%d loss %.4f", epoch + 1, options.epochs, model.m_loss.back());
+            if (!progress(static_cast<double>(epoch + 1) / options.epochs, stage))
+                throw Cancelled();
+        }
+    }
+    torch::NoGradGuard no_grad;
+    auto to_vector = [](const torch::Tensor &t) {
+        auto c = t.detach().contiguous();
+        return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+    };
+    model.m_user = to_vector(user);
+    model.m_item = to_vector(item);
+    model.m_bias = to_vector(bias);
+    return model;
+}
+
+} // namespace reclens
