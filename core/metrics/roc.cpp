@@ -1,0 +1,234 @@
+// ROC curves and AUC (DESIGN §5): exact, sort-based, tied scores merged into one point.
+#include "core/common/error.h"
+#include "core/metrics/metrics.h"
+
+#include <algorithm>
+#include <bit>
+#include <numeric>
+
+namespace reclens {
+
+namespace {
+
+// Monotone map of a float onto uint32 (total order of non-NaN floats, -0 == +0 handled by caller).
+uint32_t order_key(float f)
+{
+    if (f == 0.0f)
+        f = 0.0f; // -0 and +0 compare equal: give them one key
+    const auto bits = std::bit_cast<uint32_t>(f);
+    return (bits & 0x80000000u) ? ~bits : (bits | 0x80000000u);
+}
+
+constexpr int kBucketBits = 20;
+
+} // namespace
+
+RocCurve roc_curve(std::span<const float> scores, std::span<const uint8_t> labels)
+{
+    if (scores.size() != labels.size())
+        throw Error("roc_curve: scores and labels differ in length");
+    std::vector<uint32_t> order(scores.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return scores[a] > scores[b]; });
+    RocCurve c;
+    for (uint8_t l : labels)
+        (l ? c.positives : c.negatives) += 1;
+    c.fpr.push_back(0);
+    c.tpr.push_back(0);
+    c.thresholds.push_back(std::numeric_limits<double>::infinity());
+    int64_t tp = 0, fp = 0;
+    double area2 = 0; // twice the trapezoid area in (fp, tp) units
+    for (size_t i = 0; i < order.size();) {
+        size_t j = i;
+        int64_t dtp = 0, dfp = 0;
+        while (j < order.size() && scores[order[j]] == scores[order[i]]) {
+            (labels[order[j]] ? dtp : dfp) += 1;
+            ++j;
+        }
+        area2 += static_cast<double>(dfp) * static_cast<double>(2 * tp + dtp);
+        tp += dtp;
+        fp += dfp;
+        c.fpr.push_back(c.negatives > 0 ? static_cast<double>(fp) / static_cast<double>(c.negatives) : kNaN);
+        c.tpr.push_back(c.positives > 0 ? static_cast<double>(tp) / static_cast<double>(c.positives) : kNaN);
+        c.thresholds.push_back(scores[order[i]]);
+        i = j;
+    }
+    if (c.positives > 0 && c.negatives > 0)
+        c.auc = area2 / (2.0 * static_cast<double>(c.positives) * static_cast<double>(c.negatives));
+    return c;
+}
+
+double roc_auc(std::span<const float> scores, std::span<const uint8_t> labels)
+{
+    return roc_curve(scores, labels).auc;
+}
+
+double user_auc(const Dataset &dataset, int32_t user, std::span<const float> all_scores)
+{
+    const auto truth = test_set(dataset, user);
+    auto train = dataset.train.row(user);
+    if (truth.empty())
+        return kNaN;
+    std::vector<float> pos;
+    pos.reserve(truth.size());
+    for (int32_t it : truth)
+        pos.push_back(all_scores[static_cast<size_t>(it)]);
+    std::sort(pos.begin(), pos.end());
+    // For each negative: positives above it count 1, equal ones 1/2 (twice the count, to stay integer).
+    int64_t twice = 0, negatives = 0;
+    size_t ti = 0, ri = 0;
+    const auto n = static_cast<int32_t>(all_scores.size());
+    for (int32_t it = 0; it < n; ++it) {
+        while (ri < train.size() && train[ri] < it)
+            ++ri;
+        if (ri < train.size() && train[ri] == it)
+            continue;
+        while (ti < truth.size() && truth[ti] < it)
+            ++ti;
+        if (ti < truth.size() && truth[ti] == it)
+            continue;
+        const float s = all_scores[static_cast<size_t>(it)];
+        const auto lo = std::lower_bound(pos.begin(), pos.end(), s);
+        const auto hi = std::upper_bound(lo, pos.end(), s);
+        twice += 2 * (pos.end() - hi) + (hi - lo);
+        ++negatives;
+    }
+    if (negatives == 0)
+        return kNaN;
+    return static_cast<double>(twice) / (2.0 * static_cast<double>(pos.size()) * static_cast<double>(negatives));
+}
+
+RocCurve user_roc(const Dataset &dataset, int32_t user, std::span<const float> all_scores)
+{
+    const auto truth = test_set(dataset, user);
+    auto train = dataset.train.row(user);
+    std::vector<float> s;
+    std::vector<uint8_t> l;
+    s.reserve(all_scores.size());
+    l.reserve(all_scores.size());
+    for (int32_t it = 0; it < static_cast<int32_t>(all_scores.size()); ++it) {
+        if (std::binary_search(train.begin(), train.end(), it))
+            continue;
+        s.push_back(all_scores[static_cast<size_t>(it)]);
+        l.push_back(std::binary_search(truth.begin(), truth.end(), it) ? 1 : 0);
+    }
+    return roc_curve(s, l);
+}
+
+// ---- pooled ---------------------------------------------------------------------------------------
+
+PooledAucAccumulator::PooledAucAccumulator(std::vector<float> positive_scores)
+{
+    for (float &f : positive_scores)
+        if (f == 0.0f)
+            f = 0.0f;
+    std::sort(positive_scores.begin(), positive_scores.end());
+    for (size_t i = 0; i < positive_scores.size();) {
+        size_t j = i;
+        while (j < positive_scores.size() && positive_scores[j] == positive_scores[i])
+            ++j;
+        m_pos.push_back(positive_scores[i]);
+        m_pos_count.push_back(static_cast<int64_t>(j - i));
+        i = j;
+    }
+    m_neg_equal.assign(m_pos.size(), 0);
+    m_neg_below.assign(m_pos.size(), 0);
+    // bucket_start[b] = first j with key(m_pos[j]) >> shift >= b.
+    const size_t nb = (size_t{1} << kBucketBits) + 1;
+    m_bucket_start.assign(nb, static_cast<uint32_t>(m_pos.size()));
+    size_t j = 0;
+    for (size_t b = 0; b + 1 < nb; ++b) {
+        while (j < m_pos.size() && (order_key(m_pos[j]) >> (32 - kBucketBits)) < b)
+            ++j;
+        m_bucket_start[b] = static_cast<uint32_t>(j);
+    }
+}
+
+size_t PooledAucAccumulator::slot(float score) const
+{
+    const uint32_t b = order_key(score) >> (32 - kBucketBits);
+    auto first = m_pos.begin() + m_bucket_start[b];
+    auto last = m_pos.begin() + m_bucket_start[b + 1];
+    return static_cast<size_t>(std::lower_bound(first, last, score) - m_pos.begin());
+}
+
+void PooledAucAccumulator::add_negative(float score)
+{
+    const size_t j = slot(score);
+    ++m_negatives;
+    if (j == m_pos.size())
+        ++m_neg_above;
+    else if (m_pos[j] == score)
+        ++m_neg_equal[j];
+    else
+        ++m_neg_below[j];
+}
+
+void PooledAucAccumulator::add_negatives(std::span<const float> negative_scores)
+{
+    for (float s : negative_scores)
+        add_negative(s);
+}
+
+void PooledAucAccumulator::merge(const PooledAucAccumulator &other)
+{
+    if (other.m_pos != m_pos)
+        throw Error("PooledAucAccumulator::merge: accumulators built from different positives");
+    for (size_t j = 0; j < m_pos.size(); ++j) {
+        m_neg_equal[j] += other.m_neg_equal[j];
+        m_neg_below[j] += other.m_neg_below[j];
+    }
+    m_neg_above += other.m_neg_above;
+    m_negatives += other.m_negatives;
+}
+
+double PooledAucAccumulator::auc() const
+{
+    int64_t positives = 0;
+    for (int64_t c : m_pos_count)
+        positives += c;
+    if (positives == 0 || m_negatives == 0)
+        return kNaN;
+    // Sum over positives of (negatives below + 1/2 negatives equal), in long double to keep the
+    // integer-sized sums exact enough for 1e10+ pairs.
+    long double sum = 0;
+    int64_t below = 0;
+    for (size_t j = 0; j < m_pos.size(); ++j) {
+        below += m_neg_below[j];
+        sum += static_cast<long double>(m_pos_count[j]) * (static_cast<long double>(below) + 0.5L * m_neg_equal[j]);
+        below += m_neg_equal[j];
+    }
+    return static_cast<double>(sum / (static_cast<long double>(positives) * static_cast<long double>(m_negatives)));
+}
+
+RocCurve PooledAucAccumulator::curve() const
+{
+    RocCurve c;
+    for (int64_t p : m_pos_count)
+        c.positives += p;
+    c.negatives = m_negatives;
+    c.auc = auc();
+    const double P = static_cast<double>(c.positives), N = static_cast<double>(c.negatives);
+    auto push = [&](int64_t fp, int64_t tp, double thr) {
+        const double x = N > 0 ? static_cast<double>(fp) / N : kNaN;
+        const double y = P > 0 ? static_cast<double>(tp) / P : kNaN;
+        if (!c.fpr.empty() && c.fpr.back() == x && c.tpr.back() == y)
+            return;
+        c.fpr.push_back(x);
+        c.tpr.push_back(y);
+        c.thresholds.push_back(thr);
+    };
+    push(0, 0, std::numeric_limits<double>::infinity());
+    int64_t fp = m_neg_above, tp = 0;
+    for (size_t jj = m_pos.size(); jj-- > 0;) {
+        push(fp, tp, m_pos[jj]); // just above this positive score: only higher scores count
+        fp += m_neg_equal[jj];
+        tp += m_pos_count[jj];
+        push(fp, tp, m_pos[jj]);
+        fp += m_neg_below[jj];
+    }
+    push(fp, tp, -std::numeric_limits<double>::infinity());
+    return c;
+}
+
+} // namespace reclens

@@ -1,0 +1,314 @@
+// Per-user (scalar) re-rankers of DESIGN §6. The batched libtorch version (reranker_batch.cpp)
+// mirrors every arithmetic step here so both return identical lists.
+#include "core/common/error.h"
+#include "core/rerank/rerank_internal.h"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+namespace reclens {
+
+using namespace rerank_detail;
+
+std::vector<double> normalise_scores(std::span<const float> scores)
+{
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (float s : scores)
+        if (std::isfinite(s)) {
+            lo = std::min(lo, static_cast<double>(s));
+            hi = std::max(hi, static_cast<double>(s));
+        }
+    std::vector<double> r(scores.size(), 1.0);
+    if (!(hi > lo))
+        return r;
+    for (size_t i = 0; i < scores.size(); ++i)
+        r[i] = std::isfinite(scores[i]) ? (static_cast<double>(scores[i]) - lo) / (hi - lo) : 0.0;
+    return r;
+}
+
+namespace rerank_detail {
+
+std::vector<int32_t> item_buckets(const Dataset &ds, int level)
+{
+    const int h = ds.category_levels;
+    const int lv = (h <= 0) ? 0 : ((level <= 0 || level > h) ? h : level);
+    const auto unknown = static_cast<int32_t>(ds.categories.size());
+    std::vector<int32_t> b(static_cast<size_t>(ds.n_items()), unknown);
+    if (lv > 0)
+        for (int32_t i = 0; i < ds.n_items(); ++i) {
+            const int32_t c = ds.category_at_level(i, lv);
+            b[static_cast<size_t>(i)] = c < 0 ? unknown : c;
+        }
+    return b;
+}
+
+namespace {
+
+bool on_path(const Dataset &ds, int32_t item, int32_t category)
+{
+    for (int32_t c : ds.item_path(item))
+        if (c == category)
+            return true;
+    return false;
+}
+
+} // namespace
+
+Prepared prepare(const Dataset &ds, const RerankOptions &o, std::span<const int32_t> items,
+                 std::span<const float> scores)
+{
+    using Kd = MerchRule::Kind;
+    Prepared p;
+    p.items.reserve(items.size());
+    p.scores.reserve(items.size());
+    for (size_t i = 0; i < items.size(); ++i) {
+        const int32_t it = items[i];
+        if (it < 0)
+            continue;
+        bool excluded = false;
+        for (const auto &r : o.rules) {
+            if ((r.kind == Kd::exclude_item && r.target == it) ||
+                (r.kind == Kd::exclude_category && on_path(ds, it, r.target)) ||
+                (r.kind == Kd::exclude_brand && ds.item_brand[static_cast<size_t>(it)] == r.target))
+                excluded = true;
+        }
+        if (!excluded) {
+            p.items.push_back(it);
+            p.scores.push_back(scores[i]);
+        }
+    }
+    p.rhat = normalise_scores(p.scores);
+    bool adjusted = false;
+    for (size_t i = 0; i < p.items.size(); ++i) {
+        const int32_t it = p.items[i];
+        for (const auto &r : o.rules) {
+            const bool cat = (r.kind == Kd::boost_category || r.kind == Kd::bury_category) && on_path(ds, it, r.target);
+            const bool brand = (r.kind == Kd::boost_brand || r.kind == Kd::bury_brand) &&
+                               ds.item_brand[static_cast<size_t>(it)] == r.target;
+            if (!cat && !brand)
+                continue;
+            adjusted = true;
+            if (r.kind == Kd::boost_category || r.kind == Kd::boost_brand)
+                p.rhat[i] = p.rhat[i] * r.factor + r.amount;
+            else
+                p.rhat[i] = p.rhat[i] / r.factor - r.amount;
+        }
+    }
+    if (adjusted) {
+        std::vector<size_t> order(p.items.size());
+        std::iota(order.begin(), order.end(), size_t{0});
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return p.rhat[a] > p.rhat[b]; });
+        Prepared q;
+        for (size_t i : order) {
+            q.items.push_back(p.items[i]);
+            q.scores.push_back(p.scores[i]);
+            q.rhat.push_back(p.rhat[i]);
+        }
+        // Re-normalise the adjusted values to [0,1] so δ keeps its meaning.
+        std::vector<float> f(q.rhat.begin(), q.rhat.end());
+        q.rhat = normalise_scores(f);
+        p = std::move(q);
+    }
+    return p;
+}
+
+RerankedList finish(const Dataset &ds, const RerankOptions &o, const Prepared &p, std::vector<int> selected,
+                    std::span<const int32_t> items, std::span<const float> scores)
+{
+    const auto k = static_cast<size_t>(o.k);
+    std::vector<uint8_t> used(p.items.size(), 0);
+    for (int s : selected)
+        used[static_cast<size_t>(s)] = 1;
+    for (size_t i = 0; i < p.items.size() && selected.size() < k; ++i)
+        if (!used[i])
+            selected.push_back(static_cast<int>(i));
+    if (selected.size() > k)
+        selected.resize(k);
+    RerankedList out;
+    for (int s : selected) {
+        out.items.push_back(p.items[static_cast<size_t>(s)]);
+        out.scores.push_back(p.scores[static_cast<size_t>(s)]);
+    }
+    std::vector<MerchRule> pins;
+    for (const auto &r : o.rules)
+        if (r.kind == MerchRule::Kind::pin_item)
+            pins.push_back(r);
+    std::stable_sort(pins.begin(), pins.end(), [](const MerchRule &a, const MerchRule &b) { return a.rank < b.rank; });
+    for (const auto &r : pins) {
+        float score = std::numeric_limits<float>::quiet_NaN();
+        for (size_t i = 0; i < items.size(); ++i)
+            if (items[i] == r.target)
+                score = scores[i];
+        auto it = std::find(out.items.begin(), out.items.end(), r.target);
+        if (it != out.items.end()) {
+            const auto pos = it - out.items.begin();
+            out.items.erase(it);
+            out.scores.erase(out.scores.begin() + pos);
+        }
+        const auto at = std::min(static_cast<size_t>(r.rank - 1), out.items.size());
+        out.items.insert(out.items.begin() + static_cast<long>(at), r.target);
+        out.scores.insert(out.scores.begin() + static_cast<long>(at), score);
+    }
+    if (out.items.size() > k) {
+        out.items.resize(k);
+        out.scores.resize(k);
+    }
+    (void)ds;
+    return out;
+}
+
+} // namespace rerank_detail
+
+namespace {
+
+int argmax_free(const std::vector<double> &v, const std::vector<uint8_t> &taken)
+{
+    int best = -1;
+    for (size_t i = 0; i < v.size(); ++i)
+        if (!taken[i] && (best < 0 || v[i] > v[static_cast<size_t>(best)]))
+            best = static_cast<int>(i);
+    return best;
+}
+
+std::vector<int> select_mmr(const Prepared &p, const SimilarityProvider &sim, double delta, size_t k)
+{
+    const size_t n = p.items.size();
+    std::vector<double> maxsim(n, 0.0), val(n);
+    std::vector<uint8_t> taken(n, 0);
+    std::vector<int> sel;
+    while (sel.size() < k && sel.size() < n) {
+        for (size_t i = 0; i < n; ++i)
+            val[i] = (1.0 - delta) * p.rhat[i] - delta * maxsim[i];
+        const int j = argmax_free(val, taken);
+        sel.push_back(j);
+        taken[static_cast<size_t>(j)] = 1;
+        for (size_t i = 0; i < n; ++i)
+            if (!taken[i])
+                maxsim[i] = std::max(maxsim[i], sim.similarity(p.items[static_cast<size_t>(j)], p.items[i]));
+    }
+    return sel;
+}
+
+std::vector<int> select_dpp(const Prepared &p, const SimilarityProvider &sim, double delta, size_t k)
+{
+    const size_t n = p.items.size();
+    const double alpha = dpp_alpha(delta);
+    std::vector<double> q(n), d2(n);
+    for (size_t i = 0; i < n; ++i) {
+        q[i] = dpp_quality(alpha, p.rhat[i]);
+        d2[i] = q[i] * sim.similarity(p.items[i], p.items[i]) * q[i];
+    }
+    std::vector<double> c(n * k, 0.0);
+    std::vector<uint8_t> taken(n, 0);
+    std::vector<int> sel;
+    while (sel.size() < k) {
+        const int jj = argmax_free(d2, taken);
+        if (jj < 0 || d2[static_cast<size_t>(jj)] < kDppStop)
+            break;
+        const auto j = static_cast<size_t>(jj);
+        sel.push_back(jj);
+        taken[j] = 1;
+        if (sel.size() == k)
+            break;
+        const size_t m = sel.size() - 1;
+        const double dj = std::sqrt(d2[j]);
+        for (size_t i = 0; i < n; ++i) {
+            if (taken[i])
+                continue;
+            double acc = 0.0;
+            for (size_t t = 0; t < m; ++t)
+                acc = acc + c[j * k + t] * c[i * k + t];
+            const double e = (q[j] * sim.similarity(p.items[j], p.items[i]) * q[i] - acc) / dj;
+            c[i * k + m] = e;
+            d2[i] = d2[i] - e * e;
+        }
+    }
+    return sel;
+}
+
+std::vector<int> select_calibrated(const Prepared &p, const std::vector<int32_t> &bucket, const Dataset &ds,
+                                   int32_t user, double delta, size_t k)
+{
+    const size_t n = p.items.size();
+    const auto nb = static_cast<size_t>(ds.categories.size()) + 1;
+    std::vector<double> hist(nb, 0.0);
+    auto train = ds.train.row(user);
+    for (int32_t it : train)
+        hist[static_cast<size_t>(bucket[static_cast<size_t>(it)])] += 1.0;
+    for (double &h : hist)
+        h = train.empty() ? 0.0 : h / static_cast<double>(train.size());
+    std::vector<double> count(nb, 0.0), gain(n);
+    std::vector<uint8_t> taken(n, 0);
+    std::vector<int> sel;
+    while (sel.size() < k && sel.size() < n) {
+        const double m = static_cast<double>(sel.size() + 1);
+        for (size_t i = 0; i < n; ++i) {
+            const auto b = static_cast<size_t>(bucket[static_cast<size_t>(p.items[i])]);
+            const double pc = hist[b];
+            const double step = pc > 0 ? calibration_step(pc, count[b], m) : 0.0;
+            gain[i] = static_cast<double>(static_cast<float>((1.0 - delta) * p.rhat[i] - delta * step));
+        }
+        const int j = argmax_free(gain, taken);
+        sel.push_back(j);
+        taken[static_cast<size_t>(j)] = 1;
+        count[static_cast<size_t>(bucket[static_cast<size_t>(p.items[static_cast<size_t>(j)])])] += 1.0;
+    }
+    return sel;
+}
+
+std::vector<int> select_caps(const Prepared &p, const std::vector<int32_t> &bucket, const Dataset &ds,
+                             const RerankOptions &o)
+{
+    const auto unknown = static_cast<int32_t>(ds.categories.size());
+    std::vector<int> cat_count(static_cast<size_t>(unknown) + 1, 0), brand_count(ds.brands.size() + 1, 0);
+    std::vector<int> sel;
+    for (size_t i = 0; i < p.items.size() && sel.size() < static_cast<size_t>(o.k); ++i) {
+        const int32_t c = bucket[static_cast<size_t>(p.items[i])];
+        const int32_t b = ds.item_brand[static_cast<size_t>(p.items[i])];
+        const bool cat_full = o.max_per_category > 0 && c != unknown && cat_count[static_cast<size_t>(c)] >= o.max_per_category;
+        const bool brand_full = o.max_per_brand > 0 && b >= 0 && brand_count[static_cast<size_t>(b)] >= o.max_per_brand;
+        if (cat_full || brand_full)
+            continue;
+        ++cat_count[static_cast<size_t>(c)];
+        if (b >= 0)
+            ++brand_count[static_cast<size_t>(b)];
+        sel.push_back(static_cast<int>(i));
+    }
+    return sel; // finish() fills from the skipped ones in model order
+}
+
+} // namespace
+
+Reranker::Reranker(const Dataset &dataset, RerankOptions options, std::span<const float> item_embeddings, int dim)
+    : m_dataset(&dataset)
+    , m_options(std::move(options))
+{
+    const bool have_emb = dim > 0 && item_embeddings.size() == static_cast<size_t>(dataset.n_items()) * static_cast<size_t>(dim);
+    validate(m_options, dataset, have_emb);
+    if (m_options.method == RerankMethod::mmr || m_options.method == RerankMethod::dpp)
+        m_similarity = std::make_unique<SimilarityProvider>(dataset, m_options.similarity, item_embeddings, dim);
+    m_bucket = item_buckets(dataset, m_options.category_level);
+}
+
+Reranker::~Reranker() = default;
+
+RerankedList Reranker::rerank(int32_t user, std::span<const int32_t> items, std::span<const float> scores) const
+{
+    const Prepared p = prepare(*m_dataset, m_options, items, scores);
+    const auto k = static_cast<size_t>(m_options.k);
+    const double delta = m_options.diversity;
+    std::vector<int> sel;
+    if (delta > 0.0) {
+        switch (m_options.method) {
+        case RerankMethod::none: break;
+        case RerankMethod::mmr: sel = select_mmr(p, *m_similarity, delta, k); break;
+        case RerankMethod::dpp: sel = select_dpp(p, *m_similarity, delta, k); break;
+        case RerankMethod::calibrated: sel = select_calibrated(p, m_bucket, *m_dataset, user, delta, k); break;
+        case RerankMethod::caps: sel = select_caps(p, m_bucket, *m_dataset, m_options); break;
+        }
+    }
+    return finish(*m_dataset, m_options, p, std::move(sel), items, scores);
+}
+
+} // namespace reclens

@@ -1,0 +1,133 @@
+// Item similarity for re-ranking (DESIGN §6) and option parsing/validation.
+#include "core/common/error.h"
+#include "core/rerank/reranker.h"
+
+#include <cmath>
+
+namespace reclens {
+
+RerankMethod parse_rerank_method(std::string_view name)
+{
+    if (name == "none")
+        return RerankMethod::none;
+    if (name == "mmr")
+        return RerankMethod::mmr;
+    if (name == "dpp")
+        return RerankMethod::dpp;
+    if (name == "calibrated")
+        return RerankMethod::calibrated;
+    if (name == "caps")
+        return RerankMethod::caps;
+    throw Error("unknown re-ranker '" + std::string(name) + "' (--rerank): use none, mmr, dpp, calibrated or caps");
+}
+
+std::string_view rerank_method_name(RerankMethod method)
+{
+    switch (method) {
+    case RerankMethod::none: return "none";
+    case RerankMethod::mmr: return "mmr";
+    case RerankMethod::dpp: return "dpp";
+    case RerankMethod::calibrated: return "calibrated";
+    case RerankMethod::caps: return "caps";
+    }
+    return "none";
+}
+
+SimilarityKind parse_similarity(std::string_view name)
+{
+    if (name == "embedding")
+        return SimilarityKind::embedding;
+    if (name == "category")
+        return SimilarityKind::category;
+    throw Error("unknown similarity '" + std::string(name) + "' (--similarity): use embedding or category");
+}
+
+std::string_view similarity_name(SimilarityKind kind)
+{
+    return kind == SimilarityKind::embedding ? "embedding" : "category";
+}
+
+void validate(const RerankOptions &o, const Dataset &ds, bool have_embeddings)
+{
+    if (!(o.diversity >= 0.0 && o.diversity <= 1.0))
+        throw Error("diversity " + std::to_string(o.diversity) +
+                    " is outside [0,1] (--diversity): use 0 for the model's order up to 1 for the most diverse");
+    if (o.k < 1)
+        throw Error("list length k=" + std::to_string(o.k) + " must be at least 1 (--k)");
+    if (o.max_per_category < 0 || o.max_per_brand < 0)
+        throw Error("caps must be >= 0 (--max-per-category/--max-per-brand; 0 = no cap)");
+    if (o.category_level < 0)
+        throw Error("category level must be >= 0 (--category-level; 0 = deepest)");
+    const bool needs_sim = o.method == RerankMethod::mmr || o.method == RerankMethod::dpp;
+    if (needs_sim && o.similarity == SimilarityKind::embedding && !have_embeddings)
+        throw Error("re-ranker '" + std::string(rerank_method_name(o.method)) +
+                    "' with embedding similarity needs a model with item_embeddings(): use --similarity category");
+    for (const auto &r : o.rules) {
+        using Kd = MerchRule::Kind;
+        int32_t limit = 0;
+        switch (r.kind) {
+        case Kd::exclude_item:
+        case Kd::pin_item: limit = ds.n_items(); break;
+        case Kd::exclude_category:
+        case Kd::boost_category:
+        case Kd::bury_category: limit = static_cast<int32_t>(ds.categories.size()); break;
+        case Kd::exclude_brand:
+        case Kd::boost_brand:
+        case Kd::bury_brand: limit = static_cast<int32_t>(ds.brands.size()); break;
+        }
+        if (r.target < 0 || r.target >= limit)
+            throw Error("merchandising rule target " + std::to_string(r.target) + " is out of range [0," +
+                        std::to_string(limit) + "): pick an existing item, category or brand");
+        if (r.kind == Kd::pin_item && r.rank < 1)
+            throw Error("pin rule rank " + std::to_string(r.rank) + " must be >= 1");
+        if ((r.kind == Kd::bury_category || r.kind == Kd::bury_brand) && !(r.factor > 0))
+            throw Error("bury rule factor must be > 0");
+    }
+}
+
+SimilarityProvider::SimilarityProvider(const Dataset &dataset, SimilarityKind kind,
+                                       std::span<const float> item_embeddings, int dim)
+    : m_dataset(&dataset)
+    , m_kind(kind)
+{
+    const auto n = static_cast<size_t>(dataset.n_items());
+    if (dim > 0 && item_embeddings.size() == n * static_cast<size_t>(dim)) {
+        m_dim = dim;
+        m_unit.assign(item_embeddings.begin(), item_embeddings.end());
+        for (size_t i = 0; i < n; ++i) {
+            float *row = m_unit.data() + i * static_cast<size_t>(dim);
+            double norm = 0;
+            for (int d = 0; d < dim; ++d)
+                norm += static_cast<double>(row[d]) * row[d];
+            norm = std::sqrt(norm);
+            for (int d = 0; d < dim; ++d)
+                row[d] = norm > 0 ? static_cast<float>(row[d] / norm) : 0.0f;
+        }
+    } else if (kind == SimilarityKind::embedding) {
+        throw Error("embedding similarity needs item embeddings (a model with item_embeddings()): use category");
+    }
+}
+
+double SimilarityProvider::similarity(int32_t a, int32_t b) const
+{
+    if (m_kind == SimilarityKind::category)
+        return 1.0 - m_dataset->category_distance(a, b);
+    // Cosine accumulated in double, then rounded to float: the batched version sums in another
+    // order, and the float rounding makes both give the same value (see docs/metrics.md).
+    const float *ea = m_unit.data() + static_cast<size_t>(a) * static_cast<size_t>(m_dim);
+    const float *eb = m_unit.data() + static_cast<size_t>(b) * static_cast<size_t>(m_dim);
+    double dot = 0;
+    for (int d = 0; d < m_dim; ++d)
+        dot += static_cast<double>(ea[d]) * static_cast<double>(eb[d]);
+    return static_cast<double>(static_cast<float>(dot));
+}
+
+void SimilarityProvider::matrix(std::span<const int32_t> items, std::span<double> out) const
+{
+    const size_t n = items.size();
+    for (size_t i = 0; i < n; ++i)
+        for (size_t j = i; j < n; ++j)
+            out[i * n + j] = out[j * n + i] = similarity(items[i], items[j]);
+}
+
+} // namespace reclens
