@@ -108,13 +108,13 @@ void ItemKnnModel::save(const std::string &path, const Dataset &dataset) const
     module.register_attribute("n_items", c10::IntType::get(), n_items);
     module.define(R"(
 def score(self, users: Tensor, items: Tensor) -> Tensor:
-    out = torch.zeros([users.size(0), items.size(0)], dtype=torch.float32)
+    out = self.neighbour_sims.new_zeros([users.size(0), items.size(0)])
     for b in range(users.size(0)):
         u = int(users[b])
         start = int(self.history_offsets[u])
         end = int(self.history_offsets[u + 1])
         seen = self.history_items[start:end]
-        scores = torch.zeros([self.n_items], dtype=torch.float32)
+        scores = self.neighbour_sims.new_zeros([self.n_items])
         scores.index_add_(0, self.neighbour_items.index_select(0, seen).reshape(-1),
                           self.neighbour_sims.index_select(0, seen).reshape(-1))
         out[b] = scores.index_select(0, items)

@@ -18,8 +18,8 @@ void check_options(const Model &model, std::span<const int32_t> users, const Sco
 {
     if (options.pool < 1)
         throw Error("scoring: pool must be at least 1 (got " + std::to_string(options.pool) + ")");
-    if (options.memory_budget_bytes < (1 << 20))
-        throw Error("scoring: memory budget must be at least 1 MiB");
+    if (options.memory_budget_bytes <= 0)
+        throw Error("scoring: the memory budget must be positive");
     const auto n_users = model.dataset().n_users();
     for (int32_t u : users)
         if (u < 0 || u >= n_users)
@@ -135,7 +135,7 @@ void score_generic(const Model::Impl &impl, std::span<const int32_t> users, cons
     const int64_t user_block = std::min<int64_t>(1024, std::max<int64_t>(1, static_cast<int64_t>(valid.size())));
     const int64_t chunk
         = std::clamp<int64_t>(options.memory_budget_bytes / (2 * user_block * static_cast<int64_t>(sizeof(float))),
-                              std::min<int64_t>(n_matched, 256), n_matched);
+                              std::min<int64_t>(n_matched, 16), n_matched);
     const int64_t n_chunks = (n_matched + chunk - 1) / chunk;
     const auto n_valid = static_cast<int64_t>(valid.size());
     const int64_t total_steps = std::max<int64_t>(1, ((n_valid + user_block - 1) / user_block) * n_chunks);
