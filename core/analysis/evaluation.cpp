@@ -1,0 +1,154 @@
+// evaluate(): score_top -> re-rank -> metrics, with timings per stage (DESIGN §4, §5).
+#include "core/analysis/evaluation.h"
+#include "core/common/error.h"
+#include "core/scoring/scorer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+namespace reclens {
+
+namespace {
+
+// Maps a stage's [0,1] progress onto [lo,hi] of the whole evaluation.
+ProgressFn sub_progress(const ProgressFn &outer, double lo, double hi)
+{
+    if (!outer)
+        return {};
+    return [outer, lo, hi](double f, std::string_view stage) { return outer(lo + (hi - lo) * f, stage); };
+}
+
+template<typename Fn>
+void parallel_rows(size_t n, int threads, Fn &&fn)
+{
+    const size_t t = std::max<size_t>(1, std::min<size_t>(n, static_cast<size_t>(threads)));
+    if (t <= 1) {
+        for (size_t i = 0; i < n; ++i)
+            fn(i);
+        return;
+    }
+    std::atomic<size_t> next{0};
+    std::vector<std::thread> pool;
+    for (size_t w = 0; w < t; ++w)
+        pool.emplace_back([&] {
+            for (size_t i; (i = next.fetch_add(64)) < n;)
+                for (size_t j = i; j < std::min(n, i + 64); ++j)
+                    fn(j);
+        });
+    for (auto &th : pool)
+        th.join();
+}
+
+} // namespace
+
+EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, const ProgressFn &progress)
+{
+    Stopwatch total;
+    const Dataset &ds = model.dataset();
+    if (options.k < 1)
+        throw Error("k=" + std::to_string(options.k) + " must be at least 1 (--k)");
+    if (options.pool < 1)
+        throw Error("pool=" + std::to_string(options.pool) + " must be at least 1 (--pool)");
+
+    EvaluationResult res;
+    res.k = options.k;
+    res.pool = std::max(options.pool, options.k);
+    res.rerank = options.rerank;
+    res.rerank.k = options.k;
+
+    // Users.
+    auto users = evaluated_users(ds);
+    if (!options.users.empty()) {
+        std::vector<int32_t> want(options.users.begin(), options.users.end());
+        std::sort(want.begin(), want.end());
+        std::vector<int32_t> keep;
+        std::set_intersection(users.begin(), users.end(), want.begin(), want.end(), std::back_inserter(keep));
+        users = std::move(keep);
+    }
+    if (users.empty())
+        throw Error(located(ds.path.empty() ? "dataset" : ds.path,
+                            "no user has a test item outside their train items: import with a train/test split"));
+    int32_t smallest_user = users.front();
+    int64_t smallest = ds.n_items();
+    for (int32_t u : users) {
+        const int64_t universe = ds.n_items() - ds.train.row_size(u);
+        if (universe < smallest) {
+            smallest = universe;
+            smallest_user = u;
+        }
+    }
+    if (options.k > smallest)
+        throw Error("k=" + std::to_string(options.k) + " is larger than the candidate universe of user '" +
+                    ds.user_external[static_cast<size_t>(smallest_user)] + "' (" + std::to_string(smallest) +
+                    " items not in their train set): lower --k");
+
+    // Validates re-rank options before any expensive work.
+    Reranker reranker(ds, res.rerank, model.item_embeddings(), model.dim());
+
+    // 1. Candidates.
+    Stopwatch sw;
+    ScoringOptions so;
+    so.pool = res.pool;
+    so.device = options.device;
+    so.threads = options.threads;
+    const Candidates cand = score_top(model, users, so, sub_progress(progress, 0.0, 0.4));
+    res.device = cand.device;
+    res.users = cand.users;
+    res.timing_ms["scoring"] = sw.elapsed_ms();
+
+    // 2. Re-ranking.
+    sw.restart();
+    const size_t n = res.users.size();
+    const bool trivial = res.rerank.method == RerankMethod::none || res.rerank.diversity == 0.0;
+    std::vector<RerankedList> lists;
+    if (options.batched_rerank && !trivial) {
+        lists = reranker.rerank_batch(res.users, cand.items, cand.scores, cand.count, cand.pool, cand.device,
+                                      sub_progress(progress, 0.4, 0.5));
+    } else {
+        lists.resize(n);
+        parallel_rows(n, options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency()),
+                      [&](size_t r) { lists[r] = reranker.rerank(res.users[r], cand.row_items(r), cand.row_scores(r)); });
+    }
+    res.lists.resize(n);
+    res.scores.resize(n);
+    for (size_t r = 0; r < n; ++r) {
+        res.lists[r] = std::move(lists[r].items);
+        res.scores[r] = std::move(lists[r].scores);
+    }
+    res.timing_ms["rerank"] = sw.elapsed_ms();
+
+    // 3. AUC over the whole universe.
+    sw.restart();
+    AucResult auc;
+    auc.per_user.assign(n, kNaN);
+    if (options.compute_auc)
+        auc = compute_auc(model, res.users, sub_progress(progress, 0.5, 0.85));
+    res.timing_ms["auc"] = sw.elapsed_ms();
+
+    // 4. Per-user metrics, aggregates, strata.
+    sw.restart();
+    const MetricContext ctx(ds, options.category_level, model.item_embeddings(), model.dim());
+    res.category_level = ctx.level();
+    res.per_user.resize(n);
+    const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+    parallel_rows(n, threads,
+                  [&](size_t r) { res.per_user[r] = user_metrics(ctx, res.users[r], res.lists[r], res.k, auc.per_user[r]); });
+    const auto means = mean_metrics(res.per_user);
+    for (int i = 0; i < kUserMetricCount; ++i)
+        res.metrics[std::string(metric_name(static_cast<MetricId>(i)))] = means[static_cast<size_t>(i)];
+    res.metrics["auc_pooled"] = auc.pooled;
+    const auto agg = aggregate_metrics(ds, res.lists, res.k);
+    res.metrics["catalog_coverage"] = agg.catalog_coverage;
+    res.metrics["gini"] = agg.gini;
+    res.metrics["exposure_entropy"] = agg.exposure_entropy;
+    res.metrics["personalization"] = agg.personalization;
+    res.strata = compute_strata(ctx, res.users, res.lists, res.per_user);
+    res.timing_ms["metrics"] = sw.elapsed_ms();
+    res.timing_ms["total"] = total.elapsed_ms();
+    if (progress && !progress(1.0, "done"))
+        throw Cancelled();
+    return res;
+}
+
+} // namespace reclens
