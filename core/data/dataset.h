@@ -36,6 +36,18 @@ struct Csr {
     bool contains(int32_t user, int32_t item) const; // binary search in the sorted row
 };
 
+// One interaction as stored (before per-user deduplication).
+struct CsrEntry {
+    int32_t user = 0;
+    int32_t item = 0;
+    int64_t ts = 0;     // seconds since the Unix epoch (UTC); 0 when the source has no time
+    float weight = 1.0f;
+};
+
+// Builds the per-user CSR of the Csr contract: rows sorted by item, one entry per distinct item with
+// the latest ts and the summed weight. Entries may come in any order; user/item must be in range.
+Csr make_csr(int32_t n_users, std::span<const CsrEntry> entries);
+
 struct Category {
     int64_t id = 0;         // categories.category_id
     int32_t parent = -1;    // index into Dataset::categories, -1 for a top-level category
@@ -72,6 +84,10 @@ public:
     // --- interactions ---
     Csr train;
     Csr test;
+    // Interaction rows per split as stored in the file, before deduplication (a shopper buying the
+    // same product twice is two rows but one CSR entry). Equal to nnz() when built in memory.
+    int64_t train_rows = 0;
+    int64_t test_rows = 0;
     std::vector<int32_t> popularity; // distinct train users per item
 
     int32_t n_items() const { return static_cast<int32_t>(item_ids.size()); }
@@ -84,14 +100,17 @@ public:
     int32_t category_at_level(int32_t item, int level) const;
     // Top-level category index (-1 = none): the colour key used everywhere in the UI.
     int32_t top_category(int32_t item) const { return category_at_level(item, 1); }
-    // Tree distance d(i,j) of DESIGN §5 in [0,1].
+    // Tree distance d(i,j) of DESIGN §5 in [0,1]: (H - shared)/H, where a path shorter than H is
+    // read as continuing with its deepest category (as in category_at_level); an item with no
+    // category is at distance 1 from every other item; d(i,i) = 0.
     double category_distance(int32_t a, int32_t b) const;
 
     int32_t find_item(const std::string &external_id) const; // -1 if absent
     int32_t find_user(const std::string &external_id) const; // -1 if absent
 
-    // Fills derived state: item paths, category_levels, popularity, id lookups. Called by loaders
-    // and by code that builds a Dataset in memory (tests).
+    // Fills derived state: item paths, category levels (Category::level set from the parent chain),
+    // category_levels, popularity, id lookups, empty per-user vectors. Called by loaders and by code
+    // that builds a Dataset in memory (tests). Throws reclens::Error on inconsistent input.
     void finalize();
 
 private:

@@ -1,0 +1,123 @@
+// reclens-cli import movielens|completejourney DIR --out D.sqlite | import csv ... (DESIGN §4).
+#include "app/cli/command.h"
+#include "core/common/error.h"
+#include "core/data/completejourneyimporter.h"
+#include "core/data/csvimporter.h"
+#include "core/data/movielensimporter.h"
+
+#include <cstdio>
+#include <memory>
+
+namespace {
+
+using namespace reclens;
+
+struct ImportArgs {
+    std::string dir;
+    std::string out;
+    std::string split = "time";
+    double test_fraction = 0.2;
+    uint64_t seed = 42;
+    bool strict = false;
+    double min_rating = 0;
+    bool all_products = false;
+    CsvImportOptions csv;
+    std::string category_cols;
+    std::string delimiter = ",";
+};
+
+void add_common(CLI::App *sub, ImportArgs &a)
+{
+    sub->add_option("--out", a.out, "Dataset file to write (SQLite)")->required();
+    sub->add_option("--split", a.split, "Train/test split: time (each user's latest rows) or random")
+        ->check(CLI::IsMember({"time", "random"}))
+        ->capture_default_str();
+    sub->add_option("--test-fraction", a.test_fraction, "Share of each user's rows that go to test, in [0,1)")
+        ->check(CLI::Range(0.0, 0.999999))
+        ->capture_default_str();
+    sub->add_option("--seed", a.seed, "Seed of the random split")->capture_default_str();
+    sub->add_flag("--strict", a.strict, "Fail on the first malformed row instead of skipping it");
+}
+
+void apply_common(const ImportArgs &a, ImportOptions &o)
+{
+    o.split.method = a.split == "random" ? SplitOptions::Method::Random : SplitOptions::Method::Time;
+    o.split.test_fraction = a.test_fraction;
+    o.split.seed = a.seed;
+    o.strict = a.strict;
+}
+
+int finish(const ImportResult &r, const std::string &out)
+{
+    save_import(r, out, cli::print_progress);
+    std::fputs(r.report.to_text().c_str(), stdout);
+    std::printf("wrote %s\n", out.c_str());
+    return 0;
+}
+
+std::function<int()> setup(CLI::App &app)
+{
+    auto a = std::make_shared<ImportArgs>();
+    app.require_subcommand(1);
+    auto *ml = app.add_subcommand("movielens", "MovieLens folder (ml-latest-small layout: ratings.csv, movies.csv)");
+    ml->add_option("DIR", a->dir, "Folder with ratings.csv and movies.csv")->required();
+    ml->add_option("--min-rating", a->min_rating, "Skip ratings below this value");
+    add_common(ml, *a);
+
+    auto *cj = app.add_subcommand("completejourney", "84.51° Complete Journey folder (transactions, products, demographics CSVs)");
+    cj->add_option("DIR", a->dir, "Folder with transactions_sample.csv, products.csv, demographics.csv")->required();
+    cj->add_flag("--all-products", a->all_products, "Items = the whole products.csv catalogue, not only purchased products");
+    add_common(cj, *a);
+
+    auto *csv = app.add_subcommand("csv", "Any CSV interactions file (+ optional items file) with a column mapping");
+    csv->add_option("--interactions", a->csv.interactions, "Interactions CSV file")->required();
+    csv->add_option("--user-col", a->csv.user_col, "User id column")->required();
+    csv->add_option("--item-col", a->csv.item_col, "Item id column")->required();
+    csv->add_option("--time-col", a->csv.time_col, "Time column (epoch seconds or ISO 8601)");
+    csv->add_option("--weight-col", a->csv.weight_col, "Weight column (default weight 1)");
+    csv->add_option("--items", a->csv.items, "Items CSV file");
+    csv->add_option("--item-id-col", a->csv.item_id_col, "Item id column of the items file");
+    csv->add_option("--title-col", a->csv.title_col, "Title column of the items file");
+    csv->add_option("--category-cols", a->category_cols, "Category columns of the items file, top to leaf, comma-separated");
+    csv->add_option("--brand-col", a->csv.brand_col, "Brand column of the items file");
+    csv->add_option("--price-col", a->csv.price_col, "Price column of the items file");
+    csv->add_option("--delimiter", a->delimiter, "Field delimiter (one character, or \\t for tab)")->capture_default_str();
+    add_common(csv, *a);
+
+    return [a, ml, cj, csv]() -> int {
+        if (ml->parsed()) {
+            MovieLensOptions o;
+            apply_common(*a, o);
+            if (ml->count("--min-rating") > 0)
+                o.min_rating = a->min_rating;
+            return finish(import_movielens(a->dir, o, cli::print_progress), a->out);
+        }
+        if (cj->parsed()) {
+            CompleteJourneyOptions o;
+            apply_common(*a, o);
+            o.all_products = a->all_products;
+            return finish(import_completejourney(a->dir, o, cli::print_progress), a->out);
+        }
+        CsvImportOptions o = a->csv;
+        apply_common(*a, o);
+        const std::string d = a->delimiter == "\\t" || a->delimiter == "tab" ? "\t" : a->delimiter;
+        if (d.size() != 1 || d == "\"" || d == "\n" || d == "\r")
+            throw Error("import csv: --delimiter '" + a->delimiter + "' must be one character other than a quote or newline (e.g. ',', ';', '\\t')");
+        o.delimiter = d[0];
+        std::string cols = a->category_cols;
+        while (!cols.empty()) {
+            const auto comma = cols.find(',');
+            o.category_cols.push_back(cols.substr(0, comma));
+            cols = comma == std::string::npos ? std::string() : cols.substr(comma + 1);
+        }
+        for (const auto &c : o.category_cols) {
+            if (c.empty())
+                throw Error("import csv: --category-cols '" + a->category_cols + "' has an empty column name; list them as TOP,...,LEAF");
+        }
+        return finish(import_csv(o, cli::print_progress), a->out);
+    };
+}
+
+const reclens::cli::CommandRegistration reg{{"import", "Import a dataset (movielens, completejourney or csv) into a RecLens SQLite file", setup}};
+
+} // namespace

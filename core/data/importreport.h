@@ -1,0 +1,61 @@
+#pragma once
+// What every importer takes and gives back: split and strictness options, and the import report
+// (printed by the CLI, shown by the GUI import dialog).
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace reclens {
+
+struct SplitOptions {
+    enum class Method { Time, Random };
+    Method method = Method::Time;
+    double test_fraction = 0.2; // share of each user's interaction rows that go to test, in [0,1)
+    uint64_t seed = 42;         // random split only
+};
+
+struct ImportOptions {
+    SplitOptions split;
+    bool strict = false; // any malformed row is fatal (reclens::Error naming file and line)
+};
+
+struct ImportReport {
+    std::string source;                                  // "movielens", "completejourney", "csv"
+    std::vector<std::string> inputs;                     // files read
+    std::vector<std::pair<std::string, int64_t>> rows;   // data rows read per file
+    std::vector<std::pair<std::string, int64_t>> skipped; // rows skipped, by reason
+    int64_t malformed = 0;                               // rows skipped as malformed (also in skipped)
+    std::vector<std::string> malformed_examples;         // the first few, "file:line: reason"
+    int64_t users = 0;
+    int64_t items = 0;
+    int64_t interactions = 0; // interaction rows stored
+    int64_t distinct_pairs = 0; // distinct (user, item) pairs
+    int64_t train = 0;
+    int64_t test = 0;
+    int64_t categories = 0;
+    int64_t category_levels = 0;
+    int64_t brands = 0;
+    int64_t test_users = 0;   // users with at least one test row
+    std::string split;        // e.g. "time, test fraction 0.2"
+    std::vector<std::string> findings; // data-quality observations, one sentence each
+
+    void add_skipped(const std::string &reason, int64_t n = 1);
+    int64_t skipped_total() const;
+    // Multi-line human-readable report.
+    std::string to_text() const;
+};
+
+// Collects malformed rows for a report: counts them, keeps the first few with file:line, and throws
+// reclens::Error at the first one when strict.
+class RowIssues {
+public:
+    RowIssues(ImportReport &report, bool strict) : m_report(report), m_strict(strict) {}
+    void malformed(const std::string &file, long line, const std::string &reason);
+
+private:
+    ImportReport &m_report;
+    bool m_strict;
+};
+
+} // namespace reclens
