@@ -1,0 +1,142 @@
+// ROC curves and AUC against scikit-learn (tests/data/metrics/make_fixtures.py -> roc.json,
+// user_auc.json).
+#include "core/metrics/metrics.h"
+#include "toydataset.h"
+
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+using namespace reclens;
+using nlohmann::json;
+
+namespace {
+
+json load(const char *name)
+{
+    std::ifstream in(std::string(RECLENS_TEST_DATA) + "/metrics/" + name);
+    if (!in)
+        return {};
+    return json::parse(in);
+}
+
+} // namespace
+
+class TestRoc : public QObject {
+    Q_OBJECT
+
+private slots:
+    void curve_data()
+    {
+        QTest::addColumn<int>("index");
+        const json f = load("roc.json");
+        QVERIFY(!f.empty());
+        for (size_t i = 0; i < f["cases"].size(); ++i)
+            QTest::addRow("%s", f["cases"][i]["name"].get<std::string>().c_str()) << static_cast<int>(i);
+    }
+
+    void curve()
+    {
+        QFETCH(int, index);
+        const json c = load("roc.json")["cases"][static_cast<size_t>(index)];
+        const auto scores = c["scores"].get<std::vector<float>>();
+        const auto lab = c["labels"].get<std::vector<int>>();
+        std::vector<uint8_t> labels(lab.begin(), lab.end());
+        const RocCurve r = roc_curve(scores, labels);
+        const auto fpr = c["fpr"].get<std::vector<double>>();
+        const auto tpr = c["tpr"].get<std::vector<double>>();
+        const auto thr = c["thresholds"].get<std::vector<double>>();
+        QCOMPARE(r.fpr.size(), fpr.size());
+        for (size_t i = 0; i < fpr.size(); ++i) {
+            QCOMPARE(r.fpr[i] + 1, fpr[i] + 1);
+            QCOMPARE(r.tpr[i] + 1, tpr[i] + 1);
+        }
+        QVERIFY(std::isinf(r.thresholds[0]));
+        for (size_t i = 0; i < thr.size(); ++i)
+            QCOMPARE(static_cast<float>(r.thresholds[i + 1]), static_cast<float>(thr[i]));
+        QCOMPARE(r.auc, c["auc"].get<double>());
+        QCOMPARE(roc_auc(scores, labels), c["auc"].get<double>());
+    }
+
+    void singleClassHasNoAuc()
+    {
+        const std::vector<float> s{1, 2, 3};
+        const std::vector<uint8_t> l{1, 1, 1};
+        QVERIFY(std::isnan(roc_auc(s, l)));
+    }
+
+    void userAndPooled()
+    {
+        const json f = load("user_auc.json");
+        QVERIFY(!f.empty());
+        test::ToySpec spec;
+        spec.n_items = f["n_items"].get<int>();
+        spec.train = f["train"].get<std::vector<std::vector<int32_t>>>();
+        spec.test = f["test"].get<std::vector<std::vector<int32_t>>>();
+        const Dataset ds = test::make_toy(spec);
+        const auto scores = f["scores"].get<std::vector<std::vector<float>>>();
+        const auto expected = f["user_auc"];
+        std::vector<float> positives;
+        for (int32_t u = 0; u < ds.n_users(); ++u) {
+            const double a = user_auc(ds, u, scores[static_cast<size_t>(u)]);
+            if (expected[static_cast<size_t>(u)].is_null()) {
+                QVERIFY2(std::isnan(a), qPrintable(QString::number(u)));
+            } else {
+                QCOMPARE(a, expected[static_cast<size_t>(u)].get<double>());
+                QCOMPARE(user_roc(ds, u, scores[static_cast<size_t>(u)]).auc, a);
+            }
+            for (int32_t it : test_set(ds, u))
+                positives.push_back(scores[static_cast<size_t>(u)][static_cast<size_t>(it)]);
+        }
+        // Pooled: two accumulators merged, as the evaluation does per thread.
+        PooledAucAccumulator a(positives), b(positives);
+        int turn = 0;
+        for (int32_t u : evaluated_users(ds)) {
+            const auto truth = test_set(ds, u);
+            auto train = ds.train.row(u);
+            for (int32_t it = 0; it < ds.n_items(); ++it) {
+                if (std::binary_search(train.begin(), train.end(), it) ||
+                    std::binary_search(truth.begin(), truth.end(), it))
+                    continue;
+                ((turn++ % 2) ? a : b).add_negative(scores[static_cast<size_t>(u)][static_cast<size_t>(it)]);
+            }
+        }
+        a.merge(b);
+        QCOMPARE(a.auc(), f["pooled_auc"].get<double>());
+        // The reduced pooled curve: each of its points is a point of sklearn's full curve, every
+        // point of sklearn's full curve lies on it, and its trapezoid area is the AUC.
+        const RocCurve c = a.curve();
+        double area = 0;
+        for (size_t i = 1; i < c.fpr.size(); ++i)
+            area += (c.fpr[i] - c.fpr[i - 1]) * (c.tpr[i] + c.tpr[i - 1]) / 2;
+        QCOMPARE(area, f["pooled_auc"].get<double>());
+        const auto sf = f["pooled_fpr"].get<std::vector<double>>();
+        const auto st = f["pooled_tpr"].get<std::vector<double>>();
+        QVERIFY(c.fpr.size() < sf.size());
+        const double eps = 1e-12;
+        for (size_t j = 0; j < c.fpr.size(); ++j) {
+            bool found = false;
+            for (size_t i = 0; i < sf.size() && !found; ++i)
+                found = std::fabs(c.fpr[j] - sf[i]) < eps && std::fabs(c.tpr[j] - st[i]) < eps;
+            QVERIFY2(found, qPrintable(QStringLiteral("point %1 is not on sklearn's curve").arg(j)));
+        }
+        for (size_t i = 0; i < sf.size(); ++i) {
+            bool on = false;
+            for (size_t j = 0; j + 1 < c.fpr.size() && !on; ++j) {
+                const double x0 = c.fpr[j], x1 = c.fpr[j + 1], y0 = c.tpr[j], y1 = c.tpr[j + 1];
+                if (sf[i] < x0 - eps || sf[i] > x1 + eps)
+                    continue;
+                if (x1 - x0 < eps)
+                    on = st[i] >= y0 - eps && st[i] <= y1 + eps;
+                else
+                    on = std::fabs(y0 + (y1 - y0) * (sf[i] - x0) / (x1 - x0) - st[i]) < 1e-9;
+            }
+            QVERIFY2(on, qPrintable(QStringLiteral("sklearn point %1 is off the curve").arg(i)));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRoc)
+#include "tst_roc.moc"
