@@ -46,7 +46,7 @@ std::optional<int64_t> parse_timestamp(std::string_view s)
         return std::nullopt;
 
     // Plain integer: epoch seconds.
-    if (s.find_first_not_of("-0123456789") == std::string_view::npos) {
+    if (s.find_first_not_of("0123456789", s.front() == '-' ? 1 : 0) == std::string_view::npos) {
         int64_t v = 0;
         const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
         if (ec != std::errc() || p != s.data() + s.size())
