@@ -53,8 +53,8 @@ struct RerankOptions {
 // out of range for `dataset`, or embedding similarity is asked for without embeddings.
 void validate(const RerankOptions &options, const Dataset &dataset, bool have_embeddings);
 
-// Pairwise similarity of items: embedding = cosine of model item embeddings (float32 rounding, see
-// docs/metrics.md), category = 1 - d(i,j) of DESIGN §5. Immutable, thread-safe.
+// Pairwise similarity of items: embedding = cosine of the unit-normalised (float) model item
+// embeddings, summed in double; category = 1 - d(i,j) of DESIGN §5. Immutable, thread-safe.
 class SimilarityProvider {
 public:
     // item_embeddings: row-major n_items x dim; copied and unit-normalised.

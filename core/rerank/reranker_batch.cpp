@@ -1,9 +1,8 @@
 // Batched re-ranking of many users at once with libtorch (CPU or CUDA). Every arithmetic step
 // mirrors reranker.cpp in the same order and precision (double), so the lists are identical:
 // - rules, r̂, DPP weights q and calibration targets p are computed on the CPU by the shared code;
-// - similarities are rounded to float in both versions, so a different summation order in the
-//   batched matrix product cannot change them;
-// - the DPP's inner products <c_j, c_i> are accumulated term by term, as the scalar loop does;
+// - similarity rows and the DPP's inner products <c_j, c_i> are accumulated term by term in the
+//   scalar loops' order (no matrix products, whose summation order is the library's choice);
 // - argmax takes the first maximum (lowest model rank), as the scalar loop does.
 #include "core/common/error.h"
 #include "core/rerank/rerank_internal.h"
@@ -80,8 +79,8 @@ std::vector<RerankedList> Reranker::rerank_batch(std::span<const int32_t> users,
         size_t max_p = 1;
         for (const auto &p : prep)
             max_p = std::max(max_p, p.items.size());
-        // Rows per chunk: the P x P similarity block of a chunk stays under ~256 MB.
-        const size_t per_row = max_p * max_p * sizeof(double) * 3 + 1;
+        // Rows per chunk: the per-chunk tensors (P x d embeddings, P x K DPP factors) stay small.
+        const size_t per_row = max_p * static_cast<size_t>(std::max(64, m_similarity ? m_similarity->dim() : 0) + 2 * o.k) * sizeof(double) * 4 + 1;
         const size_t chunk = std::max<size_t>(1, (size_t{256} << 20) / per_row);
 
         for (size_t r0 = 0; r0 < n_rows; r0 += chunk) {
@@ -115,22 +114,57 @@ std::vector<RerankedList> Reranker::rerank_batch(std::span<const int32_t> users,
             const auto neg_inf = -std::numeric_limits<double>::infinity();
             auto rows = torch::arange(b, lng.device(dev));
 
-            auto similarity = [&]() {
-                if (m_similarity->kind() == SimilarityKind::embedding) {
-                    auto g = unit.index_select(0, idx.flatten()).view({b, P, -1}).to(torch::kDouble);
-                    return torch::bmm(g, g.transpose(1, 2)).to(torch::kFloat).to(torch::kDouble);
-                }
-                auto h = torch::zeros({b, P, P}, dbl);
+            // Similarity rows on demand: the greedy methods only need the rows of the picked items
+            // (K rows), never the whole P x P block. Dot products run term by term over the
+            // dimensions in the scalar loop's order, so the doubles are bitwise the same.
+            torch::Tensor g_emb, g_path, g_known;
+            int h_levels = ds.category_levels;
+            if (m_similarity && m_similarity->kind() == SimilarityKind::embedding) {
+                g_emb = unit.index_select(0, idx.flatten()).view({b, P, -1}).to(torch::kDouble);
+            } else if (m_similarity) {
+                // Paths padded with their deepest category (the category_at_level rule).
+                const int h = std::max(1, h_levels);
+                auto hp = torch::full({b, P, h}, -1, lng);
+                auto hk = torch::zeros({b, P}, torch::kBool);
+                auto ap = hp.accessor<int64_t, 3>();
+                auto ak = hk.accessor<bool, 2>();
                 for (int64_t r = 0; r < b; ++r) {
                     const auto &p = prep[r0 + static_cast<size_t>(r)];
-                    const auto n = static_cast<int64_t>(p.items.size());
-                    std::vector<double> m(static_cast<size_t>(n * n));
-                    m_similarity->matrix(p.items, m);
-                    auto dst = h[r];
-                    for (int64_t i = 0; i < n; ++i)
-                        std::copy_n(m.data() + i * n, n, dst[i].data_ptr<double>());
+                    for (size_t i = 0; i < p.items.size(); ++i) {
+                        const auto ii = static_cast<int64_t>(i);
+                        ak[r][ii] = h_levels > 0 && !ds.item_path(p.items[i]).empty();
+                        for (int l = 1; l <= h; ++l)
+                            ap[r][ii][l - 1] = ds.category_at_level(p.items[i], l);
+                    }
                 }
-                return h.to(dev);
+                g_path = hp.to(dev);
+                g_known = hk.to(dev);
+            }
+            auto sim_row = [&](const torch::Tensor &j) {
+                if (g_emb.defined()) {
+                    auto uj = g_emb.index({rows, j}); // [b, d]
+                    auto acc = torch::zeros({b, P}, dbl.device(dev));
+                    for (int64_t d = 0; d < g_emb.size(2); ++d)
+                        acc = acc + uj.select(1, d).unsqueeze(1) * g_emb.select(2, d);
+                    return acc;
+                }
+                auto pj = g_path.index({rows, j}).unsqueeze(1);          // [b, 1, h]
+                auto shared = (g_path == pj).to(torch::kLong).cumprod(2).sum(2); // leading equal levels
+                auto d = (static_cast<double>(h_levels) - shared.to(torch::kDouble)) / static_cast<double>(h_levels);
+                auto both = g_known.logical_and(g_known.index({rows, j}).unsqueeze(1));
+                d = torch::where(both, d, torch::ones_like(d));
+                auto same = torch::arange(P, lng.device(dev)).unsqueeze(0) == j.unsqueeze(1);
+                d = torch::where(same, torch::zeros_like(d), d);
+                return 1.0 - d;
+            };
+            auto sim_diag = [&]() {
+                if (g_emb.defined()) {
+                    auto acc = torch::zeros({b, P}, dbl.device(dev));
+                    for (int64_t d = 0; d < g_emb.size(2); ++d)
+                        acc = acc + g_emb.select(2, d) * g_emb.select(2, d);
+                    return acc;
+                }
+                return torch::ones({b, P}, dbl.device(dev));
             };
             auto take = [&](const torch::Tensor &j, const torch::Tensor &ok) {
                 auto hot = torch::zeros_like(taken).scatter_(1, j.clamp_min(0).unsqueeze(1), true);
@@ -138,7 +172,6 @@ std::vector<RerankedList> Reranker::rerank_batch(std::span<const int32_t> users,
             };
 
             if (o.method == RerankMethod::mmr) {
-                auto sim = similarity();
                 auto maxsim = torch::zeros({b, P}, dbl.device(dev));
                 for (int64_t s = 0; s < k; ++s) {
                     auto val = (rhat * (1.0 - delta) - maxsim * delta).masked_fill(taken, neg_inf);
@@ -146,11 +179,10 @@ std::vector<RerankedList> Reranker::rerank_batch(std::span<const int32_t> users,
                     auto j = first_argmax(val);
                     sel.select(1, s).copy_(torch::where(ok, j, torch::full_like(j, -1)));
                     take(j, ok);
-                    auto row = sim.index({rows, j});
+                    auto row = sim_row(j);
                     maxsim = torch::where(taken, maxsim, torch::maximum(maxsim, row));
                 }
             } else if (o.method == RerankMethod::dpp) {
-                auto sim = similarity();
                 const double alpha = dpp_alpha(delta);
                 auto hq = torch::zeros({b, P}, dbl);
                 auto aq = hq.accessor<double, 2>();
@@ -160,7 +192,7 @@ std::vector<RerankedList> Reranker::rerank_batch(std::span<const int32_t> users,
                         aq[r][static_cast<int64_t>(i)] = dpp_quality(alpha, p.rhat[i]);
                 }
                 auto q = hq.to(dev);
-                auto d2 = (q * sim.diagonal(0, 1, 2)) * q;
+                auto d2 = (q * sim_diag()) * q;
                 auto c = torch::zeros({b, P, k}, dbl.device(dev));
                 auto live = torch::ones({b}, torch::TensorOptions().dtype(torch::kBool).device(dev));
                 for (int64_t s = 0; s < k; ++s) {
@@ -174,7 +206,7 @@ std::vector<RerankedList> Reranker::rerank_batch(std::span<const int32_t> users,
                         break;
                     auto dj = torch::sqrt(best).unsqueeze(1);
                     auto qj = q.index({rows, j}).unsqueeze(1);
-                    auto lrow = (qj * sim.index({rows, j})) * q;
+                    auto lrow = (qj * sim_row(j)) * q;
                     auto cj = c.index({rows, j}); // [b, k]
                     auto acc = torch::zeros({b, P}, dbl.device(dev));
                     for (int64_t t = 0; t < s; ++t)

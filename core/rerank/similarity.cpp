@@ -112,14 +112,13 @@ double SimilarityProvider::similarity(int32_t a, int32_t b) const
 {
     if (m_kind == SimilarityKind::category)
         return 1.0 - m_dataset->category_distance(a, b);
-    // Cosine accumulated in double, then rounded to float: the batched version sums in another
-    // order, and the float rounding makes both give the same value (see docs/metrics.md).
+    // Cosine accumulated in double term by term; the batched version sums in the same order.
     const float *ea = m_unit.data() + static_cast<size_t>(a) * static_cast<size_t>(m_dim);
     const float *eb = m_unit.data() + static_cast<size_t>(b) * static_cast<size_t>(m_dim);
     double dot = 0;
     for (int d = 0; d < m_dim; ++d)
         dot += static_cast<double>(ea[d]) * static_cast<double>(eb[d]);
-    return static_cast<double>(static_cast<float>(dot));
+    return dot;
 }
 
 void SimilarityProvider::matrix(std::span<const int32_t> items, std::span<double> out) const

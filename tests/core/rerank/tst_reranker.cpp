@@ -1,0 +1,307 @@
+// Scalar re-rankers (DESIGN §6): δ = 0 is the model order, small cases worked by hand, and DPP
+// against a slow greedy log-determinant maximisation written here.
+#include "core/common/error.h"
+#include "core/rerank/reranker.h"
+#include "../metrics/toydataset.h"
+
+#include <QTest>
+
+#include <random>
+
+using namespace reclens;
+
+namespace {
+
+std::vector<int32_t> iota_items(int n)
+{
+    std::vector<int32_t> v(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i)
+        v[static_cast<size_t>(i)] = i;
+    return v;
+}
+
+// log det of a symmetric positive semi-definite matrix by Gaussian elimination (-inf if singular).
+double log_det(std::vector<double> a, size_t n)
+{
+    double ld = 0;
+    for (size_t c = 0; c < n; ++c) {
+        const double piv = a[c * n + c];
+        if (!(piv > 0))
+            return -std::numeric_limits<double>::infinity();
+        ld += std::log(piv);
+        for (size_t r = c + 1; r < n; ++r) {
+            const double f = a[r * n + c] / piv;
+            for (size_t k = c; k < n; ++k)
+                a[r * n + k] -= f * a[c * n + k];
+        }
+    }
+    return ld;
+}
+
+// Greedy MAP by recomputing log det(L_S∪{i}) for every candidate at every step; stops when the best
+// gain det(L_S∪i)/det(L_S) drops under 1e-10, then fills in model order.
+std::vector<int32_t> slow_dpp(const std::vector<std::vector<double>> &emb, const std::vector<double> &rhat, double delta,
+                              size_t k)
+{
+    const size_t n = rhat.size();
+    const double theta = 1.0 - delta, alpha = theta / (2.0 * (1.0 - theta));
+    std::vector<double> q(n);
+    for (size_t i = 0; i < n; ++i)
+        q[i] = std::exp(alpha * rhat[i]);
+    auto kernel = [&](size_t i, size_t j) {
+        double dot = 0, ni = 0, nj = 0;
+        for (size_t d = 0; d < emb[i].size(); ++d) {
+            dot += emb[i][d] * emb[j][d];
+            ni += emb[i][d] * emb[i][d];
+            nj += emb[j][d] * emb[j][d];
+        }
+        return q[i] * (dot / std::sqrt(ni * nj)) * q[j];
+    };
+    std::vector<size_t> sel;
+    std::vector<bool> used(n, false);
+    double current = 0;
+    while (sel.size() < k) {
+        double best = -std::numeric_limits<double>::infinity();
+        size_t arg = n;
+        for (size_t i = 0; i < n; ++i) {
+            if (used[i])
+                continue;
+            auto s = sel;
+            s.push_back(i);
+            std::vector<double> m(s.size() * s.size());
+            for (size_t a = 0; a < s.size(); ++a)
+                for (size_t b = 0; b < s.size(); ++b)
+                    m[a * s.size() + b] = kernel(s[a], s[b]);
+            const double ld = log_det(m, s.size());
+            if (ld > best) {
+                best = ld;
+                arg = i;
+            }
+        }
+        if (arg == n || best - current < std::log(1e-10))
+            break;
+        current = best;
+        sel.push_back(arg);
+        used[arg] = true;
+    }
+    for (size_t i = 0; i < n && sel.size() < k; ++i)
+        if (!used[i])
+            sel.push_back(i);
+    return {sel.begin(), sel.end()};
+}
+
+} // namespace
+
+class TestReranker : public QObject {
+    Q_OBJECT
+
+private:
+    Dataset m_ds;
+    std::vector<float> m_emb; // 8 items x 2
+
+private slots:
+    void initTestCase()
+    {
+        test::ToySpec s;
+        s.n_items = 8;
+        s.categories = {{"X", -1}, {"Y", -1}, {"Z", -1}};
+        s.item_category = {0, 0, 1, 0, 1, 2, 2, -1};
+        s.brands = {"b0", "b1"};
+        s.item_brand = {0, 0, 0, 1, 1, 1, -1, -1};
+        s.train = {{0, 2}, {0, 1, 2, 3}};
+        s.test = {{4}, {5}};
+        m_ds = test::make_toy(s);
+        m_emb = {1, 0, 1, 0.1f, 0, 1, 0.7f, 0.7f, 1, 1, -1, 0, 0, -1, 0.3f, 0.2f};
+    }
+
+    void deltaZeroIsModelOrder_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<QString>("similarity");
+        for (const char *m : {"none", "mmr", "dpp", "calibrated", "caps"})
+            for (const char *s : {"embedding", "category"})
+                QTest::addRow("%s_%s", m, s) << QString::fromLatin1(m) << QString::fromLatin1(s);
+    }
+
+    void deltaZeroIsModelOrder()
+    {
+        QFETCH(QString, method);
+        QFETCH(QString, similarity);
+        RerankOptions o;
+        o.method = parse_rerank_method(method.toStdString());
+        o.similarity = parse_similarity(similarity.toStdString());
+        o.diversity = 0.0;
+        o.k = 5;
+        o.max_per_category = 1;
+        Reranker r(m_ds, o, m_emb, 2);
+        const std::vector<int32_t> items{6, 1, 0, 3, 5, 2, 4, 7};
+        const std::vector<float> scores{9, 8, 8, 7, 5, 5, 1, 0}; // ties keep model order
+        const auto out = r.rerank(1, items, scores);
+        QCOMPARE(out.items, (std::vector<int32_t>{6, 1, 0, 3, 5}));
+        QCOMPARE(out.scores, (std::vector<float>{9, 8, 8, 7, 5}));
+    }
+
+    void mmrByHand()
+    {
+        // e0=(1,0) e1=(1,.1) e2=(0,1) e3=(.7,.7); r̂ = 1, 2/3, 1/3, 0; δ = 0.5.
+        // step 1: 0. step 2: 1 -> 1/3 - .5*.995 < 0, 2 -> 1/6, 3 -> -.354: pick 2. step 3: 1 (-.164) over 3 (-.354).
+        RerankOptions o;
+        o.method = RerankMethod::mmr;
+        o.diversity = 0.5;
+        o.k = 3;
+        Reranker r(m_ds, o, m_emb, 2);
+        const auto out = r.rerank(0, iota_items(4), std::vector<float>{4, 3, 2, 1});
+        QCOMPARE(out.items, (std::vector<int32_t>{0, 2, 1}));
+        // δ = 1: pure diversity after the first pick (ties by model rank: the first item has max r̂
+        // only through the tie rule, as every value is 0 at step 1).
+        o.diversity = 1.0;
+        Reranker r1(m_ds, o, m_emb, 2);
+        QCOMPARE(r1.rerank(0, iota_items(4), std::vector<float>{4, 3, 2, 1}).items, (std::vector<int32_t>{0, 2, 3}));
+    }
+
+    void dppByHandCategory()
+    {
+        // One-level tree: S = 1 within a category, 0 across. Items 0,1,3 are X, 2 is Y: after 0 and
+        // 2 the kernel has no rank left (d² = 0 < 1e-10), so the list is filled in model order: 1.
+        RerankOptions o;
+        o.method = RerankMethod::dpp;
+        o.similarity = SimilarityKind::category;
+        o.diversity = 0.5;
+        o.k = 3;
+        Reranker r(m_ds, o);
+        const auto out = r.rerank(0, iota_items(4), std::vector<float>{4, 3, 2, 1});
+        QCOMPARE(out.items, (std::vector<int32_t>{0, 2, 1}));
+    }
+
+    void dppMatchesSlowGreedy_data()
+    {
+        QTest::addColumn<int>("dim");
+        QTest::addColumn<double>("delta");
+        QTest::addColumn<int>("k");
+        QTest::addRow("full_rank") << 16 << 0.3 << 10;
+        QTest::addRow("rank_exhausted") << 6 << 0.5 << 10;
+        QTest::addRow("strong") << 12 << 0.9 << 12;
+        QTest::addRow("weak") << 12 << 0.05 << 8;
+    }
+
+    void dppMatchesSlowGreedy()
+    {
+        QFETCH(int, dim);
+        QFETCH(double, delta);
+        QFETCH(int, k);
+        const int n = 40;
+        test::ToySpec s;
+        s.n_items = n;
+        s.train = {{}};
+        s.test = {{0}};
+        const Dataset ds = test::make_toy(s);
+        std::mt19937 rng(static_cast<unsigned>(dim * 100 + k));
+        std::normal_distribution<double> g;
+        std::vector<float> emb(static_cast<size_t>(n * dim));
+        for (auto &x : emb)
+            x = static_cast<float>(g(rng));
+        std::vector<std::vector<double>> e(static_cast<size_t>(n));
+        for (int i = 0; i < n; ++i)
+            for (int d = 0; d < dim; ++d)
+                e[static_cast<size_t>(i)].push_back(emb[static_cast<size_t>(i * dim + d)]);
+        std::vector<float> scores(static_cast<size_t>(n));
+        for (int i = 0; i < n; ++i)
+            scores[static_cast<size_t>(i)] = static_cast<float>(n - i) + static_cast<float>(g(rng) * 0.1);
+        std::sort(scores.begin(), scores.end(), std::greater<>());
+        RerankOptions o;
+        o.method = RerankMethod::dpp;
+        o.diversity = delta;
+        o.k = k;
+        Reranker r(ds, o, emb, dim);
+        const auto out = r.rerank(0, iota_items(n), scores);
+        const auto expected = slow_dpp(e, normalise_scores(scores), delta, static_cast<size_t>(k));
+        QCOMPARE(out.items, expected);
+    }
+
+    void calibratedByHand()
+    {
+        // User 0 history {0 (X), 2 (Y)}: p = X .5, Y .5. Candidates 0,1,3 (X) and 4 (Y)... with
+        // r̂ = 1, 2/3, 1/3, 0 and δ = .5: the second pick is the Y item (KL drops from 2.83 to 0).
+        RerankOptions o;
+        o.method = RerankMethod::calibrated;
+        o.diversity = 0.5;
+        o.k = 2;
+        Reranker r(m_ds, o);
+        const std::vector<int32_t> items{0, 1, 3, 4};
+        QCOMPARE(r.rerank(0, items, std::vector<float>{4, 3, 2, 1}).items, (std::vector<int32_t>{0, 4}));
+        // With a tiny δ the score difference wins.
+        o.diversity = 0.01;
+        Reranker r2(m_ds, o);
+        QCOMPARE(r2.rerank(0, items, std::vector<float>{4, 3, 2, 1}).items, (std::vector<int32_t>{0, 1}));
+    }
+
+    void caps()
+    {
+        RerankOptions o;
+        o.method = RerankMethod::caps;
+        o.diversity = 1.0;
+        o.max_per_category = 2;
+        o.k = 4;
+        // categories: 0 X, 1 X, 3 X, 2 Y, 4 Y, 5 Z, 7 none
+        const std::vector<int32_t> items{0, 1, 3, 2, 4, 5, 7};
+        const std::vector<float> scores{7, 6, 5, 4, 3, 2, 1};
+        QCOMPARE(Reranker(m_ds, o).rerank(0, items, scores).items, (std::vector<int32_t>{0, 1, 2, 4}));
+        o.k = 7; // short: the skipped X item fills the last slot
+        QCOMPARE(Reranker(m_ds, o).rerank(0, items, scores).items, (std::vector<int32_t>{0, 1, 2, 4, 5, 7, 3}));
+        o.k = 4;
+        o.max_per_category = 0;
+        o.max_per_brand = 1; // brands: 0,1,2 -> b0; 3,4,5 -> b1; 7 none
+        QCOMPARE(Reranker(m_ds, o).rerank(0, items, scores).items, (std::vector<int32_t>{0, 3, 7, 1}));
+    }
+
+    void rules()
+    {
+        using Kd = MerchRule::Kind;
+        RerankOptions o;
+        o.k = 4;
+        const std::vector<int32_t> items{0, 1, 2, 3, 4, 5};
+        const std::vector<float> scores{6, 5, 4, 3, 2, 1};
+        o.rules = {{Kd::exclude_item, 1}, {Kd::exclude_brand, 1}};
+        QCOMPARE(Reranker(m_ds, o).rerank(0, items, scores).items, (std::vector<int32_t>{0, 2}));
+        o.rules = {{Kd::exclude_category, 0}};
+        QCOMPARE(Reranker(m_ds, o).rerank(0, items, scores).items, (std::vector<int32_t>{2, 4, 5}));
+        // Boost Z (item 5: r̂ 0 -> 0 + 1.5) to the top; bury X by factor 4.
+        o.rules = {{Kd::boost_category, 2, 1.0, 1.5}, {Kd::bury_category, 0, 4.0, 0.0}};
+        QCOMPARE(Reranker(m_ds, o).rerank(0, items, scores).items, (std::vector<int32_t>{5, 2, 0, 1})); // 1 and 4 tie at .2: model order
+        // Pin: an item from the pool moves, one from outside is inserted with a NaN score.
+        o.rules = {{Kd::pin_item, 4, 1, 0, 1}, {Kd::pin_item, 7, 1, 0, 3}};
+        const auto out = Reranker(m_ds, o).rerank(0, items, scores);
+        QCOMPARE(out.items, (std::vector<int32_t>{4, 0, 7, 1}));
+        QCOMPARE(out.scores[0], 2.0f);
+        QVERIFY(std::isnan(out.scores[2]));
+    }
+
+    void badOptions()
+    {
+        RerankOptions o;
+        o.diversity = 1.5;
+        QVERIFY_THROWS_EXCEPTION(Error, Reranker(m_ds, o));
+        o.diversity = std::nan("");
+        QVERIFY_THROWS_EXCEPTION(Error, Reranker(m_ds, o));
+        o.diversity = 0.5;
+        o.method = RerankMethod::mmr;
+        QVERIFY_THROWS_EXCEPTION(Error, Reranker(m_ds, o)); // embedding similarity without embeddings
+        o.similarity = SimilarityKind::category;
+        Reranker ok(m_ds, o);
+        o.rules = {{MerchRule::Kind::pin_item, 99}};
+        QVERIFY_THROWS_EXCEPTION(Error, Reranker(m_ds, o));
+        QVERIFY_THROWS_EXCEPTION(Error, parse_rerank_method("fancy"));
+        QVERIFY_THROWS_EXCEPTION(Error, parse_similarity("jaccard"));
+    }
+
+    void normalisation()
+    {
+        QCOMPARE(normalise_scores(std::vector<float>{3, 2, 1}), (std::vector<double>{1, 0.5, 0}));
+        QCOMPARE(normalise_scores(std::vector<float>{2, 2}), (std::vector<double>{1, 1}));
+        const float inf = std::numeric_limits<float>::infinity();
+        QCOMPARE(normalise_scores(std::vector<float>{3, 1, -inf}), (std::vector<double>{1, 0, 0}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReranker)
+#include "tst_reranker.moc"
