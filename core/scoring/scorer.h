@@ -21,6 +21,10 @@ struct ScoringOptions {
     int64_t memory_budget_bytes = 512ll << 20; // for one block's score matrix and mask
     int threads = 0;                        // CPU threads; 0 = all cores
     bool exclude_train = true;              // ranking universe = items not in the user's train set
+    // CPU fast path tiling (0 = automatic): users per GEMM block and items per tile. The CPU path
+    // keeps each block x tile score matrix cache-sized and folds it into per-user top-k heaps.
+    int block_users = 0;
+    int tile_items = 0;
 };
 
 // Candidates of each scored user, best first. Row r belongs to users[r]; entries past count[r] are
