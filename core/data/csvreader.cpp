@@ -41,10 +41,15 @@ CsvReader::CsvReader(const std::string &path, char delimiter)
     csv_set_delim(m_parser.get(), static_cast<unsigned char>(delimiter));
 
     CsvRow first;
-    if (!next(first))
-        throw Error(located(path, "the file is empty; expected a header line naming the columns"));
-    if (!first.error.empty())
-        throw Error(located(path, "the header line is malformed (" + first.error + "); fix the file", first.line));
+    try {
+        if (!next(first))
+            throw Error(located(path, "the file is empty; expected a header line naming the columns"));
+        if (!first.error.empty())
+            throw Error(located(path, "the header line is malformed (" + first.error + "); fix the file", first.line));
+    } catch (...) {
+        csv_free(m_parser.get()); // the destructor does not run for a throwing constructor
+        throw;
+    }
     m_header.reserve(first.fields.size());
     for (auto &f : first.fields)
         m_header.push_back(trimmed(f));

@@ -150,9 +150,13 @@ void DatasetBuilder::interaction(int32_t user, int32_t item, int64_t ts, bool ha
 ImportResult DatasetBuilder::build(std::unordered_map<std::string, std::string> meta, const SplitOptions &split,
                                    ImportReport report, const std::string &event) &&
 {
-    if (m_rows.empty())
-        throw Error("the import found no usable interactions" + std::string(report.inputs.empty() ? "" : " in " + report.inputs.front())
-                    + "; check the files and the filters (e.g. --min-rating)");
+    if (m_rows.empty()) {
+        std::string why;
+        if (report.malformed > 0)
+            why = " (" + std::to_string(report.malformed) + " malformed rows skipped, the first: " + report.malformed_examples.front() + ")";
+        throw Error("the import found no usable interactions" + std::string(report.inputs.empty() ? "" : " in " + report.inputs.front()) + why
+                    + "; check the files, the delimiter and the filters (e.g. --min-rating)");
+    }
 
     // Deterministic order: users/items by natural external id, categories by their name path so a
     // parent precedes its children.
