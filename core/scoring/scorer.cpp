@@ -115,6 +115,127 @@ void score_embeddings(const Model::Impl &impl, std::span<const int32_t> users, c
     out.timing_ms["block_users"] = static_cast<double>(block);
 }
 
+// Min-heap of the k best (score, item) of one user; the root is the weakest kept entry. Equal
+// scores prefer the lower item index, so results do not depend on tiling or thread count.
+struct TopHeap {
+    float *score;
+    int64_t *item;
+    int64_t k;
+
+    static bool worse(float sa, int64_t ia, float sb, int64_t ib) { return sa < sb || (sa == sb && ia > ib); }
+
+    void push(float s, int64_t i)
+    {
+        if (!worse(score[0], item[0], s, i))
+            return;
+        int64_t pos = 0;
+        for (;;) { // sift the new entry down from the root
+            int64_t child = 2 * pos + 1;
+            if (child >= k)
+                break;
+            if (child + 1 < k && worse(score[child + 1], item[child + 1], score[child], item[child]))
+                ++child;
+            if (!worse(score[child], item[child], s, i))
+                break;
+            score[pos] = score[child];
+            item[pos] = item[child];
+            pos = child;
+        }
+        score[pos] = s;
+        item[pos] = i;
+    }
+
+    // Best first.
+    void sort_descending()
+    {
+        std::vector<std::pair<float, int64_t>> entries(static_cast<size_t>(k));
+        for (int64_t j = 0; j < k; ++j)
+            entries[static_cast<size_t>(j)] = {score[j], item[j]};
+        std::sort(entries.begin(), entries.end(),
+                  [](const auto &a, const auto &b) { return worse(b.first, b.second, a.first, a.second); });
+        for (int64_t j = 0; j < k; ++j) {
+            score[j] = entries[static_cast<size_t>(j)].first;
+            item[j] = entries[static_cast<size_t>(j)].second;
+        }
+    }
+};
+
+// CPU fast path, tiled like Faiss's exhaustive search: per (user block x item tile) one GEMM into a
+// cache-sized buffer, then each row is folded into that user's top-k heap, with the seen items of
+// the tile set to -inf first. The users x items matrix never exists, not even per block.
+void score_embeddings_cpu(const Model::Impl &impl, std::span<const int32_t> users, const ScoringOptions &options,
+                          Candidates &out, ProgressReporter &progress)
+{
+    const auto &dataset = *impl.dataset;
+    const int64_t n_items = dataset.n_items();
+    const int64_t k = std::min<int64_t>(options.pool, n_items);
+    const auto n = static_cast<int64_t>(users.size());
+    if (k == 0)
+        return;
+    // Defaults: a 256 x 8192 float tile is 8 MiB, about what a core's share of L2/L3 holds.
+    int64_t tile = options.tile_items > 0 ? options.tile_items : 8192;
+    int64_t block = options.block_users > 0 ? options.block_users : 256;
+    block = std::clamp<int64_t>(std::min<int64_t>(block, options.memory_budget_bytes / (tile * 4)), 1, n);
+    tile = std::clamp<int64_t>(tile, 1, n_items);
+    const auto item_emb_t = impl.item_emb.t();
+    const float *offset = impl.item_offset.data_ptr<float>();
+    std::vector<float> heap_score(static_cast<size_t>(block * k));
+    std::vector<int64_t> heap_item(static_cast<size_t>(block * k));
+    std::vector<const int32_t *> seen_cursor(static_cast<size_t>(block)), seen_end(static_cast<size_t>(block));
+    auto buffer = torch::empty({block, tile}, torch::kFloat32);
+    double gemm_ms = 0, heap_ms = 0;
+    for (int64_t begin = 0; begin < n; begin += block) {
+        const int64_t end = std::min(n, begin + block);
+        const int64_t b = end - begin;
+        std::fill(heap_score.begin(), heap_score.end(), kNegInf);
+        std::fill(heap_item.begin(), heap_item.end(), -1);
+        std::vector<int64_t> index(users.begin() + begin, users.begin() + end);
+        const auto ub = impl.user_emb.index_select(0, torch::tensor(index, torch::kInt64));
+        for (int64_t r = 0; r < b; ++r) {
+            const auto row = dataset.train.row(static_cast<int32_t>(index[static_cast<size_t>(r)]));
+            seen_cursor[static_cast<size_t>(r)] = row.data();
+            seen_end[static_cast<size_t>(r)] = options.exclude_train ? row.data() + row.size() : row.data();
+        }
+        for (int64_t t0 = 0; t0 < n_items; t0 += tile) {
+            const int64_t t1 = std::min(n_items, t0 + tile);
+            Stopwatch watch;
+            auto scores = buffer.view({-1}).narrow(0, 0, b * (t1 - t0)).view({b, t1 - t0}); // contiguous
+            torch::mm_out(scores, ub, item_emb_t.narrow(1, t0, t1 - t0));
+            gemm_ms += watch.elapsed_ms();
+            watch.restart();
+            float *base = scores.data_ptr<float>();
+            const int64_t stride = scores.stride(0);
+            at::parallel_for(0, b, 16, [&](int64_t r0, int64_t r1) {
+                for (int64_t r = r0; r < r1; ++r) {
+                    float *row = base + r * stride;
+                    auto &cursor = seen_cursor[static_cast<size_t>(r)];
+                    for (; cursor < seen_end[static_cast<size_t>(r)] && *cursor < t1; ++cursor)
+                        row[*cursor - t0] = kNegInf;
+                    TopHeap heap{heap_score.data() + r * k, heap_item.data() + r * k, k};
+                    for (int64_t j = 0; j < t1 - t0; ++j) {
+                        const float v = row[j] + offset[t0 + j];
+                        if (v > heap.score[0])
+                            heap.push(v, t0 + j);
+                    }
+                }
+            });
+            heap_ms += watch.elapsed_ms();
+        }
+        for (int64_t r = 0; r < b; ++r) {
+            TopHeap heap{heap_score.data() + r * k, heap_item.data() + r * k, k};
+            heap.sort_descending();
+            const auto row = static_cast<size_t>(begin + r);
+            if (impl.user_valid(users[row]))
+                store_row(out, row, heap.score, heap.item, k);
+        }
+        progress.report(static_cast<double>(end) / static_cast<double>(n), "scoring");
+    }
+    out.timing_ms["gemm"] = gemm_ms;
+    out.timing_ms["topk"] = heap_ms;
+    out.timing_ms["block_users"] = static_cast<double>(block);
+    out.timing_ms["tile_items"] = static_cast<double>(tile);
+}
+
 // Generic path: the model's score() over item chunks with a running top-k merge, on the CPU (the
 // TorchScript module stays where it was loaded).
 void score_generic(const Model::Impl &impl, std::span<const int32_t> users, const ScoringOptions &options,
@@ -244,7 +365,9 @@ Candidates score_top(const Model &model, std::span<const int32_t> users, const S
     ProgressReporter reporter(progress);
     try {
         torch::InferenceMode guard;
-        if (impl.info.has_embeddings)
+        if (impl.info.has_embeddings && out.device == "cpu")
+            score_embeddings_cpu(impl, users, options, out, reporter);
+        else if (impl.info.has_embeddings)
             score_embeddings(impl, users, options, torch::Device(out.device), out, reporter);
         else
             score_generic(impl, users, options, out, reporter);

@@ -69,11 +69,14 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("model");
         QTest::addColumn<qint64>("budget");
-        QTest::addRow("two_tower, one block") << "two_tower" << qint64(512 << 20);
-        QTest::addRow("two_tower, 7-user blocks") << "two_tower" << qint64(7 * 60 * 4);
-        QTest::addRow("two_tower, 1-user blocks") << "two_tower" << qint64(1);
-        QTest::addRow("score_only, one chunk") << "score_only" << qint64(512 << 20);
-        QTest::addRow("score_only, 16-item chunks") << "score_only" << qint64(1);
+        QTest::addColumn<int>("block");
+        QTest::addColumn<int>("tile");
+        QTest::addRow("two_tower, one block") << "two_tower" << qint64(512 << 20) << 0 << 0;
+        QTest::addRow("two_tower, 7x13 tiles") << "two_tower" << qint64(512 << 20) << 7 << 13;
+        QTest::addRow("two_tower, 1-user blocks") << "two_tower" << qint64(1) << 0 << 0;
+        QTest::addRow("two_tower, 3x1 tiles") << "two_tower" << qint64(512 << 20) << 3 << 1;
+        QTest::addRow("score_only, one chunk") << "score_only" << qint64(512 << 20) << 0 << 0;
+        QTest::addRow("score_only, 16-item chunks") << "score_only" << qint64(1) << 0 << 0;
     }
 
     // Same scores rank by rank; same items wherever the score is not tied with a neighbour.
@@ -81,12 +84,16 @@ private Q_SLOTS:
     {
         QFETCH(QString, model);
         QFETCH(qint64, budget);
+        QFETCH(int, block);
+        QFETCH(int, tile);
         auto m = Model::load(kDir + model.toStdString() + ".pt", m_dataset);
         const auto expected = expected_lists(model.toStdString());
         ScoringOptions options;
         options.pool = 10;
         options.device = "cpu";
         options.memory_budget_bytes = budget;
+        options.block_users = block;
+        options.tile_items = tile;
         const auto users = all_users(m_dataset);
         const auto c = score_top(*m, users, options);
         QCOMPARE(c.device, std::string("cpu"));
