@@ -1,0 +1,77 @@
+#pragma once
+// Options shared by `evaluate` and `compare` (DESIGN §4): one declaration so both accept the same
+// flags with the same meaning.
+#include "app/cli/command.h"
+#include "core/analysis/evaluation.h"
+#include "core/common/error.h"
+
+#include <memory>
+#include <string>
+
+namespace reclens::cli {
+
+struct EvaluateFlags {
+    std::string data;
+    int k = 10;
+    int pool = 100;
+    std::string device = "auto";
+    std::string rerank = "none";
+    double diversity = 0.0;
+    std::string similarity = "embedding";
+    int category_level = 0;
+    int max_per_category = 0;
+    int max_per_brand = 0;
+    bool no_auc = false;
+    bool scalar_rerank = false;
+    int threads = 0;
+};
+
+inline void add_evaluate_flags(CLI::App &app, EvaluateFlags &f)
+{
+    app.add_option("--data", f.data, "Dataset file (.sqlite)")->required();
+    app.add_option("--k", f.k, "List length K (default 10)");
+    app.add_option("--pool", f.pool, "Candidates per user before re-ranking (default 100)");
+    app.add_option("--device", f.device, "auto | cpu | cuda | cuda:N (default auto)");
+    app.add_option("--rerank", f.rerank, "none | mmr | dpp | calibrated | caps (default none)");
+    app.add_option("--diversity", f.diversity, "Re-ranking strength 0 (model order) .. 1 (most diverse)");
+    app.add_option("--similarity", f.similarity, "embedding | category (for mmr and dpp; default embedding)");
+    app.add_option("--category-level", f.category_level, "Category level for metrics and re-ranking (default deepest)");
+    app.add_option("--max-per-category", f.max_per_category, "caps: at most N items per category (0 = no cap)");
+    app.add_option("--max-per-brand", f.max_per_brand, "caps: at most N items per brand (0 = no cap)");
+    app.add_flag("--no-auc", f.no_auc, "Skip auc/auc_pooled (they score every item for every user)");
+    app.add_flag("--scalar-rerank", f.scalar_rerank, "Re-rank user by user instead of the batched version");
+    app.add_option("--threads", f.threads, "CPU threads (default all cores)");
+}
+
+inline EvaluationOptions to_options(const EvaluateFlags &f)
+{
+    EvaluationOptions o;
+    o.k = f.k;
+    o.pool = f.pool;
+    o.device = f.device;
+    o.category_level = f.category_level;
+    o.compute_auc = !f.no_auc;
+    o.batched_rerank = !f.scalar_rerank;
+    o.threads = f.threads;
+    o.rerank.method = parse_rerank_method(f.rerank);
+    if (!(f.diversity >= 0.0 && f.diversity <= 1.0))
+        throw Error("--diversity " + std::to_string(f.diversity) +
+                    " is outside [0,1]: use 0 for the model's order up to 1 for the most diverse lists");
+    o.rerank.diversity = f.diversity;
+    o.rerank.similarity = parse_similarity(f.similarity);
+    o.rerank.category_level = f.category_level;
+    o.rerank.max_per_category = f.max_per_category;
+    o.rerank.max_per_brand = f.max_per_brand;
+    o.rerank.k = f.k;
+    if (f.k < 1)
+        throw Error("--k " + std::to_string(f.k) + " must be at least 1");
+    if (f.pool < 1)
+        throw Error("--pool " + std::to_string(f.pool) + " must be at least 1");
+    if (f.category_level < 0)
+        throw Error("--category-level must be >= 0 (0 = deepest level)");
+    if (o.rerank.method == RerankMethod::caps && f.max_per_category == 0 && f.max_per_brand == 0)
+        throw Error("--rerank caps needs --max-per-category N and/or --max-per-brand N");
+    return o;
+}
+
+} // namespace reclens::cli

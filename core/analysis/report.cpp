@@ -1,0 +1,279 @@
+// JSON/CSV/text output of evaluation and comparison results (DESIGN §4).
+#include "core/analysis/report.h"
+#include "core/common/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace reclens {
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+ojson num(double v)
+{
+    return std::isfinite(v) ? ojson(v) : ojson(nullptr);
+}
+
+ojson rerank_json(const RerankOptions &o)
+{
+    ojson j;
+    j["method"] = std::string(rerank_method_name(o.method));
+    j["diversity"] = o.diversity;
+    j["similarity"] = std::string(similarity_name(o.similarity));
+    j["category_level"] = o.category_level;
+    j["max_per_category"] = o.max_per_category;
+    j["max_per_brand"] = o.max_per_brand;
+    j["rules"] = static_cast<int>(o.rules.size());
+    return j;
+}
+
+ojson metrics_json(const EvaluationResult &r)
+{
+    ojson j = ojson::object();
+    for (const auto &m : metric_catalog()) {
+        auto it = r.metrics.find(std::string(m.name));
+        j[std::string(m.name)] = num(it == r.metrics.end() ? kNaN : it->second);
+    }
+    return j;
+}
+
+ojson group_json(const UserGroupStratum &g)
+{
+    ojson j;
+    j["users"] = g.users;
+    j["train_min"] = g.train_min;
+    j["train_max"] = g.train_max;
+    for (int i = 0; i < kAccuracyMetricCount; ++i)
+        j[std::string(metric_name(static_cast<MetricId>(i)))] = num(g.metrics[static_cast<size_t>(i)]);
+    return j;
+}
+
+ojson popularity_json(const PopularityStratum &p)
+{
+    ojson j;
+    j["items"] = p.items;
+    j["test_items"] = p.test_items;
+    j["hits"] = p.hits;
+    j["users"] = p.users;
+    j["recall"] = num(p.recall);
+    j["hit_rate"] = num(p.hit_rate);
+    return j;
+}
+
+std::string csv_field(const std::string &s)
+{
+    if (s.find_first_of(",\"\n\r") == std::string::npos)
+        return s;
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string fmt(double v)
+{
+    if (std::isnan(v))
+        return "";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+}
+
+} // namespace
+
+std::string evaluation_json(const EvaluationResult &r, const std::map<std::string, std::string> &extra)
+{
+    ojson j;
+    for (const auto &[k, v] : extra)
+        j[k] = v;
+    j["k"] = r.k;
+    j["pool"] = r.pool;
+    j["device"] = r.device;
+    j["users_evaluated"] = r.users.size();
+    j["category_level"] = r.category_level;
+    j["rerank"] = rerank_json(r.rerank);
+    j["metrics"] = metrics_json(r);
+    ojson st;
+    st["item_popularity"]["head"] = popularity_json(r.strata.head);
+    st["item_popularity"]["tail"] = popularity_json(r.strata.tail);
+    st["user_activity"] = ojson::object();
+    for (const auto &g : r.strata.activity)
+        st["user_activity"][g.name] = group_json(g);
+    st["segment"] = ojson::object();
+    for (const auto &g : r.strata.segments)
+        st["segment"][g.name] = group_json(g);
+    j["strata"] = st;
+    j["timing_ms"] = ojson::object();
+    for (const auto &[k, v] : r.timing_ms)
+        j["timing_ms"][k] = v;
+    return j.dump(2) + "\n";
+}
+
+std::string comparison_json(const ComparisonResult &c, const EvaluationResult &a, const EvaluationResult &b,
+                            const std::map<std::string, std::string> &label_a,
+                            const std::map<std::string, std::string> &label_b)
+{
+    ojson j;
+    j["k"] = a.k;
+    j["pool"] = a.pool;
+    j["device"] = a.device;
+    j["users_compared"] = c.users.size();
+    auto run = [](const EvaluationResult &r, const std::map<std::string, std::string> &label) {
+        ojson x;
+        for (const auto &[k, v] : label)
+            x[k] = v;
+        x["rerank"] = rerank_json(r.rerank);
+        x["users_evaluated"] = r.users.size();
+        x["metrics"] = metrics_json(r);
+        return x;
+    };
+    j["a"] = run(a, label_a);
+    j["b"] = run(b, label_b);
+    ojson m = ojson::object();
+    for (const auto &mc : c.metrics) {
+        ojson x;
+        x["a"] = num(mc.value_a);
+        x["b"] = num(mc.value_b);
+        x["delta"] = num(mc.test.delta);
+        x["p_paired_t"] = num(mc.test.p_paired_t);
+        x["p_wilcoxon"] = num(mc.test.p_wilcoxon);
+        x["ci95"] = ojson::array({num(mc.test.ci95_low), num(mc.test.ci95_high)});
+        x["n"] = mc.test.n;
+        m[mc.metric] = x;
+    }
+    j["metrics"] = m;
+    j["bootstrap"] = {{"resamples", 1000}, {"seed", 42}, {"rng", "std::mt19937_64, index = draw % n"}};
+    return j.dump(2) + "\n";
+}
+
+std::string lists_csv(const Dataset &ds, const EvaluationResult &r)
+{
+    std::string out = "user_id,rank,item_id,score\n";
+    for (size_t u = 0; u < r.users.size(); ++u) {
+        const auto &uid = ds.user_external[static_cast<size_t>(r.users[u])];
+        for (size_t i = 0; i < r.lists[u].size(); ++i) {
+            out += csv_field(uid);
+            out += ',';
+            out += std::to_string(i + 1);
+            out += ',';
+            out += csv_field(ds.item_external[static_cast<size_t>(r.lists[u][i])]);
+            out += ',';
+            const float s = i < r.scores[u].size() ? r.scores[u][i] : std::numeric_limits<float>::quiet_NaN();
+            char buf[32];
+            if (std::isfinite(s))
+                std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(s));
+            else
+                buf[0] = 0;
+            out += buf;
+            out += '\n';
+        }
+    }
+    return out;
+}
+
+std::string per_user_csv(const Dataset &ds, const EvaluationResult &r)
+{
+    std::string out = "user_id";
+    for (int i = 0; i < kUserMetricCount; ++i)
+        out += "," + std::string(metric_name(static_cast<MetricId>(i)));
+    out += '\n';
+    for (size_t u = 0; u < r.users.size(); ++u) {
+        out += csv_field(ds.user_external[static_cast<size_t>(r.users[u])]);
+        for (double v : r.per_user[u].values)
+            out += "," + fmt(v);
+        out += '\n';
+    }
+    return out;
+}
+
+std::string evaluation_summary(const EvaluationResult &r)
+{
+    std::ostringstream s;
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "users evaluated %zu, K=%d, pool=%d, device %s, re-rank %s (diversity %.3g)\n",
+                  r.users.size(), r.k, r.pool, r.device.c_str(), std::string(rerank_method_name(r.rerank.method)).c_str(),
+                  r.rerank.diversity);
+    s << buf;
+    for (const auto &m : metric_catalog()) {
+        auto it = r.metrics.find(std::string(m.name));
+        const double v = it == r.metrics.end() ? kNaN : it->second;
+        std::snprintf(buf, sizeof buf, "  %-17s %10.4f   %s\n", std::string(m.name).c_str(), v,
+                      std::string(m.formula).c_str());
+        s << buf;
+    }
+    std::snprintf(buf, sizeof buf, "  strata: head recall %.4f hit %.4f | tail recall %.4f hit %.4f\n",
+                  r.strata.head.recall, r.strata.head.hit_rate, r.strata.tail.recall, r.strata.tail.hit_rate);
+    s << buf;
+    for (const auto &g : r.strata.activity) {
+        std::snprintf(buf, sizeof buf, "  activity %-5s (%lld users, train %lld-%lld): ndcg %.4f recall %.4f hit %.4f\n",
+                      g.name.c_str(), static_cast<long long>(g.users), static_cast<long long>(g.train_min),
+                      static_cast<long long>(g.train_max), g.metrics[static_cast<size_t>(MetricId::ndcg)],
+                      g.metrics[static_cast<size_t>(MetricId::recall)], g.metrics[static_cast<size_t>(MetricId::hit_rate)]);
+        s << buf;
+    }
+    s << "  timing_ms:";
+    for (const auto &[k, v] : r.timing_ms) {
+        std::snprintf(buf, sizeof buf, " %s %.1f", k.c_str(), v);
+        s << buf;
+    }
+    s << "\n";
+    return s.str();
+}
+
+std::string comparison_table(const ComparisonResult &c)
+{
+    std::ostringstream s;
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "%zu users compared (b - a; bootstrap 95%% CI of the mean difference)\n",
+                  c.users.size());
+    s << buf;
+    std::snprintf(buf, sizeof buf, "%-17s %10s %10s %10s %11s %11s %23s\n", "metric", "a", "b", "delta", "p(t-test)",
+                  "p(wilcoxon)", "ci95");
+    s << buf;
+    for (const auto &m : c.metrics) {
+        std::snprintf(buf, sizeof buf, "%-17s %10.4f %10.4f %+10.4f %11.3g %11.3g   [%+.4f, %+.4f]\n", m.metric.c_str(),
+                      m.value_a, m.value_b, m.test.delta, m.test.p_paired_t, m.test.p_wilcoxon, m.test.ci95_low,
+                      m.test.ci95_high);
+        s << buf;
+    }
+    return s.str();
+}
+
+void write_file_atomic(const std::string &path, const std::string &content, const std::string &what)
+{
+    namespace fs = std::filesystem;
+    const fs::path target(path);
+    const fs::path tmp = target.parent_path() / (target.filename().string() + ".part");
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out)
+            throw Error(located(path, "cannot create the output file (" + what + "): " + std::strerror(errno) +
+                                          "; check the folder exists and is writable"));
+        out.write(content.data(), static_cast<std::streamsize>(content.size()));
+        out.close();
+        if (!out) {
+            std::error_code ec;
+            fs::remove(tmp, ec);
+            throw Error(located(path, "writing failed (" + what + "); check free disk space"));
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw Error(located(path, "cannot replace the output file (" + what + "): " + ec.message()));
+    }
+}
+
+} // namespace reclens

@@ -1,0 +1,32 @@
+#pragma once
+// Serialisation of evaluation and comparison results: the JSON and CSV files of DESIGN §4, shared by
+// the CLI and the GUI's export. Files are written whole or not at all (temporary file + rename).
+#include "core/analysis/compare.h"
+#include "core/analysis/evaluation.h"
+
+#include <string>
+
+namespace reclens {
+
+// evaluate --json: {"k", "pool", "device", "users_evaluated", "category_level", "rerank"{...},
+// "metrics"{DESIGN §5 names}, "strata"{item_popularity, user_activity, segment}, "timing_ms"{...}}.
+// NaN values are written as null. `extra` entries (e.g. "model", "data") are added at the top level.
+std::string evaluation_json(const EvaluationResult &r, const std::map<std::string, std::string> &extra = {});
+// compare --json: {"users_compared", "a"{...}, "b"{...}, "metrics"{name: {a, b, delta, p_paired_t,
+// p_wilcoxon, ci95:[lo,hi], n}}}.
+std::string comparison_json(const ComparisonResult &c, const EvaluationResult &a, const EvaluationResult &b,
+                            const std::map<std::string, std::string> &label_a,
+                            const std::map<std::string, std::string> &label_b);
+// --lists: user_id,rank,item_id,score (external ids, rank from 1).
+std::string lists_csv(const Dataset &ds, const EvaluationResult &r);
+// --per-user: user_id,<per-user metric>,... in MetricId order.
+std::string per_user_csv(const Dataset &ds, const EvaluationResult &r);
+// Plain-text summary (metric, value, formula) for stdout.
+std::string evaluation_summary(const EvaluationResult &r);
+std::string comparison_table(const ComparisonResult &c);
+
+// Writes `content` to `path` through a temporary file in the same folder; throws Error naming the
+// path (and the --option given as `what`) when it cannot.
+void write_file_atomic(const std::string &path, const std::string &content, const std::string &what);
+
+} // namespace reclens
