@@ -64,9 +64,11 @@ std::function<int()> setup(CLI::App &app)
     ml->add_option("--min-rating", a->min_rating, "Skip ratings below this value");
     add_common(ml, *a);
 
-    auto *cj = app.add_subcommand("completejourney", "84.51° Complete Journey folder (transactions, products, demographics CSVs)");
+    auto *cj = app.add_subcommand("completejourney",
+                                  "84.51° Complete Journey folder (transactions, products, demographics CSVs)");
     cj->add_option("DIR", a->dir, "Folder with transactions_sample.csv, products.csv, demographics.csv")->required();
-    cj->add_flag("--all-products", a->all_products, "Items = the whole products.csv catalogue, not only purchased products");
+    cj->add_flag("--all-products", a->all_products,
+                 "Items = the whole products.csv catalogue, not only purchased products");
     add_common(cj, *a);
 
     auto *csv = app.add_subcommand("csv", "Any CSV interactions file (+ optional items file) with a column mapping");
@@ -78,10 +80,12 @@ std::function<int()> setup(CLI::App &app)
     csv->add_option("--items", a->csv.items, "Items CSV file");
     csv->add_option("--item-id-col", a->csv.item_id_col, "Item id column of the items file");
     csv->add_option("--title-col", a->csv.title_col, "Title column of the items file");
-    csv->add_option("--category-cols", a->category_cols, "Category columns of the items file, top to leaf, comma-separated");
+    csv->add_option("--category-cols", a->category_cols,
+                    "Category columns of the items file, top to leaf, comma-separated");
     csv->add_option("--brand-col", a->csv.brand_col, "Brand column of the items file");
     csv->add_option("--price-col", a->csv.price_col, "Price column of the items file");
-    csv->add_option("--delimiter", a->delimiter, "Field delimiter (one character, or \\t for tab)")->capture_default_str();
+    csv->add_option("--delimiter", a->delimiter, "Field delimiter (one character, or \\t for tab)")
+        ->capture_default_str();
     add_common(csv, *a);
 
     return [a, ml, cj, csv]() -> int {
@@ -102,7 +106,8 @@ std::function<int()> setup(CLI::App &app)
         apply_common(*a, o);
         const std::string d = a->delimiter == "\\t" || a->delimiter == "tab" ? "\t" : a->delimiter;
         if (d.size() != 1 || d == "\"" || d == "\n" || d == "\r")
-            throw Error("import csv: --delimiter '" + a->delimiter + "' must be one character other than a quote or newline (e.g. ',', ';', '\\t')");
+            throw Error("import csv: --delimiter '" + a->delimiter
+                        + "' must be one character other than a quote or newline (e.g. ',', ';', '\\t')");
         o.delimiter = d[0];
         std::string cols = a->category_cols;
         while (!cols.empty()) {
@@ -112,12 +117,14 @@ std::function<int()> setup(CLI::App &app)
         }
         for (const auto &c : o.category_cols) {
             if (c.empty())
-                throw Error("import csv: --category-cols '" + a->category_cols + "' has an empty column name; list them as TOP,...,LEAF");
+                throw Error("import csv: --category-cols '" + a->category_cols
+                            + "' has an empty column name; list them as TOP,...,LEAF");
         }
         return finish(import_csv(o, cli::print_progress), a->out);
     };
 }
 
-const reclens::cli::CommandRegistration reg{{"import", "Import a dataset (movielens, completejourney or csv) into a RecLens SQLite file", setup}};
+const reclens::cli::CommandRegistration reg{
+    {"import", "Import a dataset (movielens, completejourney or csv) into a RecLens SQLite file", setup}};
 
 } // namespace

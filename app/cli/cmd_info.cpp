@@ -47,8 +47,10 @@ int run(const InfoArgs &a)
     std::printf("items              %d\n", d.n_items());
     std::printf("categories         %zu in %d level(s)\n", d.categories.size(), d.category_levels);
     std::printf("brands             %zu\n", d.brands.size());
-    std::printf("train interactions %lld (%lld distinct user-item pairs)\n", static_cast<long long>(d.train_rows), static_cast<long long>(d.train.nnz()));
-    std::printf("test interactions  %lld (%lld distinct user-item pairs)\n", static_cast<long long>(d.test_rows), static_cast<long long>(d.test.nnz()));
+    std::printf("train interactions %lld (%lld distinct user-item pairs)\n", static_cast<long long>(d.train_rows),
+                static_cast<long long>(d.train.nnz()));
+    std::printf("test interactions  %lld (%lld distinct user-item pairs)\n", static_cast<long long>(d.test_rows),
+                static_cast<long long>(d.test.nnz()));
     int64_t no_category = 0;
     for (const auto c : d.item_category)
         no_category += c < 0;

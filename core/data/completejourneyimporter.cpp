@@ -40,12 +40,15 @@ double median(std::vector<double> &v)
 
 } // namespace
 
-ImportResult import_completejourney(const std::string &dir, const CompleteJourneyOptions &options, const ProgressFn &progress)
+ImportResult import_completejourney(const std::string &dir, const CompleteJourneyOptions &options,
+                                    const ProgressFn &progress)
 {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
-        throw Error(located(dir, "no such folder; pass the Complete Journey folder with transactions_sample.csv, products.csv and demographics.csv"));
+        throw Error(located(dir,
+                            "no such folder; pass the Complete Journey folder with transactions_sample.csv, "
+                            "products.csv and demographics.csv"));
     std::string transactions_path = (fs::path(dir) / "transactions_sample.csv").string();
     if (!fs::exists(transactions_path, ec) && fs::exists(fs::path(dir) / "transactions.csv", ec))
         transactions_path = (fs::path(dir) / "transactions.csv").string();
@@ -53,7 +56,9 @@ ImportResult import_completejourney(const std::string &dir, const CompleteJourne
     const std::string demographics_path = (fs::path(dir) / "demographics.csv").string();
     for (const auto &p : {transactions_path, products_path}) {
         if (!fs::exists(p, ec))
-            throw Error(located(p, "missing; a Complete Journey folder has transactions_sample.csv (or transactions.csv) and products.csv"));
+            throw Error(located(p,
+                                "missing; a Complete Journey folder has transactions_sample.csv (or transactions.csv) "
+                                "and products.csv"));
     }
     const bool have_demographics = fs::exists(demographics_path, ec);
 
@@ -98,7 +103,8 @@ ImportResult import_completejourney(const std::string &dir, const CompleteJourne
                 issues.malformed(products_path, row.line, "empty product_id");
                 continue;
             }
-            Product p{field(row, c_man), field(row, c_dep), field(row, c_brand), field(row, c_cat), field(row, c_type), field(row, c_size)};
+            Product p{field(row, c_man), field(row, c_dep),  field(row, c_brand),
+                      field(row, c_cat), field(row, c_type), field(row, c_size)};
             if (!products.emplace(id, std::move(p)).second) {
                 report.add_skipped("products.csv: duplicate product_id (first row kept)");
                 continue;
@@ -134,7 +140,10 @@ ImportResult import_completejourney(const std::string &dir, const CompleteJourne
             f.brand = b.brand("Manufacturer " + p.manufacturer);
         if (!p.kind.empty())
             f.tags.push_back(p.kind);
-        std::string title = !p.type.empty() ? p.type : !p.category.empty() ? p.category : !p.department.empty() ? p.department : "Product " + id;
+        std::string title = !p.type.empty() ? p.type
+            : !p.category.empty()           ? p.category
+            : !p.department.empty()         ? p.department
+                                            : "Product " + id;
         if (!p.size.empty())
             title += " (" + p.size + ")";
         f.title = title;
@@ -167,18 +176,23 @@ ImportResult import_completejourney(const std::string &dir, const CompleteJourne
             const std::string house = field(row, c_house);
             const std::string product = field(row, c_product);
             if (house.empty() || product.empty()) {
-                issues.malformed(transactions_path, row.line, house.empty() ? "empty household_id" : "empty product_id");
+                issues.malformed(transactions_path, row.line,
+                                 house.empty() ? "empty household_id" : "empty product_id");
                 continue;
             }
             const auto qty = detail::parse_number(row.fields[static_cast<size_t>(c_qty)]);
             const auto sales = detail::parse_number(row.fields[static_cast<size_t>(c_sales)]);
             if (!qty || !sales) {
-                issues.malformed(transactions_path, row.line, std::string(!qty ? "quantity '" + field(row, c_qty) : "sales_value '" + field(row, c_sales)) + "' is not a number");
+                issues.malformed(
+                    transactions_path, row.line,
+                    std::string(!qty ? "quantity '" + field(row, c_qty) : "sales_value '" + field(row, c_sales))
+                        + "' is not a number");
                 continue;
             }
             const auto ts = parse_timestamp(row.fields[static_cast<size_t>(c_ts)]);
             if (!ts) {
-                issues.malformed(transactions_path, row.line, "transaction_timestamp '" + field(row, c_ts) + "' is not an ISO 8601 time");
+                issues.malformed(transactions_path, row.line,
+                                 "transaction_timestamp '" + field(row, c_ts) + "' is not an ISO 8601 time");
                 continue;
             }
             if (!products.count(product)) {
@@ -253,27 +267,37 @@ ImportResult import_completejourney(const std::string &dir, const CompleteJourne
     }
     auto num = [](int64_t v) { return std::to_string(v); };
     if (unknown_rows > 0)
-        report.findings.push_back(num(unknown_rows) + " transaction lines refer to " + num(static_cast<int64_t>(unknown_products.size()))
+        report.findings.push_back(num(unknown_rows) + " transaction lines refer to "
+                                  + num(static_cast<int64_t>(unknown_products.size()))
                                   + " products missing from products.csv; kept as items without category or brand");
     if (have_demographics)
-        report.findings.push_back(num(with_demographics) + " of " + num(n_users) + " households have demographics (segment = household_comp); "
-                                  + num(n_users - with_demographics) + " have no segment"
-                                  + (demographics_unused ? "; " + num(demographics_unused) + " demographic rows have no transactions" : ""));
+        report.findings.push_back(
+            num(with_demographics) + " of " + num(n_users)
+            + " households have demographics (segment = household_comp); " + num(n_users - with_demographics)
+            + " have no segment"
+            + (demographics_unused ? "; " + num(demographics_unused) + " demographic rows have no transactions" : ""));
     if (zero_quantity > 0)
-        report.findings.push_back(num(zero_quantity) + " lines have quantity 0 (kept as purchases, not used for prices)");
+        report.findings.push_back(num(zero_quantity)
+                                  + " lines have quantity 0 (kept as purchases, not used for prices)");
     if (big_quantity > 0)
-        report.findings.push_back(num(big_quantity) + " lines have quantity > 100 (fuel and similar products); interaction weight is 1 per line, not quantity");
+        report.findings.push_back(
+            num(big_quantity)
+            + " lines have quantity > 100 (fuel and similar products); interaction weight is 1 per line, not quantity");
     if (negative_sales > 0)
         report.findings.push_back(num(negative_sales) + " lines have a negative sales_value (returns or adjustments)");
     if (dropped_type > 0)
-        report.findings.push_back(num(dropped_type) + " items have a product_type but no product_category; their path stops at the department");
+        report.findings.push_back(
+            num(dropped_type)
+            + " items have a product_type but no product_category; their path stops at the department");
     if (no_price > 0)
         report.findings.push_back(num(no_price) + " items have no price (no line with quantity > 0)");
 
     reporter.force(0.8, "splitting");
     std::unordered_map<std::string, std::string> meta{
         {"name", "Complete Journey (84.51°)"},
-        {"source", "84.51° The Complete Journey, via the R package completejourney 1.1.1; " + fs::path(transactions_path).filename().string()},
+        {"source",
+         "84.51° The Complete Journey, via the R package completejourney 1.1.1; "
+             + fs::path(transactions_path).filename().string()},
         {"licence", "CC0"}};
     ImportResult r = std::move(b).build(std::move(meta), options.split, std::move(report), "purchase");
     int32_t uncategorised = 0;
@@ -287,7 +311,8 @@ ImportResult import_completejourney(const std::string &dir, const CompleteJourne
             ++single;
     }
     r.report.findings.push_back(num(uncategorised) + " items have no category");
-    r.report.findings.push_back(num(r.report.interactions - r.report.distinct_pairs) + " lines repeat an earlier (household, product) pair; "
+    r.report.findings.push_back(num(r.report.interactions - r.report.distinct_pairs)
+                                + " lines repeat an earlier (household, product) pair; "
                                 + "all lines are stored, in-memory rows merge them");
     if (single > 0)
         r.report.findings.push_back(num(single) + " households bought fewer than 2 distinct products");

@@ -23,6 +23,7 @@ struct CompleteJourneyOptions : ImportOptions {
     bool all_products = false; // items = the whole products.csv catalogue, not only purchased products
 };
 
-ImportResult import_completejourney(const std::string &dir, const CompleteJourneyOptions &options, const ProgressFn &progress = {});
+ImportResult import_completejourney(const std::string &dir, const CompleteJourneyOptions &options,
+                                    const ProgressFn &progress = {});
 
 } // namespace reclens

@@ -29,8 +29,10 @@ ImportResult import_csv(const CsvImportOptions &o, const ProgressFn &progress)
         throw Error("import csv: --interactions, --user-col and --item-col are required");
     if (!o.items.empty() && o.item_id_col.empty())
         throw Error("import csv: --items needs --item-id-col naming the item id column of " + o.items);
-    if (o.items.empty() && (!o.title_col.empty() || !o.category_cols.empty() || !o.brand_col.empty() || !o.price_col.empty()))
-        throw Error("import csv: --title-col, --category-cols, --brand-col and --price-col describe the --items file; pass --items too");
+    if (o.items.empty()
+        && (!o.title_col.empty() || !o.category_cols.empty() || !o.brand_col.empty() || !o.price_col.empty()))
+        throw Error("import csv: --title-col, --category-cols, --brand-col and --price-col describe the --items file; "
+                    "pass --items too");
 
     ProgressReporter reporter(progress);
     ImportReport report;
@@ -100,9 +102,12 @@ ImportResult import_csv(const CsvImportOptions &o, const ProgressFn &progress)
         }
         report.rows.emplace_back(o.items, n);
         if (gaps > 0)
-            report.findings.push_back(std::to_string(gaps) + " items have an empty category level above a non-empty one; their path stops at the gap");
+            report.findings.push_back(
+                std::to_string(gaps)
+                + " items have an empty category level above a non-empty one; their path stops at the gap");
         if (bad_price > 0)
-            report.findings.push_back(std::to_string(bad_price) + " items have a price that is not a number; stored without price");
+            report.findings.push_back(std::to_string(bad_price)
+                                      + " items have a price that is not a number; stored without price");
     }
     const int32_t catalogue = b.n_items();
 
@@ -127,14 +132,20 @@ ImportResult import_csv(const CsvImportOptions &o, const ProgressFn &progress)
             const std::string user = field(row, c_user);
             const std::string item = field(row, c_item);
             if (user.empty() || item.empty()) {
-                issues.malformed(o.interactions, row.line, "empty " + std::string(user.empty() ? "user id in column '" + o.user_col : "item id in column '" + o.item_col) + "'");
+                issues.malformed(o.interactions, row.line,
+                                 "empty "
+                                     + std::string(user.empty() ? "user id in column '" + o.user_col
+                                                                : "item id in column '" + o.item_col)
+                                     + "'");
                 continue;
             }
             int64_t ts = 0;
             if (c_time >= 0) {
                 const auto t = parse_timestamp(row.fields[static_cast<size_t>(c_time)]);
                 if (!t) {
-                    issues.malformed(o.interactions, row.line, "time '" + field(row, c_time) + "' in column '" + o.time_col + "' is not epoch seconds or ISO 8601");
+                    issues.malformed(o.interactions, row.line,
+                                     "time '" + field(row, c_time) + "' in column '" + o.time_col
+                                         + "' is not epoch seconds or ISO 8601");
                     continue;
                 }
                 ts = *t;
@@ -143,7 +154,9 @@ ImportResult import_csv(const CsvImportOptions &o, const ProgressFn &progress)
             if (c_weight >= 0) {
                 const auto w = detail::parse_number(row.fields[static_cast<size_t>(c_weight)]);
                 if (!w) {
-                    issues.malformed(o.interactions, row.line, "weight '" + field(row, c_weight) + "' in column '" + o.weight_col + "' is not a number");
+                    issues.malformed(o.interactions, row.line,
+                                     "weight '" + field(row, c_weight) + "' in column '" + o.weight_col
+                                         + "' is not a number");
                     continue;
                 }
                 weight = static_cast<float>(*w);
@@ -155,14 +168,16 @@ ImportResult import_csv(const CsvImportOptions &o, const ProgressFn &progress)
         }
         report.rows.emplace_back(o.interactions, n);
         if (unknown_rows > 0)
-            report.findings.push_back(std::to_string(unknown_rows) + " interaction rows refer to " + std::to_string(b.n_items() - catalogue)
+            report.findings.push_back(std::to_string(unknown_rows) + " interaction rows refer to "
+                                      + std::to_string(b.n_items() - catalogue)
                                       + " items missing from the items file; kept as items without category");
         if (c_time < 0 && o.split.method == SplitOptions::Method::Time)
             report.findings.push_back("no --time-col: the time split uses each user's rows in file order");
     }
 
     reporter.force(0.85, "splitting");
-    std::unordered_map<std::string, std::string> meta{{"name", fs::path(o.interactions).stem().string()}, {"source", o.interactions}};
+    std::unordered_map<std::string, std::string> meta{{"name", fs::path(o.interactions).stem().string()},
+                                                      {"source", o.interactions}};
     ImportResult r = std::move(b).build(std::move(meta), o.split, std::move(report), "interaction");
     reporter.force(1.0, "import done");
     return r;

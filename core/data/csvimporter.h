@@ -13,17 +13,17 @@
 namespace reclens {
 
 struct CsvImportOptions : ImportOptions {
-    std::string interactions;   // file
+    std::string interactions; // file
     std::string user_col;
     std::string item_col;
-    std::string time_col;       // optional
-    std::string weight_col;     // optional (default weight 1)
-    std::string items;          // optional file
-    std::string item_id_col;    // required with items
-    std::string title_col;      // optional
+    std::string time_col; // optional
+    std::string weight_col; // optional (default weight 1)
+    std::string items; // optional file
+    std::string item_id_col; // required with items
+    std::string title_col; // optional
     std::vector<std::string> category_cols; // top .. leaf, optional
-    std::string brand_col;      // optional
-    std::string price_col;      // optional
+    std::string brand_col; // optional
+    std::string price_col; // optional
     char delimiter = ',';
 };
 

@@ -76,8 +76,10 @@ int CsvReader::require_column(const std::string &name) const
         found += (k ? ", " : "") + m_header[k];
     if (m_header.size() > 12)
         found += ", ...";
-    throw Error(located(m_path, "missing required column '" + name + "' (columns found: " + found
-                                    + "); check the file or the column options", 1));
+    throw Error(located(m_path,
+                        "missing required column '" + name + "' (columns found: " + found
+                            + "); check the file or the column options",
+                        1));
 }
 
 std::string CsvReader::width_problem(const CsvRow &row) const
@@ -128,7 +130,8 @@ bool CsvReader::feed_line()
         m_eof = true;
         const long start = m_row_start;
         if (csv_fini(m_parser.get(), on_field, on_row_end, this) != 0)
-            throw Error(located(m_path, "a quoted field is never closed (missing \"); fix the quoting", start > 0 ? start : m_line));
+            throw Error(located(m_path, "a quoted field is never closed (missing \"); fix the quoting",
+                                start > 0 ? start : m_line));
         return true;
     }
     m_consumed += line.size() + 1;
@@ -144,8 +147,9 @@ bool CsvReader::feed_line()
         const int err = csv_error(m_parser.get());
         CsvRow bad;
         bad.line = m_row_start > 0 ? m_row_start : m_line;
-        bad.error = err == CSV_EPARSE ? "malformed quoting: a quote inside an unquoted field or text after a closing quote"
-                                      : csv_strerror(err);
+        bad.error = err == CSV_EPARSE
+            ? "malformed quoting: a quote inside an unquoted field or text after a closing quote"
+            : csv_strerror(err);
         m_ready.push_back(std::move(bad));
         reset_parser();
     }

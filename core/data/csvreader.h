@@ -16,9 +16,9 @@ struct csv_parser;
 namespace reclens {
 
 struct CsvRow {
-    long line = 0;                   // 1-based physical line where the row starts
+    long line = 0; // 1-based physical line where the row starts
     std::vector<std::string> fields;
-    std::string error;               // non-empty: malformed quoting, fields are empty
+    std::string error; // non-empty: malformed quoting, fields are empty
 };
 
 class CsvReader {

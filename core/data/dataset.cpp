@@ -74,7 +74,8 @@ Csr make_csr(int32_t n_users, std::span<const CsrEntry> entries)
     for (size_t k = 0; k < sorted.size(); ++k) {
         const auto &e = sorted[k];
         if (e.user < 0 || e.user >= n_users)
-            throw Error("make_csr: user index " + std::to_string(e.user) + " outside 0.." + std::to_string(n_users - 1));
+            throw Error("make_csr: user index " + std::to_string(e.user) + " outside 0.."
+                        + std::to_string(n_users - 1));
         if (k > 0 && sorted[k - 1].user == e.user && sorted[k - 1].item == e.item) {
             csr.ts.back() = std::max(csr.ts.back(), e.ts);
             csr.weights.back() += e.weight;
@@ -178,13 +179,15 @@ void Dataset::finalize()
     m_item_lookup.reserve(item_external.size());
     for (int32_t i = 0; i < n_i; ++i) {
         if (!m_item_lookup.emplace(item_external[static_cast<size_t>(i)], i).second)
-            throw Error("Dataset::finalize: duplicate item external id '" + item_external[static_cast<size_t>(i)] + "'");
+            throw Error("Dataset::finalize: duplicate item external id '" + item_external[static_cast<size_t>(i)]
+                        + "'");
     }
     m_user_lookup.clear();
     m_user_lookup.reserve(user_external.size());
     for (int32_t u = 0; u < n_u; ++u) {
         if (!m_user_lookup.emplace(user_external[static_cast<size_t>(u)], u).second)
-            throw Error("Dataset::finalize: duplicate user external id '" + user_external[static_cast<size_t>(u)] + "'");
+            throw Error("Dataset::finalize: duplicate user external id '" + user_external[static_cast<size_t>(u)]
+                        + "'");
     }
 }
 

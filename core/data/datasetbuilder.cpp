@@ -76,7 +76,8 @@ void save_import(const ImportResult &result, const std::string &out, const Progr
     std::error_code ec;
     for (const auto &input : result.report.inputs) {
         if (std::filesystem::exists(out, ec) && std::filesystem::equivalent(out, input, ec))
-            throw Error(located(out, "the output would overwrite the input file " + input + "; choose another --out file"));
+            throw Error(
+                located(out, "the output would overwrite the input file " + input + "; choose another --out file"));
     }
     write_dataset(result.dataset, out, result.interactions, result.event, progress);
 }
@@ -119,7 +120,8 @@ int32_t DatasetBuilder::category_path(const std::vector<std::string> &names)
     int level = 0;
     for (const auto &name : names) {
         ++level;
-        const auto [it, inserted] = m_category_index.emplace(std::make_pair(parent, name), static_cast<int32_t>(m_categories.size()));
+        const auto [it, inserted]
+            = m_category_index.emplace(std::make_pair(parent, name), static_cast<int32_t>(m_categories.size()));
         if (inserted) {
             Category c;
             c.parent = parent;
@@ -153,8 +155,10 @@ ImportResult DatasetBuilder::build(std::unordered_map<std::string, std::string> 
     if (m_rows.empty()) {
         std::string why;
         if (report.malformed > 0)
-            why = " (" + std::to_string(report.malformed) + " malformed rows skipped, the first: " + report.malformed_examples.front() + ")";
-        throw Error("the import found no usable interactions" + std::string(report.inputs.empty() ? "" : " in " + report.inputs.front()) + why
+            why = " (" + std::to_string(report.malformed)
+                + " malformed rows skipped, the first: " + report.malformed_examples.front() + ")";
+        throw Error("the import found no usable interactions"
+                    + std::string(report.inputs.empty() ? "" : " in " + report.inputs.front()) + why
                     + "; check the files, the delimiter and the filters (e.g. --min-rating)");
     }
 
@@ -262,8 +266,9 @@ ImportResult DatasetBuilder::build(std::unordered_map<std::string, std::string> 
     report.brands = static_cast<int64_t>(d.brands.size());
     report.test_users = std::count(has_test.begin(), has_test.end(), 1);
     char buf[96];
-    std::snprintf(buf, sizeof buf, "%s, test fraction %g%s", split.method == SplitOptions::Method::Time ? "time" : "random",
-                  split.test_fraction, split.method == SplitOptions::Method::Random ? (", seed " + std::to_string(split.seed)).c_str() : "");
+    std::snprintf(buf, sizeof buf, "%s, test fraction %g%s",
+                  split.method == SplitOptions::Method::Time ? "time" : "random", split.test_fraction,
+                  split.method == SplitOptions::Method::Random ? (", seed " + std::to_string(split.seed)).c_str() : "");
     report.split = buf;
     d.meta["split_method"] = report.split;
     r.report = std::move(report);

@@ -19,7 +19,7 @@ namespace reclens {
 struct ImportResult {
     Dataset dataset;
     std::vector<InteractionRecord> interactions; // raw rows with their split
-    std::string event;                           // interactions.event ("rating", "purchase", ...)
+    std::string event; // interactions.event ("rating", "purchase", ...)
     ImportReport report;
 };
 

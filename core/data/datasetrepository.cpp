@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 namespace reclens {
 namespace {
 
-const char *const kTables[] = {"meta", "categories", "brands", "items", "item_tags", "users", "user_attributes", "interactions"};
+const char *const kTables[]
+    = {"meta", "categories", "brands", "items", "item_tags", "users", "user_attributes", "interactions"};
 
 const char *const kSchema = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
@@ -41,9 +42,11 @@ CREATE TABLE interactions(user_id INTEGER NOT NULL REFERENCES users(user_id),
 {
     const int primary = code & 0xff;
     if (primary == SQLITE_NOTADB)
-        throw Error(located(path, "not a SQLite database (" + detail + "); pass a dataset written by 'reclens-cli import'"));
+        throw Error(
+            located(path, "not a SQLite database (" + detail + "); pass a dataset written by 'reclens-cli import'"));
     if (primary == SQLITE_CORRUPT)
-        throw Error(located(path, "the SQLite file is corrupt (" + detail + "); re-create it with 'reclens-cli import'"));
+        throw Error(
+            located(path, "the SQLite file is corrupt (" + detail + "); re-create it with 'reclens-cli import'"));
     throw Error(located(path, "SQLite error: " + detail));
 }
 
@@ -119,7 +122,10 @@ public:
     }
     void bind(int i, int64_t v) { check(sqlite3_bind_int64(m_stmt, i, v)); }
     void bind(int i, double v) { check(sqlite3_bind_double(m_stmt, i, v)); }
-    void bind(int i, const std::string &v) { check(sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT)); }
+    void bind(int i, const std::string &v)
+    {
+        check(sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    }
     void bind_null(int i) { check(sqlite3_bind_null(m_stmt, i)); }
 
     bool is_null(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
@@ -128,7 +134,9 @@ public:
     std::string text(int col) const
     {
         const auto *p = sqlite3_column_text(m_stmt, col);
-        return p ? std::string(reinterpret_cast<const char *>(p), static_cast<size_t>(sqlite3_column_bytes(m_stmt, col))) : std::string();
+        return p
+            ? std::string(reinterpret_cast<const char *>(p), static_cast<size_t>(sqlite3_column_bytes(m_stmt, col)))
+            : std::string();
     }
 
 private:
@@ -211,8 +219,9 @@ Dataset load_dataset(const std::string &path, const ProgressFn &progress)
     if (version == d.meta.end())
         not_reclens(path, "meta.schema_version is missing");
     if (version->second != kSchemaVersion)
-        throw Error(located(path, "dataset schema_version " + version->second + " is not supported (this RecLens reads "
-                                      + kSchemaVersion + "); re-import the data with this version of 'reclens-cli import'"));
+        throw Error(located(path,
+                            "dataset schema_version " + version->second + " is not supported (this RecLens reads "
+                                + kSchemaVersion + "); re-import the data with this version of 'reclens-cli import'"));
 
     reporter.force(0.05, "reading categories");
     std::unordered_map<int64_t, int32_t> category_index;
@@ -234,8 +243,9 @@ Dataset load_dataset(const std::string &path, const ProgressFn &progress)
             continue;
         const auto it = category_index.find(parent_ids[k]);
         if (it == category_index.end())
-            throw Error(located(path, "category " + std::to_string(d.categories[k].id) + " has unknown parent_id "
-                                          + std::to_string(parent_ids[k]) + "; re-import the data"));
+            throw Error(located(path,
+                                "category " + std::to_string(d.categories[k].id) + " has unknown parent_id "
+                                    + std::to_string(parent_ids[k]) + "; re-import the data"));
         d.categories[k].parent = it->second;
     }
 
@@ -262,8 +272,9 @@ Dataset load_dataset(const std::string &path, const ProgressFn &progress)
             if (!s.is_null(3)) {
                 const auto it = category_index.find(s.integer(3));
                 if (it == category_index.end())
-                    throw Error(located(path, "item " + std::to_string(id) + " has unknown category_id "
-                                                  + std::to_string(s.integer(3)) + "; re-import the data"));
+                    throw Error(located(path,
+                                        "item " + std::to_string(id) + " has unknown category_id "
+                                            + std::to_string(s.integer(3)) + "; re-import the data"));
                 cat = it->second;
             }
             d.item_category.push_back(cat);
@@ -271,8 +282,9 @@ Dataset load_dataset(const std::string &path, const ProgressFn &progress)
             if (!s.is_null(4)) {
                 const auto it = brand_index.find(s.integer(4));
                 if (it == brand_index.end())
-                    throw Error(located(path, "item " + std::to_string(id) + " has unknown brand_id "
-                                                  + std::to_string(s.integer(4)) + "; re-import the data"));
+                    throw Error(located(path,
+                                        "item " + std::to_string(id) + " has unknown brand_id "
+                                            + std::to_string(s.integer(4)) + "; re-import the data"));
                 brand = it->second;
             }
             d.item_brand.push_back(brand);
@@ -285,7 +297,9 @@ Dataset load_dataset(const std::string &path, const ProgressFn &progress)
         while (s.step()) {
             const auto it = item_index.find(s.integer(0));
             if (it == item_index.end())
-                throw Error(located(path, "item_tags refers to unknown item_id " + std::to_string(s.integer(0)) + "; re-import the data"));
+                throw Error(located(path,
+                                    "item_tags refers to unknown item_id " + std::to_string(s.integer(0))
+                                        + "; re-import the data"));
             d.item_tags[static_cast<size_t>(it->second)].push_back(s.text(1));
         }
     }
@@ -308,7 +322,9 @@ Dataset load_dataset(const std::string &path, const ProgressFn &progress)
         while (s.step()) {
             const auto it = user_index.find(s.integer(0));
             if (it == user_index.end())
-                throw Error(located(path, "user_attributes refers to unknown user_id " + std::to_string(s.integer(0)) + "; re-import the data"));
+                throw Error(located(path,
+                                    "user_attributes refers to unknown user_id " + std::to_string(s.integer(0))
+                                        + "; re-import the data"));
             d.user_attributes[static_cast<size_t>(it->second)].emplace_back(s.text(1), s.text(2));
         }
     }
@@ -331,12 +347,17 @@ Dataset load_dataset(const std::string &path, const ProgressFn &progress)
             const auto u = user_index.find(s.integer(0));
             const auto i = item_index.find(s.integer(1));
             if (u == user_index.end() || i == item_index.end())
-                throw Error(located(path, "an interaction refers to unknown " + std::string(u == user_index.end() ? "user_id " : "item_id ")
-                                              + std::to_string(u == user_index.end() ? s.integer(0) : s.integer(1)) + "; re-import the data"));
-            CsrEntry e{u->second, i->second, s.is_null(2) ? 0 : s.integer(2), s.is_null(3) ? 1.0f : static_cast<float>(s.real(3))};
+                throw Error(located(path,
+                                    "an interaction refers to unknown "
+                                        + std::string(u == user_index.end() ? "user_id " : "item_id ")
+                                        + std::to_string(u == user_index.end() ? s.integer(0) : s.integer(1))
+                                        + "; re-import the data"));
+            CsrEntry e{u->second, i->second, s.is_null(2) ? 0 : s.integer(2),
+                       s.is_null(3) ? 1.0f : static_cast<float>(s.real(3))};
             (s.text(4) == "test" ? test : train).push_back(e);
             if (++row % 65536 == 0)
-                reporter.report(0.3 + 0.6 * static_cast<double>(row) / static_cast<double>(total), "reading interactions");
+                reporter.report(0.3 + 0.6 * static_cast<double>(row) / static_cast<double>(total),
+                                "reading interactions");
         }
     }
     reporter.force(0.9, "building indexes");
@@ -414,7 +435,9 @@ void write_dataset(const Dataset &dataset, const std::string &path, const std::v
             }
         }
         {
-            Statement s(c, "INSERT INTO items(item_id, external_id, title, category_id, brand_id, price) VALUES (?, ?, ?, ?, ?, ?)");
+            Statement s(c,
+                        "INSERT INTO items(item_id, external_id, title, category_id, brand_id, price) VALUES (?, ?, ?, "
+                        "?, ?, ?)");
             Statement t(c, "INSERT INTO item_tags(item_id, tag) VALUES (?, ?)");
             for (size_t i = 0; i < dataset.item_ids.size(); ++i) {
                 s.bind(1, dataset.item_ids[i]);
@@ -466,7 +489,8 @@ void write_dataset(const Dataset &dataset, const std::string &path, const std::v
         }
         reporter.force(0.3, "writing interactions");
         {
-            Statement s(c, "INSERT INTO interactions(user_id, item_id, ts, event, weight, split) VALUES (?, ?, ?, ?, ?, ?)");
+            Statement s(
+                c, "INSERT INTO interactions(user_id, item_id, ts, event, weight, split) VALUES (?, ?, ?, ?, ?, ?)");
             const std::string train_label = "train";
             const std::string test_label = "test";
             auto put = [&](const InteractionRecord &r) {
@@ -486,7 +510,9 @@ void write_dataset(const Dataset &dataset, const std::string &path, const std::v
                 for (size_t k = 0; k < interactions.size(); ++k) {
                     const auto &r = interactions[k];
                     if (r.user < 0 || r.user >= dataset.n_users() || r.item < 0 || r.item >= dataset.n_items())
-                        throw Error(located(path, "write_dataset: interaction " + std::to_string(k) + " refers to a user or item outside the dataset"));
+                        throw Error(located(path,
+                                            "write_dataset: interaction " + std::to_string(k)
+                                                + " refers to a user or item outside the dataset"));
                     put(r);
                     if (k % 65536 == 0)
                         reporter.report(0.3 + 0.6 * static_cast<double>(k) / n, "writing interactions");
@@ -494,7 +520,8 @@ void write_dataset(const Dataset &dataset, const std::string &path, const std::v
             } else {
                 for (const Csr *csr : {&dataset.train, &dataset.test}) {
                     const bool is_test = csr == &dataset.test;
-                    for (int32_t u = 0; u < dataset.n_users() && csr->offsets.size() > static_cast<size_t>(u) + 1; ++u) {
+                    for (int32_t u = 0; u < dataset.n_users() && csr->offsets.size() > static_cast<size_t>(u) + 1;
+                         ++u) {
                         const auto items = csr->row(u);
                         const auto ts = csr->row_ts(u);
                         const auto w = csr->row_weights(u);
@@ -511,7 +538,8 @@ void write_dataset(const Dataset &dataset, const std::string &path, const std::v
         reporter.force(1.0, "dataset written");
     } catch (const fs::filesystem_error &e) {
         cleanup();
-        throw Error(located(path, std::string("cannot write the dataset: ") + e.code().message() + "; check the folder's permissions"));
+        throw Error(located(
+            path, std::string("cannot write the dataset: ") + e.code().message() + "; check the folder's permissions"));
     } catch (...) {
         cleanup();
         throw;

@@ -24,7 +24,7 @@ struct InteractionRecord {
     int32_t user = 0;
     int32_t item = 0;
     int64_t ts = 0;
-    bool has_ts = true;  // false: ts is written as NULL (source without time)
+    bool has_ts = true; // false: ts is written as NULL (source without time)
     float weight = 1.0f;
     bool test = false;
 };
@@ -35,7 +35,8 @@ struct InteractionRecord {
 // category/brand index + 1. `interactions` are the rows to store; when empty, the train and test
 // CSRs are written (one row per entry). `event` fills interactions.event. meta gets schema_version
 // and created_at in addition to dataset.meta.
-void write_dataset(const Dataset &dataset, const std::string &path, const std::vector<InteractionRecord> &interactions = {},
-                   const std::string &event = "interaction", const ProgressFn &progress = {});
+void write_dataset(const Dataset &dataset, const std::string &path,
+                   const std::vector<InteractionRecord> &interactions = {}, const std::string &event = "interaction",
+                   const ProgressFn &progress = {});
 
 } // namespace reclens

@@ -59,9 +59,11 @@ std::string ImportReport::to_text() const
     out += "  items: " + with_commas(items) + "\n";
     out += "  categories: " + with_commas(categories) + " in " + std::to_string(category_levels) + " level(s)\n";
     out += "  brands: " + with_commas(brands) + "\n";
-    out += "  interactions: " + with_commas(interactions) + " (" + with_commas(distinct_pairs) + " distinct user-item pairs)\n";
+    out += "  interactions: " + with_commas(interactions) + " (" + with_commas(distinct_pairs)
+        + " distinct user-item pairs)\n";
     char share[32];
-    std::snprintf(share, sizeof share, "%.1f%%", interactions ? 100.0 * static_cast<double>(test) / static_cast<double>(interactions) : 0.0);
+    std::snprintf(share, sizeof share, "%.1f%%",
+                  interactions ? 100.0 * static_cast<double>(test) / static_cast<double>(interactions) : 0.0);
     out += "  split (" + split + "): train " + with_commas(train) + ", test " + with_commas(test) + " (" + share + "), "
         + with_commas(test_users) + " users with test rows\n";
     if (!findings.empty()) {
@@ -75,7 +77,8 @@ std::string ImportReport::to_text() const
 void RowIssues::malformed(const std::string &file, long line, const std::string &reason)
 {
     if (m_strict)
-        throw Error(located(file, reason + " (malformed row; fix it, or import without --strict to skip such rows)", line));
+        throw Error(
+            located(file, reason + " (malformed row; fix it, or import without --strict to skip such rows)", line));
     ++m_report.malformed;
     m_report.add_skipped("malformed");
     if (m_report.malformed_examples.size() < 5)

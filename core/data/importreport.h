@@ -12,7 +12,7 @@ struct SplitOptions {
     enum class Method { Time, Random };
     Method method = Method::Time;
     double test_fraction = 0.2; // share of each user's interaction rows that go to test, in [0,1)
-    uint64_t seed = 42;         // random split only
+    uint64_t seed = 42; // random split only
 };
 
 struct ImportOptions {
@@ -21,12 +21,12 @@ struct ImportOptions {
 };
 
 struct ImportReport {
-    std::string source;                                  // "movielens", "completejourney", "csv"
-    std::vector<std::string> inputs;                     // files read
-    std::vector<std::pair<std::string, int64_t>> rows;   // data rows read per file
+    std::string source; // "movielens", "completejourney", "csv"
+    std::vector<std::string> inputs; // files read
+    std::vector<std::pair<std::string, int64_t>> rows; // data rows read per file
     std::vector<std::pair<std::string, int64_t>> skipped; // rows skipped, by reason
-    int64_t malformed = 0;                               // rows skipped as malformed (also in skipped)
-    std::vector<std::string> malformed_examples;         // the first few, "file:line: reason"
+    int64_t malformed = 0; // rows skipped as malformed (also in skipped)
+    std::vector<std::string> malformed_examples; // the first few, "file:line: reason"
     int64_t users = 0;
     int64_t items = 0;
     int64_t interactions = 0; // interaction rows stored
@@ -36,8 +36,8 @@ struct ImportReport {
     int64_t categories = 0;
     int64_t category_levels = 0;
     int64_t brands = 0;
-    int64_t test_users = 0;   // users with at least one test row
-    std::string split;        // e.g. "time, test fraction 0.2"
+    int64_t test_users = 0; // users with at least one test row
+    std::string split; // e.g. "time, test fraction 0.2"
     std::vector<std::string> findings; // data-quality observations, one sentence each
 
     void add_skipped(const std::string &reason, int64_t n = 1);

@@ -19,7 +19,8 @@ ImportResult import_movielens(const std::string &dir, const MovieLensOptions &op
     const std::string movies_path = (fs::path(dir) / "movies.csv").string();
     for (const auto &p : {ratings_path, movies_path}) {
         if (!fs::exists(p, ec))
-            throw Error(located(p, "missing; a MovieLens folder (ml-latest-small layout) has ratings.csv and movies.csv"));
+            throw Error(
+                located(p, "missing; a MovieLens folder (ml-latest-small layout) has ratings.csv and movies.csv"));
     }
 
     ProgressReporter reporter(progress);
@@ -62,7 +63,8 @@ ImportResult import_movielens(const std::string &dir, const MovieLensOptions &op
                 size_t start = 0;
                 while (start <= genres.size()) {
                     const size_t bar = genres.find('|', start);
-                    const std::string g(detail::trim(std::string_view(genres).substr(start, bar == std::string::npos ? std::string::npos : bar - start)));
+                    const std::string g(detail::trim(std::string_view(genres).substr(
+                        start, bar == std::string::npos ? std::string::npos : bar - start)));
                     if (!g.empty())
                         f.tags.push_back(g);
                     if (bar == std::string::npos)
@@ -105,12 +107,14 @@ ImportResult import_movielens(const std::string &dir, const MovieLensOptions &op
             }
             const auto rating = detail::parse_number(row.fields[static_cast<size_t>(c_rating)]);
             if (!rating) {
-                issues.malformed(ratings_path, row.line, "rating '" + row.fields[static_cast<size_t>(c_rating)] + "' is not a number");
+                issues.malformed(ratings_path, row.line,
+                                 "rating '" + row.fields[static_cast<size_t>(c_rating)] + "' is not a number");
                 continue;
             }
             const auto ts = parse_timestamp(row.fields[static_cast<size_t>(c_ts)]);
             if (!ts) {
-                issues.malformed(ratings_path, row.line, "timestamp '" + row.fields[static_cast<size_t>(c_ts)] + "' is not a time");
+                issues.malformed(ratings_path, row.line,
+                                 "timestamp '" + row.fields[static_cast<size_t>(c_ts)] + "' is not a time");
                 continue;
             }
             if (options.min_rating && *rating < *options.min_rating) {
@@ -124,7 +128,8 @@ ImportResult import_movielens(const std::string &dir, const MovieLensOptions &op
         }
         report.rows.emplace_back(ratings_path, n);
         if (unknown_movie_rows > 0)
-            report.findings.push_back(std::to_string(unknown_movie_rows) + " rating rows refer to " + std::to_string(b.n_items() - catalogue)
+            report.findings.push_back(std::to_string(unknown_movie_rows) + " rating rows refer to "
+                                      + std::to_string(b.n_items() - catalogue)
                                       + " movies missing from movies.csv; kept as items without category");
     }
 
@@ -134,18 +139,21 @@ ImportResult import_movielens(const std::string &dir, const MovieLensOptions &op
             ++no_genre;
     }
     reporter.force(0.85, "splitting");
-    std::unordered_map<std::string, std::string> meta{{"name", fs::path(dir).filename().string()},
-                                                      {"source", "MovieLens (GroupLens), " + dir},
-                                                      {"licence", "MovieLens terms of use (research, non-commercial); see README.txt of the source"}};
+    std::unordered_map<std::string, std::string> meta{
+        {"name", fs::path(dir).filename().string()},
+        {"source", "MovieLens (GroupLens), " + dir},
+        {"licence", "MovieLens terms of use (research, non-commercial); see README.txt of the source"}};
     if (no_genre > 0)
-        report.findings.push_back(std::to_string(no_genre) + " movies have no genre listed; they have no category (the \"unknown\" bucket)");
+        report.findings.push_back(std::to_string(no_genre)
+                                  + " movies have no genre listed; they have no category (the \"unknown\" bucket)");
     ImportResult r = std::move(b).build(std::move(meta), options.split, std::move(report), "rating");
     for (int32_t i = 0; i < r.dataset.n_items(); ++i) {
         if (r.dataset.popularity[static_cast<size_t>(i)] == 0)
             ++unrated;
     }
     if (unrated > 0)
-        r.report.findings.push_back(std::to_string(unrated) + " items have no train interactions (never rated, or rated only in test)");
+        r.report.findings.push_back(std::to_string(unrated)
+                                    + " items have no train interactions (never rated, or rated only in test)");
     reporter.force(1.0, "import done");
     return r;
 }

@@ -55,7 +55,8 @@ std::optional<int64_t> parse_timestamp(std::string_view s)
     }
 
     int y = 0, mo = 0, d = 0;
-    if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' || !digits(s, 8, 2, d))
+    if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-'
+        || !digits(s, 8, 2, d))
         return std::nullopt;
     static const int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (mo < 1 || mo > 12 || d < 1 || d > month_days[mo - 1] + (mo == 2 && leap(y) ? 1 : 0))
@@ -108,7 +109,8 @@ std::optional<int64_t> parse_timestamp(std::string_view s)
             return std::nullopt;
         }
     }
-    const int64_t local = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + sec;
+    const int64_t local
+        = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + sec;
     // Local time = UTC + offset, so UTC = local - offset.
     return local - offset;
 }

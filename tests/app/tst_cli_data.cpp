@@ -59,7 +59,8 @@ private slots:
         random.close();
         // a valid dataset, then corrupted after the SQLite header
         const QString good = m_bad + QStringLiteral("/corrupt.sqlite");
-        const Run r = cli({QStringLiteral("import"), QStringLiteral("movielens"), cases("ml_wellformed"), QStringLiteral("--out"), good});
+        const Run r = cli({QStringLiteral("import"), QStringLiteral("movielens"), cases("ml_wellformed"),
+                           QStringLiteral("--out"), good});
         QCOMPARE(r.code, 0);
         QFile f(good);
         QVERIFY(f.open(QIODevice::ReadWrite));
@@ -77,25 +78,53 @@ private slots:
         QTest::addColumn<QStringList>("expected"); // substrings of the one stderr line
         const QString ml = QStringLiteral("movielens");
         const QString csv = QStringLiteral("csv");
-        QTest::addRow("malformed csv, strict") << QStringList{ml, cases("ml_malformed"), QStringLiteral("--strict")}
-                                               << QStringList{QStringLiteral("ratings.csv:3:"), QStringLiteral("not a number")};
-        QTest::addRow("empty file") << QStringList{ml, cases("ml_empty_ratings")} << QStringList{QStringLiteral("ratings.csv: the file is empty")};
+        QTest::addRow("malformed csv, strict")
+            << QStringList{ml, cases("ml_malformed"), QStringLiteral("--strict")}
+            << QStringList{QStringLiteral("ratings.csv:3:"), QStringLiteral("not a number")};
+        QTest::addRow("empty file") << QStringList{ml, cases("ml_empty_ratings")}
+                                    << QStringList{QStringLiteral("ratings.csv: the file is empty")};
         QTest::addRow("missing column") << QStringList{ml, cases("ml_missing_column")}
-                                        << QStringList{QStringLiteral("ratings.csv:1:"), QStringLiteral("missing required column 'rating'")};
-        QTest::addRow("missing folder") << QStringList{ml, cases("no_such_case")} << QStringList{QStringLiteral("no_such_case: no such folder")};
-        QTest::addRow("unterminated quote") << QStringList{csv, QStringLiteral("--interactions"), cases("csv_unterminated_quote") + QStringLiteral("/interactions.csv"),
-                                                           QStringLiteral("--user-col"), QStringLiteral("user"), QStringLiteral("--item-col"), QStringLiteral("item")}
-                                            << QStringList{QStringLiteral("interactions.csv:3:"), QStringLiteral("never closed")};
-        QTest::addRow("random binary csv") << QStringList{csv, QStringLiteral("--interactions"), cases("csv_random_binary") + QStringLiteral("/interactions.csv"),
-                                                          QStringLiteral("--user-col"), QStringLiteral("user"), QStringLiteral("--item-col"), QStringLiteral("item")}
-                                           << QStringList{QStringLiteral("interactions.csv")};
-        QTest::addRow("wrong user column") << QStringList{csv, QStringLiteral("--interactions"), cases("csv_missing_user_col") + QStringLiteral("/interactions.csv"),
-                                                          QStringLiteral("--user-col"), QStringLiteral("customer"), QStringLiteral("--item-col"), QStringLiteral("item")}
-                                           << QStringList{QStringLiteral("interactions.csv:1:"), QStringLiteral("'customer'")};
-        QTest::addRow("bad delimiter") << QStringList{csv, QStringLiteral("--interactions"), cases("csv_semicolon_no_time") + QStringLiteral("/interactions.csv"),
-                                                      QStringLiteral("--user-col"), QStringLiteral("u"), QStringLiteral("--item-col"), QStringLiteral("i"),
-                                                      QStringLiteral("--delimiter"), QStringLiteral(";;")}
-                                       << QStringList{QStringLiteral("--delimiter")};
+                                        << QStringList{QStringLiteral("ratings.csv:1:"),
+                                                       QStringLiteral("missing required column 'rating'")};
+        QTest::addRow("missing folder") << QStringList{ml, cases("no_such_case")}
+                                        << QStringList{QStringLiteral("no_such_case: no such folder")};
+        QTest::addRow("unterminated quote")
+            << QStringList{csv,
+                           QStringLiteral("--interactions"),
+                           cases("csv_unterminated_quote") + QStringLiteral("/interactions.csv"),
+                           QStringLiteral("--user-col"),
+                           QStringLiteral("user"),
+                           QStringLiteral("--item-col"),
+                           QStringLiteral("item")}
+            << QStringList{QStringLiteral("interactions.csv:3:"), QStringLiteral("never closed")};
+        QTest::addRow("random binary csv")
+            << QStringList{csv,
+                           QStringLiteral("--interactions"),
+                           cases("csv_random_binary") + QStringLiteral("/interactions.csv"),
+                           QStringLiteral("--user-col"),
+                           QStringLiteral("user"),
+                           QStringLiteral("--item-col"),
+                           QStringLiteral("item")}
+            << QStringList{QStringLiteral("interactions.csv")};
+        QTest::addRow("wrong user column")
+            << QStringList{csv,
+                           QStringLiteral("--interactions"),
+                           cases("csv_missing_user_col") + QStringLiteral("/interactions.csv"),
+                           QStringLiteral("--user-col"),
+                           QStringLiteral("customer"),
+                           QStringLiteral("--item-col"),
+                           QStringLiteral("item")}
+            << QStringList{QStringLiteral("interactions.csv:1:"), QStringLiteral("'customer'")};
+        QTest::addRow("bad delimiter") << QStringList{
+            csv,
+            QStringLiteral("--interactions"),
+            cases("csv_semicolon_no_time") + QStringLiteral("/interactions.csv"),
+            QStringLiteral("--user-col"),
+            QStringLiteral("u"),
+            QStringLiteral("--item-col"),
+            QStringLiteral("i"),
+            QStringLiteral("--delimiter"),
+            QStringLiteral(";;")} << QStringList{QStringLiteral("--delimiter")};
     }
     void badInput()
     {
@@ -109,7 +138,8 @@ private slots:
         QCOMPARE(lines.size(), 1);
         QVERIFY2(lines[0].startsWith(QStringLiteral("reclens-cli: error: ")), qPrintable(lines[0]));
         for (const auto &part : expected)
-            QVERIFY2(lines[0].contains(part), qPrintable(lines[0] + QStringLiteral("  [missing: ") + part + QLatin1Char(']')));
+            QVERIFY2(lines[0].contains(part),
+                     qPrintable(lines[0] + QStringLiteral("  [missing: ") + part + QLatin1Char(']')));
         QVERIFY(r.out.isEmpty()); // no report for a failed import
         QCOMPARE(QDir(outDir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden), QStringList{});
     }
@@ -118,10 +148,14 @@ private slots:
     {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("expected");
-        QTest::addRow("random binary") << "random.sqlite" << "not a SQLite database";
-        QTest::addRow("corrupt") << "corrupt.sqlite" << "corrupt";
-        QTest::addRow("empty") << "empty.sqlite" << "not a RecLens dataset";
-        QTest::addRow("missing") << "missing.sqlite" << "no such file";
+        QTest::addRow("random binary") << "random.sqlite"
+                                       << "not a SQLite database";
+        QTest::addRow("corrupt") << "corrupt.sqlite"
+                                 << "corrupt";
+        QTest::addRow("empty") << "empty.sqlite"
+                               << "not a RecLens dataset";
+        QTest::addRow("missing") << "missing.sqlite"
+                                 << "no such file";
     }
     void infoBadFile()
     {
@@ -144,7 +178,8 @@ private slots:
     void importThenInfoJson()
     {
         const QString out = m_tmp.filePath(QStringLiteral("ml.sqlite"));
-        const Run imp = cli({QStringLiteral("import"), QStringLiteral("movielens"), cases("ml_wellformed"), QStringLiteral("--out"), out});
+        const Run imp = cli({QStringLiteral("import"), QStringLiteral("movielens"), cases("ml_wellformed"),
+                             QStringLiteral("--out"), out});
         QCOMPARE(imp.code, 0);
         QVERIFY2(imp.out.contains(QStringLiteral("users: 3")), qPrintable(imp.out));
         QVERIFY(imp.err.isEmpty());
@@ -153,8 +188,10 @@ private slots:
         const QJsonObject j = QJsonDocument::fromJson(info.out.toUtf8()).object();
         QStringList keys = j.keys();
         keys.sort();
-        QCOMPARE(keys, (QStringList{QStringLiteral("brands"), QStringLiteral("categories"), QStringLiteral("category_levels"), QStringLiteral("items"),
-                                    QStringLiteral("test_interactions"), QStringLiteral("train_interactions"), QStringLiteral("users")}));
+        QCOMPARE(keys,
+                 (QStringList{QStringLiteral("brands"), QStringLiteral("categories"), QStringLiteral("category_levels"),
+                              QStringLiteral("items"), QStringLiteral("test_interactions"),
+                              QStringLiteral("train_interactions"), QStringLiteral("users")}));
         // Hand-checked in tests/data/import/ml_wellformed/case.json.
         QCOMPARE(j.value(QStringLiteral("users")).toInt(), 3);
         QCOMPARE(j.value(QStringLiteral("items")).toInt(), 5);
@@ -168,8 +205,9 @@ private slots:
     void badOptionValue()
     {
         QTemporaryDir outDir;
-        const Run r = cli({QStringLiteral("import"), QStringLiteral("movielens"), cases("ml_wellformed"), QStringLiteral("--split"), QStringLiteral("weekly"),
-                           QStringLiteral("--out"), outDir.filePath(QStringLiteral("x.sqlite"))});
+        const Run r = cli({QStringLiteral("import"), QStringLiteral("movielens"), cases("ml_wellformed"),
+                           QStringLiteral("--split"), QStringLiteral("weekly"), QStringLiteral("--out"),
+                           outDir.filePath(QStringLiteral("x.sqlite"))});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains(QStringLiteral("--split")), qPrintable(r.err));
         QCOMPARE(QDir(outDir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), QStringList{});

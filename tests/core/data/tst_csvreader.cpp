@@ -46,25 +46,35 @@ private slots:
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<QString>("delimiter");
         QTest::addColumn<QStringList>("header");
-        QTest::addColumn<QStringList>("fields");   // all data fields, rows joined with '|' per row
+        QTest::addColumn<QStringList>("fields"); // all data fields, rows joined with '|' per row
         QTest::addColumn<QList<int>>("lines");
-        QTest::addRow("plain") << QByteArray("a,b\n1,2\n3,4\n") << "," << QStringList{"a", "b"} << QStringList{"1|2", "3|4"} << QList<int>{2, 3};
-        QTest::addRow("no final newline") << QByteArray("a,b\n1,2") << "," << QStringList{"a", "b"} << QStringList{"1|2"} << QList<int>{2};
-        QTest::addRow("crlf") << QByteArray("a,b\r\n1,2\r\n3,4\r\n") << "," << QStringList{"a", "b"} << QStringList{"1|2", "3|4"} << QList<int>{2, 3};
-        QTest::addRow("bom") << QByteArray("\xEF\xBB\xBFid,x\n7,8\n") << "," << QStringList{"id", "x"} << QStringList{"7|8"} << QList<int>{2};
+        QTest::addRow("plain") << QByteArray("a,b\n1,2\n3,4\n") << "," << QStringList{"a", "b"}
+                               << QStringList{"1|2", "3|4"} << QList<int>{2, 3};
+        QTest::addRow("no final newline")
+            << QByteArray("a,b\n1,2") << "," << QStringList{"a", "b"} << QStringList{"1|2"} << QList<int>{2};
+        QTest::addRow("crlf") << QByteArray("a,b\r\n1,2\r\n3,4\r\n") << "," << QStringList{"a", "b"}
+                              << QStringList{"1|2", "3|4"} << QList<int>{2, 3};
+        QTest::addRow("bom") << QByteArray("\xEF\xBB\xBFid,x\n7,8\n") << "," << QStringList{"id", "x"}
+                             << QStringList{"7|8"} << QList<int>{2};
         QTest::addRow("quotes") << QByteArray("a,b\n\"x, y\",\"say \"\"hi\"\"\"\n") << "," << QStringList{"a", "b"}
                                 << QStringList{"x, y|say \"hi\""} << QList<int>{2};
         QTest::addRow("embedded newline") << QByteArray("a,b\n\"two\nlines\",1\n3,4\n") << "," << QStringList{"a", "b"}
                                           << QStringList{"two\nlines|1", "3|4"} << QList<int>{2, 4};
-        QTest::addRow("embedded crlf") << QByteArray("a,b\r\n\"two\r\nlines\",1\r\n3,4\r\n") << "," << QStringList{"a", "b"}
-                                       << QStringList{"two\r\nlines|1", "3|4"} << QList<int>{2, 4};
-        QTest::addRow("empty fields") << QByteArray("a,b,c\n,,\n1,,\"\"\n") << "," << QStringList{"a", "b", "c"} << QStringList{"||", "1||"}
-                                      << QList<int>{2, 3};
-        QTest::addRow("blank lines skipped") << QByteArray("a\n\n1\n\r\n2\n") << "," << QStringList{"a"} << QStringList{"1", "2"} << QList<int>{3, 5};
-        QTest::addRow("semicolon") << QByteArray("a;b\n1,5;2\n") << ";" << QStringList{"a", "b"} << QStringList{"1,5|2"} << QList<int>{2};
-        QTest::addRow("tab") << QByteArray("a\tb\n1\t2\n") << "\t" << QStringList{"a", "b"} << QStringList{"1|2"} << QList<int>{2};
-        QTest::addRow("header spaces trimmed") << QByteArray(" a , b\n1,2\n") << "," << QStringList{"a", "b"} << QStringList{"1|2"} << QList<int>{2};
-        QTest::addRow("header only") << QByteArray("a,b\n") << "," << QStringList{"a", "b"} << QStringList{} << QList<int>{};
+        QTest::addRow("embedded crlf") << QByteArray("a,b\r\n\"two\r\nlines\",1\r\n3,4\r\n") << ","
+                                       << QStringList{"a", "b"} << QStringList{"two\r\nlines|1", "3|4"}
+                                       << QList<int>{2, 4};
+        QTest::addRow("empty fields") << QByteArray("a,b,c\n,,\n1,,\"\"\n") << "," << QStringList{"a", "b", "c"}
+                                      << QStringList{"||", "1||"} << QList<int>{2, 3};
+        QTest::addRow("blank lines skipped")
+            << QByteArray("a\n\n1\n\r\n2\n") << "," << QStringList{"a"} << QStringList{"1", "2"} << QList<int>{3, 5};
+        QTest::addRow("semicolon") << QByteArray("a;b\n1,5;2\n") << ";" << QStringList{"a", "b"} << QStringList{"1,5|2"}
+                                   << QList<int>{2};
+        QTest::addRow("tab") << QByteArray("a\tb\n1\t2\n") << "\t" << QStringList{"a", "b"} << QStringList{"1|2"}
+                             << QList<int>{2};
+        QTest::addRow("header spaces trimmed")
+            << QByteArray(" a , b\n1,2\n") << "," << QStringList{"a", "b"} << QStringList{"1|2"} << QList<int>{2};
+        QTest::addRow("header only") << QByteArray("a,b\n") << "," << QStringList{"a", "b"} << QStringList{}
+                                     << QList<int>{};
     }
     void parses()
     {
@@ -131,7 +141,8 @@ private slots:
         QTest::addColumn<QString>("expected");
         QTest::addRow("empty file") << QByteArray() << "in.csv: the file is empty";
         QTest::addRow("only blank lines") << QByteArray("\n\r\n\n") << "in.csv: the file is empty";
-        QTest::addRow("unterminated quote") << QByteArray("a,b\n1,2\n3,\"open\n4,5\n") << "in.csv:3: a quoted field is never closed";
+        QTest::addRow("unterminated quote")
+            << QByteArray("a,b\n1,2\n3,\"open\n4,5\n") << "in.csv:3: a quoted field is never closed";
         QTest::addRow("malformed header") << QByteArray("a,\"b\"c\n1,2\n") << "in.csv:1: the header line is malformed";
     }
     void errors()
@@ -160,13 +171,13 @@ private slots:
         } catch (const Error &e) {
             message = e.what();
         }
-        QCOMPARE(message, path + ":1: missing required column 'time' (columns found: user, item); check the file or the column options");
+        QCOMPARE(message,
+                 path
+                     + ":1: missing required column 'time' (columns found: user, item); check the file or the column "
+                       "options");
     }
 
-    void missingFile()
-    {
-        QVERIFY_THROWS_EXCEPTION(Error, CsvReader(m_tmp.path().toStdString() + "/nope.csv"));
-    }
+    void missingFile() { QVERIFY_THROWS_EXCEPTION(Error, CsvReader(m_tmp.path().toStdString() + "/nope.csv")); }
 };
 
 QTEST_GUILESS_MAIN(TestCsvReader)

@@ -21,7 +21,8 @@ namespace {
 Dataset make()
 {
     Dataset d;
-    const std::vector<std::pair<const char *, int32_t>> cats = {{"Food", -1}, {"Fruit", 0}, {"Bakery", 0}, {"Drinks", -1}, {"Juice", 3}, {"Apples", 1}};
+    const std::vector<std::pair<const char *, int32_t>> cats
+        = {{"Food", -1}, {"Fruit", 0}, {"Bakery", 0}, {"Drinks", -1}, {"Juice", 3}, {"Apples", 1}};
     for (size_t c = 0; c < cats.size(); ++c) {
         Category cat;
         cat.id = static_cast<int64_t>(c) + 10;
@@ -45,7 +46,8 @@ Dataset make()
     }
     // user 0 buys item 3 twice (ts 5 and 9, weights 1 and 2) and item 1; user 1 nothing in train;
     // user 2 items 3 and 0. Test: user 1 item 6.
-    const std::vector<CsrEntry> train = {{0, 3, 5, 1.0f}, {2, 0, 1, 1.0f}, {0, 1, 7, 1.0f}, {0, 3, 9, 2.0f}, {2, 3, 2, 1.0f}};
+    const std::vector<CsrEntry> train
+        = {{0, 3, 5, 1.0f}, {2, 0, 1, 1.0f}, {0, 1, 7, 1.0f}, {0, 3, 9, 2.0f}, {2, 3, 2, 1.0f}};
     const std::vector<CsrEntry> test = {{1, 6, 3, 1.0f}};
     d.train = make_csr(3, train);
     d.test = make_csr(3, test);
@@ -197,11 +199,21 @@ private slots:
         QFETCH(int, kind);
         Dataset d = make();
         switch (kind) {
-        case 0: d.categories[0].parent = 5; break;
-        case 1: d.item_category[2] = 42; break;
-        case 2: d.item_external[1] = "i0"; break;
-        case 3: d.train.items[0] = 99; break;
-        case 4: d.item_title.pop_back(); break;
+        case 0:
+            d.categories[0].parent = 5;
+            break;
+        case 1:
+            d.item_category[2] = 42;
+            break;
+        case 2:
+            d.item_external[1] = "i0";
+            break;
+        case 3:
+            d.train.items[0] = 99;
+            break;
+        case 4:
+            d.item_title.pop_back();
+            break;
         }
         QVERIFY_THROWS_EXCEPTION(Error, d.finalize());
     }

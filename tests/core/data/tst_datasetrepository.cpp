@@ -22,7 +22,8 @@ Dataset sample()
 {
     Dataset d;
     d.meta = {{"name", "round trip"}, {"source", "test"}, {"licence", "CC0"}, {"created_at", "2020-01-01T00:00:00Z"}};
-    for (const auto &[name, parent] : std::vector<std::pair<std::string, int32_t>>{{"A", -1}, {"A1", 0}, {"B", -1}, {"A1x", 1}}) {
+    for (const auto &[name, parent] :
+         std::vector<std::pair<std::string, int32_t>>{{"A", -1}, {"A1", 0}, {"B", -1}, {"A1x", 1}}) {
         Category c;
         c.id = static_cast<int64_t>(d.categories.size()) + 1;
         c.name = name;
@@ -46,10 +47,12 @@ Dataset sample()
         d.user_ids.push_back(u + 7);
         d.user_external.push_back("user-" + std::to_string(u));
         d.user_segment.push_back(u == 1 ? std::string() : "seg" + std::to_string(u));
-        d.user_attributes.push_back(u == 0 ? std::vector<std::pair<std::string, std::string>>{{"age", "45-54"}, {"kids", "2"}}
-                                           : std::vector<std::pair<std::string, std::string>>{});
+        d.user_attributes.push_back(
+            u == 0 ? std::vector<std::pair<std::string, std::string>>{{"age", "45-54"}, {"kids", "2"}}
+                   : std::vector<std::pair<std::string, std::string>>{});
     }
-    d.train = make_csr(3, std::vector<CsrEntry>{{0, 0, 100, 1.0f}, {0, 2, 200, 2.5f}, {1, 1, 300, 1.0f}, {2, 3, 50, 4.0f}});
+    d.train
+        = make_csr(3, std::vector<CsrEntry>{{0, 0, 100, 1.0f}, {0, 2, 200, 2.5f}, {1, 1, 300, 1.0f}, {2, 3, 50, 4.0f}});
     d.test = make_csr(3, std::vector<CsrEntry>{{0, 3, 400, 1.0f}, {2, 0, 60, 1.0f}});
     d.finalize();
     return d;
@@ -135,7 +138,8 @@ private slots:
     {
         Dataset a = sample();
         // Two purchases of item 0 by user 0 (train) and one test row: 3 rows, 1 + 1 CSR entries.
-        const std::vector<InteractionRecord> rows = {{0, 0, 10, true, 1.0f, false}, {0, 0, 20, true, 1.0f, false}, {0, 1, 0, false, 2.0f, true}};
+        const std::vector<InteractionRecord> rows
+            = {{0, 0, 10, true, 1.0f, false}, {0, 0, 20, true, 1.0f, false}, {0, 1, 0, false, 2.0f, true}};
         const auto path = file("raw.sqlite");
         write_dataset(a, path, rows, "purchase");
         const Dataset b = load_dataset(path);
@@ -151,17 +155,28 @@ private slots:
     {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("expected");
-        QTest::addRow("missing file") << "missing.sqlite" << "no such file";
-        QTest::addRow("empty file") << "empty.sqlite" << "not a RecLens dataset: table 'meta' is missing";
-        QTest::addRow("random binary") << "random.bin" << "not a SQLite database";
-        QTest::addRow("text file") << "text.csv" << "not a SQLite database";
-        QTest::addRow("foreign sqlite") << "foreign.sqlite" << "not a RecLens dataset: table 'meta' is missing";
-        QTest::addRow("no schema_version") << "noversion.sqlite" << "meta.schema_version is missing";
-        QTest::addRow("future schema_version") << "v2.sqlite" << "schema_version 2 is not supported";
-        QTest::addRow("corrupt") << "corrupt.sqlite" << "corrupt";
-        QTest::addRow("no interactions") << "nointeractions.sqlite" << "has no interactions";
-        QTest::addRow("dangling item") << "dangling.sqlite" << "unknown item_id";
-        QTest::addRow("folder") << "afolder" << "is a folder";
+        QTest::addRow("missing file") << "missing.sqlite"
+                                      << "no such file";
+        QTest::addRow("empty file") << "empty.sqlite"
+                                    << "not a RecLens dataset: table 'meta' is missing";
+        QTest::addRow("random binary") << "random.bin"
+                                       << "not a SQLite database";
+        QTest::addRow("text file") << "text.csv"
+                                   << "not a SQLite database";
+        QTest::addRow("foreign sqlite") << "foreign.sqlite"
+                                        << "not a RecLens dataset: table 'meta' is missing";
+        QTest::addRow("no schema_version") << "noversion.sqlite"
+                                           << "meta.schema_version is missing";
+        QTest::addRow("future schema_version") << "v2.sqlite"
+                                               << "schema_version 2 is not supported";
+        QTest::addRow("corrupt") << "corrupt.sqlite"
+                                 << "corrupt";
+        QTest::addRow("no interactions") << "nointeractions.sqlite"
+                                         << "has no interactions";
+        QTest::addRow("dangling item") << "dangling.sqlite"
+                                       << "unknown item_id";
+        QTest::addRow("folder") << "afolder"
+                                << "is a folder";
     }
     void badFiles()
     {
@@ -180,7 +195,8 @@ private slots:
             std::ofstream(path) << "user,item\n1,2\n";
         } else if (n == "foreign.sqlite") {
             make_sqlite(path, "CREATE TABLE t(x); INSERT INTO t VALUES (1);");
-        } else if (n == "noversion.sqlite" || n == "v2.sqlite" || n == "nointeractions.sqlite" || n == "dangling.sqlite") {
+        } else if (n == "noversion.sqlite" || n == "v2.sqlite" || n == "nointeractions.sqlite"
+                   || n == "dangling.sqlite") {
             write_dataset(sample(), path);
             const char *sql = n == "noversion.sqlite" ? "DELETE FROM meta WHERE key = 'schema_version'"
                 : n == "v2.sqlite"                    ? "UPDATE meta SET value = '2' WHERE key = 'schema_version'"
@@ -240,7 +256,8 @@ private slots:
     void cancelledWriteLeavesNothing()
     {
         const auto path = file("cancel.sqlite");
-        QVERIFY_THROWS_EXCEPTION(Cancelled, write_dataset(sample(), path, {}, "x", [](double f, std::string_view) { return f < 0.5; }));
+        QVERIFY_THROWS_EXCEPTION(
+            Cancelled, write_dataset(sample(), path, {}, "x", [](double f, std::string_view) { return f < 0.5; }));
         QVERIFY(!fs::exists(path));
         expectNoLeftovers();
     }

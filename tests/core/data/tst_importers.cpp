@@ -30,7 +30,8 @@ ImportOptions common(const json &o)
 {
     ImportOptions c;
     c.strict = o.value("strict", false);
-    c.split.method = o.value("split", std::string("time")) == "random" ? SplitOptions::Method::Random : SplitOptions::Method::Time;
+    c.split.method
+        = o.value("split", std::string("time")) == "random" ? SplitOptions::Method::Random : SplitOptions::Method::Time;
     c.split.test_fraction = o.value("test_fraction", 0.2);
     c.split.seed = o.value("seed", 42);
     return c;
@@ -55,7 +56,9 @@ ImportResult run_case(const fs::path &dir, const json &spec)
     }
     CsvImportOptions c;
     static_cast<ImportOptions &>(c) = common(o);
-    auto file = [&](const char *key) { return o.contains(key) ? (dir / o.at(key).get<std::string>()).string() : std::string(); };
+    auto file = [&](const char *key) {
+        return o.contains(key) ? (dir / o.at(key).get<std::string>()).string() : std::string();
+    };
     c.interactions = file("interactions");
     c.items = file("items");
     c.user_col = o.value("user_col", "");
@@ -127,7 +130,8 @@ private slots:
             QVERIFY2(!message.empty(), "expected an error");
             QVERIFY2(message.find('\n') == std::string::npos, message.c_str());
             for (const auto &part : spec.at("error"))
-                QVERIFY2(message.find(part.get<std::string>()) != std::string::npos, (message + "  [missing: " + part.get<std::string>() + "]").c_str());
+                QVERIFY2(message.find(part.get<std::string>()) != std::string::npos,
+                         (message + "  [missing: " + part.get<std::string>() + "]").c_str());
             QVERIFY(fs::is_empty(tmp.path().toStdString()));
             return;
         }
@@ -138,7 +142,8 @@ private slots:
         const ImportReport &rep = r.report;
         auto check = [&](const char *key, int64_t actual) {
             if (x.contains(key))
-                QVERIFY2(actual == x.at(key).get<int64_t>(), (std::string(key) + " = " + std::to_string(actual)).c_str());
+                QVERIFY2(actual == x.at(key).get<int64_t>(),
+                         (std::string(key) + " = " + std::to_string(actual)).c_str());
         };
         check("malformed", rep.malformed);
         check("skipped", rep.skipped_total());
@@ -149,7 +154,8 @@ private slots:
             QCOMPARE(rep.malformed_examples.size(), want.size());
             for (size_t k = 0; k < want.size(); ++k) {
                 const auto w = want[k].get<std::string>();
-                QVERIFY2(rep.malformed_examples[k].find(w) != std::string::npos, (rep.malformed_examples[k] + " vs " + w).c_str());
+                QVERIFY2(rep.malformed_examples[k].find(w) != std::string::npos,
+                         (rep.malformed_examples[k] + " vs " + w).c_str());
             }
         }
 
@@ -179,7 +185,8 @@ private slots:
             if (want.contains("tags"))
                 QCOMPARE(d.item_tags[ui], want.at("tags").get<std::vector<std::string>>());
             if (want.contains("brand"))
-                QCOMPARE(d.item_brand[ui] < 0 ? std::string() : d.brands[static_cast<size_t>(d.item_brand[ui])], want.at("brand").get<std::string>());
+                QCOMPARE(d.item_brand[ui] < 0 ? std::string() : d.brands[static_cast<size_t>(d.item_brand[ui])],
+                         want.at("brand").get<std::string>());
             if (want.contains("price")) {
                 if (want.at("price").is_null())
                     QVERIFY2(std::isnan(d.item_price[ui]), id.c_str());

@@ -65,7 +65,8 @@ private slots:
 
         MovieLensOptions o;
         o.min_rating = 4.0;
-        QCOMPARE(import_movielens(dir.string(), o).report.interactions, x.at("min_rating_4_interactions").get<int64_t>());
+        QCOMPARE(import_movielens(dir.string(), o).report.interactions,
+                 x.at("min_rating_4_interactions").get<int64_t>());
     }
 
     void completejourney()
@@ -114,7 +115,8 @@ private slots:
 
         CompleteJourneyOptions all;
         all.all_products = true;
-        QCOMPARE(static_cast<int64_t>(import_completejourney(dir.string(), all).dataset.n_items()), x.at("all_products_items").get<int64_t>());
+        QCOMPARE(static_cast<int64_t>(import_completejourney(dir.string(), all).dataset.n_items()),
+                 x.at("all_products_items").get<int64_t>());
     }
 };
 

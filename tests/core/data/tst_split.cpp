@@ -20,7 +20,8 @@ std::vector<InteractionRecord> generate(int32_t n_users, uint32_t seed)
     for (int32_t u = 0; u < n_users; ++u) {
         const int n = static_cast<int>(rng() % 30);
         for (int k = 0; k < n; ++k)
-            rows.push_back(InteractionRecord{u, static_cast<int32_t>(rng() % 50), static_cast<int64_t>(rng() % 10), true, 1.0f, false});
+            rows.push_back(InteractionRecord{u, static_cast<int32_t>(rng() % 50), static_cast<int64_t>(rng() % 10),
+                                             true, 1.0f, false});
     }
     std::shuffle(rows.begin(), rows.end(), rng); // users interleaved, as in real files
     return rows;

@@ -7,8 +7,6 @@
 
 using namespace reclens;
 
-
-
 class TestTimestamp : public QObject {
     Q_OBJECT
 
