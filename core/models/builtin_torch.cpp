@@ -171,9 +171,10 @@ BprModel BprModel::train(const Dataset &dataset, const TrainOptions &options, co
     torch::set_num_threads(threads);
     torch::manual_seed(options.seed);
     const int64_t d = options.dim;
-    auto user = (torch::randn({n_users, d}) * 0.1).requires_grad_();
-    auto item = (torch::randn({n_items, d}) * 0.1).requires_grad_();
-    auto bias = torch::zeros({n_items}).requires_grad_();
+    torch::NoGradGuard no_autograd;
+    auto user = torch::randn({n_users, d}) * 0.1;
+    auto item = torch::randn({n_items, d}) * 0.1;
+    auto bias = torch::zeros({n_items});
     torch::optim::Adam optimiser({user, item, bias}, torch::optim::AdamOptions(options.lr));
 
     // (user, item) train pairs, sampled uniformly; negatives uniformly among the user's unseen items.
@@ -206,12 +207,25 @@ BprModel BprModel::train(const Dataset &dataset, const TrainOptions &options, co
             }
             auto tu = torch::tensor(bu, torch::kInt64), ti = torch::tensor(bi, torch::kInt64),
                  tj = torch::tensor(bj, torch::kInt64);
+            // Gradients by hand: autograd's backward of index_select is a per-row loop on the CPU
+            // (~30x slower here); index_put_ with accumulate is one serial, deterministic kernel.
             auto eu = user.index_select(0, tu), ei = item.index_select(0, ti), ej = item.index_select(0, tj);
             auto x = (eu * (ei - ej)).sum(1) + bias.index_select(0, ti) - bias.index_select(0, tj);
-            auto penalty = (eu.pow(2).sum() + ei.pow(2).sum() + ej.pow(2).sum()) / static_cast<double>(batch);
+            const double scale = 1.0 / static_cast<double>(batch);
+            auto penalty = (eu.pow(2).sum() + ei.pow(2).sum() + ej.pow(2).sum()) * scale;
             auto loss = -torch::log_sigmoid(x).mean() + options.reg * penalty;
-            optimiser.zero_grad();
-            loss.backward();
+            auto g = (-(1 - torch::sigmoid(x)) * scale).unsqueeze(1); // d loss / d x per triple
+            const double r2 = 2 * options.reg * scale;
+            auto grad_user = torch::zeros_like(user), grad_item = torch::zeros_like(item),
+                 grad_bias = torch::zeros_like(bias);
+            grad_user.index_put_({tu}, g * (ei - ej) + r2 * eu, true);
+            grad_item.index_put_({ti}, g * eu + r2 * ei, true);
+            grad_item.index_put_({tj}, -g * eu + r2 * ej, true);
+            grad_bias.index_put_({ti}, g.squeeze(1), true);
+            grad_bias.index_put_({tj}, -g.squeeze(1), true);
+            user.mutable_grad() = grad_user;
+            item.mutable_grad() = grad_item;
+            bias.mutable_grad() = grad_bias;
             optimiser.step();
             loss_sum += loss.item<double>();
         }
@@ -223,7 +237,6 @@ BprModel BprModel::train(const Dataset &dataset, const TrainOptions &options, co
                 throw Cancelled();
         }
     }
-    torch::NoGradGuard no_grad;
     auto to_vector = [](const torch::Tensor &t) {
         auto c = t.detach().contiguous();
         return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
