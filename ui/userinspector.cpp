@@ -239,14 +239,15 @@ UserView UserInspector::inspect(int32_t user)
         view.columns.push_back(std::move(c));
     }
 
-    // Category mix at the chosen level: history first, then each list.
+    // Category mix at the bars' level: history first, then each list.
     std::vector<std::vector<int32_t>> keys;
+    view.barsLevel = std::min(m_barsLevel, std::max(1, m_dataset->category_levels));
     auto bucketsOf = [&](std::span<const int32_t> list) {
         std::vector<int32_t> out;
         out.reserve(list.size());
         for (int32_t item : list) {
-            const int32_t bucket = ctx.bucket(item);
-            out.push_back(bucket == ctx.unknown_bucket() ? CategoryBars::kUnknown : bucket);
+            const int32_t category = m_dataset->category_at_level(item, view.barsLevel);
+            out.push_back(category < 0 ? CategoryBars::kUnknown : category);
         }
         return out;
     };

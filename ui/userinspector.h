@@ -11,6 +11,7 @@
 #include "core/rerank/reranker.h"
 #include "ui/plotmath.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -34,7 +35,8 @@ struct ListColumn {
 struct UserView {
     int32_t user = -1;
     int k = 10;
-    int level = 0;                     // resolved category level of bars and metrics
+    int level = 0;                     // resolved category level of the metrics
+    int barsLevel = 1;                 // category level of the category-mix bars
     std::vector<int32_t> history;      // train items, most recent first
     std::vector<ListColumn> columns;
     CategoryBars bars;                 // series: history, then one per column
@@ -53,6 +55,9 @@ public:
     // Throws Error (validate()) for bad options; the previous options stay in effect then.
     void setOptions(const RerankOptions &options, int pool);
     void setShowSecondModel(bool show) { m_showSecond = show; }
+    // Level of the category-mix bars (1 = top); independent of the metrics' level because the
+    // deepest level of a large tree spreads a history over too many bars to read.
+    void setBarsLevel(int level) { m_barsLevel = std::max(1, level); }
 
     const RerankOptions &options() const { return m_options; }
     int pool() const { return m_pool; }
@@ -93,6 +98,7 @@ private:
     std::unique_ptr<Reranker> m_reranker;
     std::unique_ptr<SimilarityProvider> m_similarity; // for "most similar history items"
     bool m_showSecond = false;
+    int m_barsLevel = 1;
 };
 
 } // namespace reclens::ui

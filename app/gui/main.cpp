@@ -1,0 +1,141 @@
+// reclens [DATASET.sqlite] [--model M.pt]... [--user ID] [--diversity 0..1] [--rerank NAME]
+//         [--screenshot OUT.png]
+// Without a dataset it opens the sample data built by the `sample_data` target.
+#include "core/rerank/reranker.h"
+#include "ui/mainwindow.h"
+#include "ui/workspace.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSettings>
+
+#include <cstdio>
+
+namespace {
+
+// The sample data: next to the build tree (compile definition), or relative to the executable
+// (build/<preset>/app/gui/reclens -> build/<preset>/sample_data).
+QString sampleDataDir()
+{
+    const QStringList candidates{QStringLiteral(RECLENS_SAMPLE_DATA_DIR),
+                                 QCoreApplication::applicationDirPath() + u"/../../sample_data"_qs,
+                                 QCoreApplication::applicationDirPath() + u"/../share/reclens/sample_data"_qs};
+    for (const QString &dir : candidates) {
+        if (QFileInfo::exists(dir + u"/completejourney.sqlite"_qs))
+            return QDir(dir).absolutePath();
+    }
+    return {};
+}
+
+// The sample models, BPR first (the primary model), then popularity and item-kNN, then any other.
+QStringList sampleModels(const QString &dir)
+{
+    QStringList all;
+    for (const QFileInfo &f : QDir(dir).entryInfoList({QStringLiteral("*.pt")}, QDir::Files, QDir::Name))
+        all << f.absoluteFilePath();
+    QStringList ordered;
+    for (const QString &key : {QStringLiteral("bpr"), QStringLiteral("popularity"), QStringLiteral("itemknn")}) {
+        for (const QString &path : std::as_const(all)) {
+            if (QFileInfo(path).completeBaseName().endsWith(key) && !ordered.contains(path))
+                ordered << path;
+        }
+    }
+    for (const QString &path : std::as_const(all)) {
+        if (!ordered.contains(path))
+            ordered << path;
+    }
+    return ordered;
+}
+
+int fail(const QString &message)
+{
+    std::fprintf(stderr, "reclens: error: %s\n", qPrintable(message));
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("RecLens"));
+    QApplication::setApplicationName(QStringLiteral("RecLens"));
+    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Inspect recommendation rankings one user at a time."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("dataset"), QStringLiteral("RecLens dataset (.sqlite); default: the sample data"));
+    const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("TorchScript model (.pt); repeatable"),
+                                   QStringLiteral("M.pt"));
+    const QCommandLineOption user(QStringLiteral("user"), QStringLiteral("External id of the user to show"),
+                                  QStringLiteral("ID"));
+    const QCommandLineOption diversity(QStringLiteral("diversity"), QStringLiteral("δ in [0,1]"), QStringLiteral("D"));
+    const QCommandLineOption rerank(QStringLiteral("rerank"), QStringLiteral("mmr|dpp|calibrated|caps|none"),
+                                    QStringLiteral("NAME"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Save a PNG of the window once the user is shown, then quit"),
+                                        QStringLiteral("OUT.png"));
+    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size WxH (default 1600x1000)"),
+                                  QStringLiteral("WxH"), QStringLiteral("1600x1000"));
+    parser.addOptions({model, user, diversity, rerank, screenshot, size});
+    parser.process(app);
+
+    QString dataset = parser.positionalArguments().value(0);
+    QStringList models = parser.values(model);
+    if (dataset.isEmpty()) {
+        const QString dir = sampleDataDir();
+        if (!dir.isEmpty()) {
+            dataset = dir + u"/completejourney.sqlite"_qs;
+            if (models.isEmpty())
+                models = sampleModels(dir);
+        }
+    } else if (models.isEmpty()) {
+        // Models saved beside the dataset as <stem>-<name>.pt open with it.
+        const QFileInfo info(dataset);
+        for (const QFileInfo &m : info.dir().entryInfoList({info.completeBaseName() + u"-*.pt"_qs}, QDir::Files, QDir::Name))
+            models << m.absoluteFilePath();
+    }
+
+    reclens::ui::MainWindow window;
+    if (!parser.isSet(screenshot))
+        window.restoreControls(); // a screenshot shows exactly what the command line asks for
+    reclens::ui::WorkspaceSettings settings = window.workspace()->settings();
+    if (parser.isSet(diversity)) {
+        bool ok = false;
+        const double d = parser.value(diversity).toDouble(&ok);
+        if (!ok || d < 0 || d > 1)
+            return fail(u"--diversity must be a number between 0 and 1, got '"_qs + parser.value(diversity) + u"'"_qs);
+        settings.rerank.diversity = d;
+    }
+    if (parser.isSet(rerank)) {
+        try {
+            settings.rerank.method = reclens::parse_rerank_method(parser.value(rerank).toStdString());
+        } catch (const std::exception &e) {
+            return fail(QString::fromStdString(e.what()));
+        }
+    }
+    window.workspace()->setSettings(settings);
+
+    const QStringList wh = parser.value(size).split(u'x');
+    const int w = wh.value(0).toInt(), h = wh.value(1).toInt();
+    if (parser.isSet(screenshot) || parser.isSet(size) || !QSettings().contains(QStringLiteral("window/geometry")))
+        window.resize(w > 0 ? w : 1600, h > 0 ? h : 1000);
+    window.show();
+
+    if (!dataset.isEmpty())
+        window.openDataset(dataset, models, parser.value(user));
+
+    if (parser.isSet(screenshot)) {
+        QObject::connect(&window, &reclens::ui::MainWindow::screenshotSaved, &app,
+                         [](const QString &, bool ok) { QCoreApplication::exit(ok ? 0 : 1); });
+        window.saveScreenshotWhenReady(parser.value(screenshot));
+    }
+    if (dataset.isEmpty() && !parser.isSet(screenshot))
+        std::fprintf(stderr, "reclens: no sample data found (build the 'sample_data' target); use File › Open dataset\n");
+    return app.exec();
+}

@@ -1,0 +1,71 @@
+#pragma once
+// The inspection workspace for the selected user: history strip, the lists side by side (model
+// order | re-ranked | optional second model) and the four plots (category mix, diversity scores,
+// ROC, accuracy–diversity trade-off). Owns its list models; reads everything from the Workspace.
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QListView;
+class QTableView;
+
+namespace reclens::ui {
+
+class CategoryPlot;
+class DiversityPlot;
+class HistoryModel;
+class RankingListModel;
+class RocPlot;
+class TradeoffPlot;
+class Workspace;
+
+class InspectPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit InspectPage(Workspace *workspace, QWidget *parent = nullptr);
+
+    RankingListModel *listModel(int column) const;
+    int visibleListCount() const;
+    HistoryModel *historyModel() const { return m_historyModel; }
+    CategoryPlot *categoryPlot() const { return m_categoryPlot; }
+    DiversityPlot *diversityPlot() const { return m_diversityPlot; }
+    RocPlot *rocPlot() const { return m_rocPlot; }
+    TradeoffPlot *tradeoffPlot() const { return m_tradeoffPlot; }
+    double lastApplyMs() const { return m_lastApplyMs; }
+
+Q_SIGNALS:
+    void viewApplied(double ms); // the current user's lists and plots show the workspace's view
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void positionLevelBox();
+    void onDatasetChanged();
+    void applyView();
+    void applyRoc();
+    void applySweep();
+
+    struct ListPanel {
+        QWidget *box = nullptr;
+        QLabel *title = nullptr;
+        QLabel *metrics = nullptr;
+        QTableView *table = nullptr;
+        RankingListModel *model = nullptr;
+    };
+    ListPanel makeListPanel();
+
+    Workspace *m_workspace;
+    QLabel *m_headline;
+    QComboBox *m_barsLevel;
+    QListView *m_history;
+    HistoryModel *m_historyModel;
+    std::vector<ListPanel> m_lists;
+    CategoryPlot *m_categoryPlot;
+    DiversityPlot *m_diversityPlot;
+    RocPlot *m_rocPlot;
+    TradeoffPlot *m_tradeoffPlot;
+    double m_lastApplyMs = 0;
+};
+
+} // namespace reclens::ui

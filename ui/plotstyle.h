@@ -1,0 +1,24 @@
+#pragma once
+// Shared look of the QCustomPlot widgets and the colours of the series (history, model order,
+// re-ranked, second model), used by plots and list titles alike.
+#include <QColor>
+#include <QString>
+
+class QCustomPlot;
+class QCPTextElement;
+
+namespace reclens::ui {
+
+struct SeriesColors {
+    static QColor history() { return QColor(0xb8, 0xbf, 0xc9); }
+    static QColor modelOrder() { return QColor(0x3b, 0x4a, 0x63); }
+    static QColor reranked() { return QColor(0x17, 0x9c, 0x8c); }
+    static QColor secondModel() { return QColor(0x8e, 0x5b, 0xc7); }
+    static QColor pooled() { return QColor(0x9a, 0x9f, 0xa8); }
+    static QColor marker() { return QColor(0xd6, 0x33, 0x33); }
+};
+
+// Fonts, grid, margins and a title row; returns the title element so the page can update it.
+QCPTextElement *applyPlotStyle(QCustomPlot *plot, const QString &title);
+
+} // namespace reclens::ui

@@ -1,0 +1,35 @@
+#pragma once
+// Summary for the data scientist: global metrics of each run side by side with deltas and
+// significance, and the strata tables (item popularity, user activity, segment).
+#include <QWidget>
+
+class QLabel;
+class QStandardItemModel;
+class QTableView;
+
+namespace reclens::ui {
+
+class SummaryModel;
+class Workspace;
+
+class SummaryPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit SummaryPage(Workspace *workspace, QWidget *parent = nullptr);
+    SummaryModel *model() const { return m_model; }
+    QStandardItemModel *popularityModel() const { return m_popularity; }
+    QStandardItemModel *activityModel() const { return m_activity; }
+    QStandardItemModel *segmentModel() const { return m_segments; }
+
+private:
+    void onRunsChanged();
+
+    Workspace *m_workspace;
+    QLabel *m_header;
+    SummaryModel *m_model;
+    QStandardItemModel *m_popularity;
+    QStandardItemModel *m_activity;
+    QStandardItemModel *m_segments;
+};
+
+} // namespace reclens::ui

@@ -1,0 +1,46 @@
+#pragma once
+// Users: a sortable, filterable table of every user with per-user metrics of the current run and
+// their change after re-ranking. Search by id, filter by segment, and "worst first" by any metric in
+// one click. Selecting a row selects the user everywhere.
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLineEdit;
+class QTableView;
+
+namespace reclens::ui {
+
+class UserFilterProxy;
+class UserTableModel;
+class Workspace;
+
+class UsersPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit UsersPage(Workspace *workspace, QWidget *parent = nullptr);
+
+    UserTableModel *model() const { return m_model; }
+    UserFilterProxy *proxy() const { return m_proxy; }
+    QTableView *view() const { return m_view; }
+    // Sorts so the worst users by `metric` come first (lowest when higher is better).
+    void showWorstFirst(const QString &metric);
+
+private:
+    void onDatasetChanged();
+    void onRunsChanged();
+    void showMetricColumns(int metricIndex);
+    void selectCurrentUser();
+
+    Workspace *m_workspace;
+    UserTableModel *m_model;
+    UserFilterProxy *m_proxy;
+    QTableView *m_view;
+    QLineEdit *m_search;
+    QComboBox *m_segment;
+    QComboBox *m_worstMetric;
+    QCheckBox *m_evaluatedOnly;
+    bool m_selecting = false;
+};
+
+} // namespace reclens::ui

@@ -1,0 +1,479 @@
+#include "ui/workspace.h"
+
+#include "core/data/datasetrepository.h"
+#include "core/scoring/scorer.h"
+#include "ui/rankinglistmodel.h"
+
+#include <QDebug>
+#include <QFileInfo>
+
+#include <cmath>
+
+namespace reclens::ui {
+
+namespace {
+// A model handle that also keeps its dataset alive (a Model points at its Dataset).
+std::shared_ptr<const Model> holdingDataset(std::shared_ptr<const Model> model, std::shared_ptr<const Dataset> ds)
+{
+    const Model *raw = model.get();
+    return std::shared_ptr<const Model>(raw, [model, ds](const Model *) mutable {
+        model.reset();
+        ds.reset();
+    });
+}
+
+// Scales a job's progress into [from, to] of a bigger job.
+ProgressFn part(const ProgressFn &progress, double from, double to, std::string prefix = {})
+{
+    return [progress, from, to, prefix](double f, std::string_view stage) {
+        return !progress || progress(from + (to - from) * f, prefix.empty() ? stage : std::string_view(prefix));
+    };
+}
+
+struct LoadResult {
+    std::shared_ptr<const Dataset> dataset;
+    std::vector<std::shared_ptr<const Model>> models;
+    QStringList modelErrors;
+};
+
+struct EvaluationBundle {
+    GlobalRuns runs;
+};
+} // namespace
+
+Workspace::Workspace(QObject *parent)
+    : QObject(parent)
+    , m_loadJobs(new JobTracker(this))
+    , m_evalJobs(new JobTracker(this))
+    , m_sweepJobs(new JobTracker(this))
+    , m_rocJobs(new JobTracker(this))
+{
+    m_settings.rerank.k = 10;
+    m_globalDebounce.setSingleShot(true);
+    m_globalDebounce.setInterval(250);
+    connect(&m_globalDebounce, &QTimer::timeout, this, &Workspace::recomputeGlobal);
+    for (JobTracker *t : {m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs})
+        connectTracker(t);
+    try {
+        m_device = QString::fromStdString(device_description(resolve_device("auto")));
+    } catch (const std::exception &e) {
+        m_device = QStringLiteral("CPU");
+    }
+}
+
+Workspace::~Workspace()
+{
+    cancelAll();
+    waitForJobs();
+}
+
+void Workspace::connectTracker(JobTracker *tracker)
+{
+    connect(tracker, &JobTracker::jobFailed, this, [this](const QString &label, const QString &message) {
+        Q_EMIT errorOccurred(u"Could not finish "_qs + label, message);
+    });
+    connect(tracker, &JobTracker::jobFinished, this, &Workspace::jobTimed);
+}
+
+bool Workspace::isBusy() const
+{
+    return m_loadJobs->isRunning() || m_evalJobs->isRunning() || m_sweepJobs->isRunning() || m_rocJobs->isRunning();
+}
+
+void Workspace::waitForJobs()
+{
+    for (JobTracker *t : {m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs})
+        t->waitForFinished();
+}
+
+void Workspace::cancelAll()
+{
+    m_globalDebounce.stop();
+    for (JobTracker *t : {m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs})
+        t->cancel();
+}
+
+void Workspace::openDataset(const QString &path, const QStringList &modelPaths, const QString &user)
+{
+    const std::string file = path.toStdString();
+    std::vector<std::string> models;
+    for (const QString &m : modelPaths)
+        models.push_back(m.toStdString());
+    m_loadJobs->start<LoadResult>(
+        u"loading "_qs + QFileInfo(path).fileName(),
+        [file, models](const ProgressFn &progress) {
+            LoadResult result;
+            auto ds = std::make_shared<Dataset>(load_dataset(file, part(progress, 0.0, 0.7)));
+            result.dataset = ds;
+            for (size_t i = 0; i < models.size(); ++i) {
+                if (progress && !progress(0.7 + 0.3 * static_cast<double>(i) / static_cast<double>(models.size()),
+                                          "loading models"))
+                    throw Cancelled();
+                try {
+                    result.models.push_back(holdingDataset(Model::load(models[i], *ds), ds));
+                } catch (const Cancelled &) {
+                    throw;
+                } catch (const std::exception &e) {
+                    result.modelErrors << QString::fromStdString(e.what());
+                }
+            }
+            return result;
+        },
+        [this, user](LoadResult result) {
+            installSession(result.dataset, result.models, user);
+            for (const QString &message : result.modelErrors)
+                Q_EMIT errorOccurred(QStringLiteral("Could not load a model"), message);
+        });
+}
+
+void Workspace::addModel(const QString &path)
+{
+    if (!m_dataset) {
+        Q_EMIT errorOccurred(QStringLiteral("Could not add a model"),
+                             QStringLiteral("no dataset is open; open a dataset (.sqlite) before adding models"));
+        return;
+    }
+    auto ds = m_dataset;
+    const std::string file = path.toStdString();
+    m_loadJobs->start<std::shared_ptr<const Model>>(
+        u"loading "_qs + QFileInfo(path).fileName(),
+        [ds, file](const ProgressFn &) { return holdingDataset(Model::load(file, *ds), ds); },
+        [this, ds](std::shared_ptr<const Model> model) {
+            if (ds != m_dataset)
+                return; // the dataset changed meanwhile
+            auto models = m_models;
+            models.push_back(std::move(model));
+            const QString user = m_user >= 0 ? QString::fromStdString(m_dataset->user_external[static_cast<size_t>(m_user)])
+                                             : QString();
+            installSession(m_dataset, models, user);
+        });
+}
+
+void Workspace::installSession(std::shared_ptr<const Dataset> dataset, std::vector<std::shared_ptr<const Model>> models,
+                               const QString &user)
+{
+    m_evalJobs->cancel();
+    m_sweepJobs->cancel();
+    m_rocJobs->cancel();
+    m_runs = GlobalRuns{};
+    m_sweep = SweepResult{};
+    m_sweepKey.clear();
+    m_sweepDoneKey.clear();
+    m_pooledRoc.assign(models.size(), reclens::RocCurve{});
+    m_view = UserView{};
+    m_user = -1;
+    m_models = std::move(models);
+    m_dataset = std::move(dataset);
+    m_palette = CategoryPalette::fromDataset(*m_dataset);
+    m_inspector.setData(m_dataset, m_models);
+    try {
+        m_inspector.setOptions(m_settings.rerank, m_settings.pool);
+    } catch (const std::exception &e) {
+        m_settings.rerank = RerankOptions{};
+        m_inspector.setOptions(m_settings.rerank, m_settings.pool);
+        Q_EMIT errorOccurred(QStringLiteral("Re-ranking settings reset"), QString::fromStdString(e.what()));
+    }
+    m_settings.rerank = m_inspector.options();
+    m_inspector.setShowSecondModel(m_settings.showSecondModel);
+    Q_EMIT datasetChanged();
+    Q_EMIT modelsChanged();
+    Q_EMIT settingsChanged();
+    Q_EMIT runsChanged();
+    Q_EMIT sweepChanged();
+    Q_EMIT pooledRocChanged();
+
+    int32_t chosen = user.isEmpty() ? -1 : m_dataset->find_user(user.toStdString());
+    if (!user.isEmpty() && chosen < 0)
+        Q_EMIT errorOccurred(QStringLiteral("Unknown user"),
+                             u"user '"_qs + user + u"' is not in this dataset; showing another user instead"_qs);
+    if (chosen < 0) {
+        // The evaluated user with the most test items: an informative first view.
+        size_t best = 0;
+        for (int32_t u : evaluated_users(*m_dataset)) {
+            const size_t t = test_set(*m_dataset, u).size();
+            if (t > best) {
+                best = t;
+                chosen = u;
+            }
+        }
+    }
+    if (chosen >= 0 && !m_models.empty())
+        selectUser(chosen);
+    if (!m_models.empty())
+        recomputeGlobal();
+}
+
+void Workspace::setSettings(const WorkspaceSettings &settings)
+{
+    const WorkspaceSettings previous = m_settings;
+    m_settings = settings;
+    if (m_inspector.hasData()) {
+        try {
+            m_inspector.setOptions(settings.rerank, settings.pool);
+            m_settings.rerank = m_inspector.options();
+        } catch (const std::exception &e) {
+            m_settings = previous;
+            Q_EMIT errorOccurred(QStringLiteral("Invalid re-ranking settings"), QString::fromStdString(e.what()));
+            Q_EMIT settingsChanged();
+            return;
+        }
+    }
+    m_inspector.setShowSecondModel(m_settings.showSecondModel);
+    Q_EMIT settingsChanged();
+    refreshView();
+    if (m_inspector.hasData()) {
+        // Stale global numbers are cancelled at once; the new run starts when the slider rests.
+        m_evalJobs->cancel();
+        m_globalDebounce.start();
+    }
+}
+
+void Workspace::setDiversity(double delta)
+{
+    WorkspaceSettings s = m_settings;
+    s.rerank.diversity = std::clamp(delta, 0.0, 1.0);
+    setSettings(s);
+}
+
+void Workspace::setBarsLevel(int level)
+{
+    m_inspector.setBarsLevel(level);
+    refreshView();
+}
+
+void Workspace::selectUser(int32_t user)
+{
+    if (!m_dataset || user < 0 || user >= m_dataset->n_users() || user == m_user)
+        return;
+    m_user = user;
+    refreshView();
+}
+
+void Workspace::selectUserById(const QString &externalId)
+{
+    if (!m_dataset)
+        return;
+    const int32_t u = m_dataset->find_user(externalId.toStdString());
+    if (u < 0) {
+        Q_EMIT errorOccurred(QStringLiteral("Unknown user"), u"user '"_qs + externalId + u"' is not in this dataset"_qs);
+        return;
+    }
+    selectUser(u);
+}
+
+void Workspace::refreshView()
+{
+    if (!m_inspector.hasData() || m_user < 0)
+        return;
+    try {
+        m_view = m_inspector.inspect(m_user);
+    } catch (const std::exception &e) {
+        Q_EMIT errorOccurred(QStringLiteral("Could not show this user"), QString::fromStdString(e.what()));
+        return;
+    }
+    Q_EMIT userViewChanged();
+}
+
+QString Workspace::itemTooltip(int32_t item) const
+{
+    if (!m_dataset || item < 0 || item >= m_dataset->n_items())
+        return {};
+    const Dataset &ds = *m_dataset;
+    const auto i = static_cast<size_t>(item);
+    QString text = u"<b>"_qs + itemTitle(ds, item).toHtmlEscaped() + u"</b><br>"_qs
+        + categoryPathText(ds, item).toHtmlEscaped() + u"<br>brand: "_qs + brandName(ds, item).toHtmlEscaped()
+        + u" · price: "_qs + priceText(ds, item) + u"<br>id "_qs + QString::fromStdString(ds.item_external[i])
+        + u" · bought by "_qs + QString::number(ds.popularity.empty() ? 0 : ds.popularity[i]) + u" shoppers"_qs;
+    const auto similar = m_inspector.similarHistory(item, m_view.history, 3);
+    if (!similar.empty()) {
+        text += u"<br><br><i>Most similar in this shopper's history:</i>"_qs;
+        for (const auto &[h, s] : similar)
+            text += u"<br>• "_qs + itemTitle(ds, h).toHtmlEscaped() + u" ("_qs + QString::number(s, 'f', 2) + u")"_qs;
+    }
+    return text;
+}
+
+EvaluationOptions Workspace::evaluationOptions(const RerankOptions &rerank) const
+{
+    EvaluationOptions o;
+    o.k = rerank.k;
+    o.pool = m_settings.pool;
+    o.device = "auto";
+    o.rerank = rerank;
+    o.category_level = rerank.category_level;
+    o.compute_auc = true;
+    return o;
+}
+
+void Workspace::recomputeGlobal()
+{
+    if (m_models.empty())
+        return;
+    // One job at a time on a shared CPU: evaluation first (the numbers people wait for), then the
+    // sweep and the pooled ROC when they are stale.
+    startEvaluation();
+}
+
+void Workspace::continueBackground()
+{
+    if (m_models.empty() || m_evalJobs->isRunning())
+        return;
+    if (startSweep())
+        return;
+    if (!m_rocJobs->isRunning() && (m_pooledRoc.size() != m_models.size() || m_pooledRoc.front().fpr.empty()))
+        startPooledRoc();
+}
+
+void Workspace::startEvaluation()
+{
+    auto models = m_models;
+    RerankOptions none = m_settings.rerank;
+    none.method = RerankMethod::none;
+    none.diversity = 0;
+    none.rules.clear();
+    const EvaluationOptions baseOptions = evaluationOptions(none);
+    const EvaluationOptions rerankOptions = evaluationOptions(m_settings.rerank);
+    const bool second = m_settings.showSecondModel && models.size() > 1;
+    // The model-order run depends only on k, pool and level: reuse it while they stay.
+    std::shared_ptr<const EvaluationResult> cachedBase = m_runs.base;
+    if (cachedBase
+        && (cachedBase->k != baseOptions.k || cachedBase->pool != std::max(baseOptions.pool, baseOptions.k)
+            || cachedBase->rerank.category_level != none.category_level))
+        cachedBase.reset();
+    std::shared_ptr<const EvaluationResult> cachedSecond = second ? m_runs.second : nullptr;
+    if (cachedSecond && (cachedSecond->k != baseOptions.k || !cachedBase))
+        cachedSecond.reset();
+
+    m_evalJobs->start<GlobalRuns>(
+        QStringLiteral("evaluating all users"),
+        [models, baseOptions, rerankOptions, second, cachedBase, cachedSecond](const ProgressFn &progress) {
+            GlobalRuns runs;
+            const double parts = second ? 3.0 : 2.0;
+            runs.base = cachedBase ? cachedBase
+                                   : std::make_shared<const EvaluationResult>(evaluate(
+                                         *models[0], baseOptions, part(progress, 0, 1 / parts, "model order")));
+            runs.reranked = std::make_shared<const EvaluationResult>(
+                evaluate(*models[0], rerankOptions, part(progress, 1 / parts, 2 / parts, "re-ranked")));
+            runs.rerankedVsBase = compare_runs(*runs.base, *runs.reranked);
+            if (second) {
+                runs.second = cachedSecond ? cachedSecond
+                                           : std::make_shared<const EvaluationResult>(evaluate(
+                                                 *models[1], baseOptions, part(progress, 2 / parts, 1, "second model")));
+                runs.secondVsBase = compare_runs(*runs.base, *runs.second);
+            }
+            return runs;
+        },
+        [this](GlobalRuns runs) {
+            m_runs = std::move(runs);
+            Q_EMIT runsChanged();
+            QTimer::singleShot(0, this, &Workspace::continueBackground);
+        });
+}
+
+bool Workspace::startSweep()
+{
+    const RerankOptions &r = m_settings.rerank;
+    QString key = QString::number(static_cast<int>(r.method)) + u'/' + QString::number(static_cast<int>(r.similarity))
+        + u'/' + QString::number(r.category_level) + u'/' + QString::number(r.k) + u'/'
+        + QString::number(m_settings.pool) + u'/' + QString::number(r.max_per_category) + u'/'
+        + QString::number(r.max_per_brand) + u'/' + QString::number(r.rules.size());
+    if (key == m_sweepDoneKey || (key == m_sweepKey && m_sweepJobs->isRunning()))
+        return false;
+    m_sweepKey = key;
+    auto model = m_models.front();
+    const EvaluationOptions base = evaluationOptions(r);
+    const bool embeddings = !model->item_embeddings().empty() && r.similarity == SimilarityKind::embedding;
+    m_sweepJobs->start<SweepResult>(
+        QStringLiteral("δ sweep"),
+        [model, base, embeddings](const ProgressFn &progress) {
+            SweepResult sweep;
+            sweep.diversityMetric = embeddings ? "ild_embedding" : "ild_category";
+            constexpr int steps = 10;
+            for (int i = 0; i <= steps; ++i) {
+                EvaluationOptions o = base;
+                o.compute_auc = false;
+                o.rerank.diversity = static_cast<double>(i) / steps;
+                const EvaluationResult result =
+                    evaluate(*model, o, part(progress, static_cast<double>(i) / (steps + 1),
+                                             static_cast<double>(i + 1) / (steps + 1), "δ sweep"));
+                sweep.curve.delta.push_back(o.rerank.diversity);
+                sweep.curve.x.push_back(result.metrics.at(sweep.diversityMetric));
+                sweep.curve.y.push_back(result.metrics.at(sweep.accuracyMetric));
+            }
+            return sweep;
+        },
+        [this, key](SweepResult sweep) {
+            m_sweep = std::move(sweep);
+            m_sweepDoneKey = key;
+            Q_EMIT sweepChanged();
+            QTimer::singleShot(0, this, &Workspace::continueBackground);
+        });
+    return true;
+}
+
+void Workspace::startPooledRoc()
+{
+    auto models = m_models;
+    auto ds = m_dataset;
+    m_rocJobs->start<std::vector<reclens::RocCurve>>(
+        QStringLiteral("pooled ROC"),
+        [models, ds](const ProgressFn &progress) {
+            std::vector<reclens::RocCurve> curves;
+            const std::vector<int32_t> users = evaluated_users(*ds);
+            std::vector<std::vector<int32_t>> tests;
+            tests.reserve(users.size());
+            for (int32_t u : users)
+                tests.push_back(test_set(*ds, u));
+            for (size_t m = 0; m < models.size(); ++m) {
+                const double from = static_cast<double>(m) / static_cast<double>(models.size());
+                const double width = 1.0 / static_cast<double>(models.size());
+                // Positives first (they define the thresholds), then every negative of every user.
+                std::vector<float> positives;
+                for (size_t i = 0; i < users.size(); ++i) {
+                    const std::vector<float> s = models[m]->score_all(users[i]);
+                    for (int32_t item : tests[i])
+                        positives.push_back(s[static_cast<size_t>(item)]);
+                    if (progress
+                        && !progress(from + width * 0.5 * static_cast<double>(i) / static_cast<double>(users.size()),
+                                     "pooled ROC"))
+                        throw Cancelled();
+                }
+                PooledAucAccumulator acc(std::move(positives));
+                for (size_t i = 0; i < users.size(); ++i) {
+                    const int32_t u = users[i];
+                    const std::vector<float> s = models[m]->score_all(u);
+                    const auto train = ds->train.row(u);
+                    const auto &test = tests[i];
+                    size_t t = 0, p = 0;
+                    for (int32_t item = 0; item < static_cast<int32_t>(s.size()); ++item) {
+                        while (t < train.size() && train[t] < item)
+                            ++t;
+                        while (p < test.size() && test[p] < item)
+                            ++p;
+                        if ((t < train.size() && train[t] == item) || (p < test.size() && test[p] == item))
+                            continue;
+                        acc.add_negative(s[static_cast<size_t>(item)]);
+                    }
+                    if (progress
+                        && !progress(from + width * (0.5 + 0.5 * static_cast<double>(i) / static_cast<double>(users.size())),
+                                     "pooled ROC"))
+                        throw Cancelled();
+                }
+                reclens::RocCurve curve = acc.curve();
+                const RocPoints thin = RocPoints::thin(curve.fpr, curve.tpr, 400);
+                curve.fpr = thin.fpr;
+                curve.tpr = thin.tpr;
+                curve.thresholds.clear();
+                curves.push_back(std::move(curve));
+            }
+            return curves;
+        },
+        [this, ds](std::vector<reclens::RocCurve> curves) {
+            if (ds != m_dataset)
+                return;
+            m_pooledRoc = std::move(curves);
+            Q_EMIT pooledRocChanged();
+        });
+}
+
+} // namespace reclens::ui
