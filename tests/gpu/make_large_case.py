@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Writes OUT/generated.sqlite (DESIGN §2 schema; 5000 users, 50000 items, 10 train + 2 test items per
+user) and OUT/generated.pt (a TorchScript embedding model, d=32, with item bias) for the CPU-vs-CUDA
+list comparison of tests/gpu/cuda_check.sh. Deterministic (fixed seeds)."""
+import os
+import sqlite3
+import sys
+from typing import List
+
+import numpy as np
+import torch
+
+USERS, ITEMS, DIM = 5000, 50000, 32
+
+
+class Embeddings(torch.nn.Module):
+    def __init__(self, items: List[str], users: List[str]):
+        super().__init__()
+        g = torch.Generator().manual_seed(5)
+        self.items = items
+        self.users = users
+        self.register_buffer("u", torch.randn(len(users), DIM, generator=g))
+        self.register_buffer("v", torch.randn(len(items), DIM, generator=g))
+        self.register_buffer("b", 0.1 * torch.randn(len(items), generator=g))
+
+    @torch.jit.export
+    def item_ids(self) -> List[str]:
+        return self.items
+
+    @torch.jit.export
+    def user_ids(self) -> List[str]:
+        return self.users
+
+    @torch.jit.export
+    def user_embeddings(self) -> torch.Tensor:
+        return self.u
+
+    @torch.jit.export
+    def item_embeddings(self) -> torch.Tensor:
+        return self.v
+
+    @torch.jit.export
+    def item_bias(self) -> torch.Tensor:
+        return self.b
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    db = os.path.join(out, "generated.sqlite")
+    if os.path.exists(db):
+        os.remove(db)
+    rng = np.random.default_rng(3)
+    con = sqlite3.connect(db)
+    con.executescript("""
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE categories(category_id INTEGER PRIMARY KEY, parent_id INTEGER NULL, name TEXT NOT NULL, level INTEGER NOT NULL);
+CREATE TABLE brands(brand_id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE items(item_id INTEGER PRIMARY KEY, external_id TEXT UNIQUE NOT NULL, title TEXT, category_id INTEGER NULL,
+                   brand_id INTEGER NULL, price REAL NULL);
+CREATE TABLE item_tags(item_id INTEGER NOT NULL, tag TEXT NOT NULL);
+CREATE TABLE users(user_id INTEGER PRIMARY KEY, external_id TEXT UNIQUE NOT NULL, segment TEXT NULL);
+CREATE TABLE user_attributes(user_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT);
+CREATE TABLE interactions(user_id INTEGER NOT NULL, item_id INTEGER NOT NULL, ts INTEGER, event TEXT, weight REAL,
+                          split TEXT NOT NULL CHECK(split IN ('train','test')));
+""")
+    con.executemany("INSERT INTO meta VALUES (?, ?)", [("schema_version", "1"), ("name", "generated"),
+                    ("source", "tests/gpu/make_large_case.py"), ("licence", "CC0"), ("split_method", "explicit"),
+                    ("created_at", "2026-01-01T00:00:00Z")])
+    con.executemany("INSERT INTO categories VALUES (?, ?, ?, ?)", [(1, None, "All", 1)])
+    con.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)",
+                    ((i + 1, f"g{i}", f"Item {i}", 1, None, None) for i in range(ITEMS)))
+    con.executemany("INSERT INTO users VALUES (?, ?, ?)", ((u + 1, f"h{u}", None) for u in range(USERS)))
+    rows = []
+    for u in range(USERS):
+        picks = rng.choice(ITEMS, 12, replace=False)
+        rows += [(u + 1, int(i) + 1, 1, "view", 1.0, "train") for i in picks[:10]]
+        rows += [(u + 1, int(i) + 1, 2, "view", 1.0, "test") for i in picks[10:]]
+    con.executemany("INSERT INTO interactions VALUES (?, ?, ?, ?, ?, ?)", rows)
+    con.commit()
+    con.close()
+    torch.jit.script(Embeddings([f"g{i}" for i in range(ITEMS)], [f"h{u}" for u in range(USERS)])).save(
+        os.path.join(out, "generated.pt"))
+
+
+if __name__ == "__main__":
+    main()
