@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -41,6 +42,17 @@ private:
             no_category += c < 0;
         QCOMPARE(no_category, x.at("items_without_category").get<int64_t>());
         QCOMPARE(r.malformed, int64_t(0));
+
+        // Time split on real data: no test interaction of a user is older than that user's train ones.
+        for (int32_t u = 0; u < d.n_users(); ++u) {
+            const auto train = d.train.row_ts(u);
+            const auto test = d.test.row_ts(u);
+            if (train.empty() || test.empty())
+                continue;
+            const auto newest_train = *std::max_element(train.begin(), train.end());
+            const auto oldest_test = *std::min_element(test.begin(), test.end());
+            QVERIFY2(oldest_test >= newest_train, d.user_external[static_cast<size_t>(u)].c_str());
+        }
     }
 
 private slots:
