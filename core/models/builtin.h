@@ -26,6 +26,8 @@ struct TrainOptions {
 };
 
 // Scores every item by its popularity: the number of distinct train users (Dataset::popularity).
+// Saved as a one-dimensional factorisation (user embedding 1, item embedding = popularity), so it
+// scores on the fast path; its item "embeddings" carry no similarity information.
 class PopularityModel {
 public:
     static PopularityModel fit(const Dataset &dataset);

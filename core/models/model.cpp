@@ -3,6 +3,8 @@
 #include "core/common/error.h"
 #include "core/models/model_impl.h"
 
+#include <torch/csrc/jit/runtime/graph_executor.h>
+
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -244,6 +246,9 @@ torch::Tensor Model::Impl::score_matched(const std::vector<int32_t> &users, cons
     {
         std::lock_guard lock(m_score_mutex);
         torch::InferenceMode guard;
+        // Without this, the first calls run the profiling executor and then graph optimisation,
+        // which costs seconds per model; scoring graphs are a few tensor ops that gain nothing.
+        torch::jit::GraphOptimizerEnabledGuard no_optimise(false);
         try {
             auto &m = const_cast<torch::jit::Module &>(*module);
             auto value = m.get_method("score")(

@@ -122,7 +122,8 @@ private Q_SLOTS:
         const auto knn_model = ItemKnnModel::fit(d, 2);
         knn_model.save(knn, d);
         auto loaded_pop = Model::load(pop, d);
-        QVERIFY(loaded_pop->info().has_score && !loaded_pop->info().has_embeddings);
+        QVERIFY(loaded_pop->info().has_score && loaded_pop->info().has_embeddings);
+        QCOMPARE(loaded_pop->dim(), 1);
         QCOMPARE(loaded_pop->score_all(1), (std::vector<float>{2, 2, 2, 1}));
         auto loaded_knn = Model::load(knn, d);
         for (int32_t u = 0; u < d.n_users(); ++u) {
