@@ -58,10 +58,10 @@ InspectPage::InspectPage(Workspace *workspace, QWidget *parent) : QWidget(parent
     m_history->setModel(m_historyModel);
     m_history->setFlow(QListView::LeftToRight);
     m_history->setWrapping(false);
-    m_history->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    m_history->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // scrolls with the wheel; keeps the strip slim
     m_history->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_history->setItemDelegate(new ChipDelegate(m_history, 190));
-    m_history->setFixedHeight(36);
+    m_history->setFixedHeight(30);
     m_history->setSpacing(1);
     m_history->setToolTip(QStringLiteral("Purchase history, most recent first"));
     auto *historyRow = new QHBoxLayout;

@@ -113,8 +113,17 @@ QVariant UserTableModel::data(const QModelIndex &index, int role) const
     if (role == UserIndexRole)
         return row;
     if (role == Qt::DisplayRole || role == SortRole) {
-        if (column == IdColumn)
-            return QString::fromStdString(m_dataset->user_external[r]);
+        if (column == IdColumn) {
+            const QString id = QString::fromStdString(m_dataset->user_external[r]);
+            if (role == SortRole) {
+                // Numeric ids (household numbers) sort as numbers, others as text.
+                bool numeric = false;
+                const double n = id.toDouble(&numeric);
+                if (numeric)
+                    return n;
+            }
+            return id;
+        }
         if (column == SegmentColumn) {
             const std::string &s = m_dataset->user_segment[r];
             return s.empty() ? QStringLiteral("–") : QString::fromStdString(s);
