@@ -119,7 +119,7 @@ private Q_SLOTS:
         if (builtin) {
             const QString ref = dir.filePath(QStringLiteral("reference.csv"));
             QVERIFY2(run(python, {QStringLiteral(RECLENS_SOURCE_DIR "/tests/core/scoring/reference_topk.py"), data,
-                                  model_file, QStringLiteral("10"), ref},
+                                  model_file, QStringLiteral("11"), ref}, // one extra: ties at rank 10
                          &error),
                      qPrintable(error));
             expected = read_lists(ref);
@@ -133,14 +133,15 @@ private Q_SLOTS:
             const auto it = expected.find(user);
             QVERIFY2(it != expected.end(), qPrintable(user));
             const auto &e = it->second;
-            QCOMPARE(list.size(), e.size());
-            for (size_t k = 0; k < e.size(); ++k) {
+            QCOMPARE(list.size(), std::min<size_t>(10, e.size()));
+            for (size_t k = 0; k < list.size(); ++k) {
                 auto close = [](double a, double b) { return std::abs(a - b) <= 1e-4 * std::max({1.0, std::abs(a), std::abs(b)}); };
                 QVERIFY2(close(list[k].score, e[k].score),
                          qPrintable(QStringLiteral("%1 rank %2: %3 vs %4").arg(user).arg(k + 1).arg(list[k].score).arg(e[k].score)));
                 const bool tied = (k > 0 && close(e[k].score, e[k - 1].score)) || (k + 1 < e.size() && close(e[k].score, e[k + 1].score));
                 if (!tied) {
-                    QCOMPARE(list[k].item, e[k].item);
+                    QVERIFY2(list[k].item == e[k].item,
+                             qPrintable(QStringLiteral("%1 rank %2: %3 vs %4").arg(user).arg(k + 1).arg(list[k].item, e[k].item)));
                     ++untied;
                 }
             }
