@@ -224,6 +224,32 @@ private slots:
             QCOMPARE(fs::file_size(path), size_before); // read-only: never changed
     }
 
+    void truncatedFilesFailCleanly_data()
+    {
+        QTest::addColumn<double>("keep"); // share of the file kept
+        QTest::addRow("1 byte") << 0.0;
+        QTest::addRow("a tenth") << 0.1;
+        QTest::addRow("half") << 0.5;
+        QTest::addRow("all but the last page") << 0.9;
+    }
+    void truncatedFilesFailCleanly()
+    {
+        QFETCH(double, keep);
+        const auto path = file("truncated.sqlite");
+        write_dataset(sample(), path);
+        const auto size = fs::file_size(path);
+        const auto page = uintmax_t(4096);
+        // Cut at a page boundary (or 1 byte), as a copy interrupted mid-way would.
+        const auto cut
+            = keep == 0.0 ? uintmax_t(1) : std::max(page, (static_cast<uintmax_t>(keep * size) / page) * page);
+        QVERIFY(cut < size);
+        fs::resize_file(path, cut);
+        const auto message = error_of([&] { load_dataset(path); });
+        QVERIFY2(message.rfind(path + ":", 0) == 0, message.c_str());
+        QVERIFY2(message.find('\n') == std::string::npos, message.c_str());
+        fs::remove(path);
+    }
+
     void writeRefusesTheInputFile()
     {
         const auto path = file("self.sqlite");
