@@ -47,6 +47,10 @@ CREATE TABLE interactions(user_id INTEGER NOT NULL REFERENCES users(user_id),
     if (primary == SQLITE_CORRUPT)
         throw Error(
             located(path, "the SQLite file is corrupt (" + detail + "); re-create it with 'reclens-cli import'"));
+    if (primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY || primary == SQLITE_PERM)
+        throw Error(located(path, "cannot open or create the file (" + detail + "); check the path and its permissions"));
+    if (primary == SQLITE_FULL)
+        throw Error(located(path, "the disk is full (" + detail + "); free space and try again"));
     throw Error(located(path, "SQLite error: " + detail));
 }
 
