@@ -13,6 +13,7 @@
 #include <QCloseEvent>
 #include <QDebug>
 #include <QDockWidget>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
@@ -26,6 +27,13 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+// The .qrc is compiled into the static ui library; nothing references it by symbol, so register it
+// explicitly (Q_INIT_RESOURCE must be used outside a namespace).
+static void initReclensResources()
+{
+    Q_INIT_RESOURCE(reclens);
+}
+
 namespace reclens::ui {
 
 namespace {
@@ -35,7 +43,11 @@ constexpr int kMaxRecent = 8;
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_workspace(new Workspace(this))
 {
     setWindowTitle(QStringLiteral("RecLens"));
+    initReclensResources();
     setWindowIcon(QIcon(QStringLiteral(":/reclens/icon.svg")));
+    QFile style(QStringLiteral(":/reclens/style.qss"));
+    if (style.open(QIODevice::ReadOnly))
+        setStyleSheet(QString::fromUtf8(style.readAll()));
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
     auto *central = new QWidget(this);
@@ -121,6 +133,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_workspace(new W
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::showSummaryPage() { m_tabs->setCurrentWidget(m_summary); }
 
 void MainWindow::buildMenus()
 {

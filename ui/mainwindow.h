@@ -38,6 +38,7 @@ public:
     // The error dialog currently shown (non-modal), or nullptr.
     QMessageBox *errorDialog() const { return m_errorBox; }
     double lastSliderLatencyMs() const { return m_lastSliderMs; }
+    void showSummaryPage(); // the Summary tab instead of Inspect (screenshots, demos)
 
     void openDataset(const QString &path, const QStringList &models = {}, const QString &user = {});
     // Saves a PNG of the window once the current user's view is shown and background work has

@@ -159,7 +159,7 @@ void Workspace::installSession(std::shared_ptr<const Dataset> dataset, std::vect
     m_sweep = SweepResult{};
     m_sweepKey.clear();
     m_sweepDoneKey.clear();
-    m_pooledRoc.assign(models.size(), reclens::RocCurve{});
+    m_pooledRoc.clear();
     m_view = UserView{};
     m_user = -1;
     m_models = std::move(models);
@@ -320,7 +320,7 @@ void Workspace::continueBackground()
         return;
     if (startSweep())
         return;
-    if (!m_rocJobs->isRunning() && (m_pooledRoc.size() != m_models.size() || m_pooledRoc.front().fpr.empty()))
+    if (!m_rocJobs->isRunning() && (m_pooledRoc.empty() || m_pooledRoc.front().fpr.empty()))
         startPooledRoc();
 }
 
@@ -413,7 +413,10 @@ bool Workspace::startSweep()
 
 void Workspace::startPooledRoc()
 {
+    // Only the primary and the second model are ever drawn.
     auto models = m_models;
+    if (models.size() > 2)
+        models.resize(2);
     auto ds = m_dataset;
     m_rocJobs->start<std::vector<reclens::RocCurve>>(
         QStringLiteral("pooled ROC"),

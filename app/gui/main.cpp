@@ -1,5 +1,5 @@
 // reclens [DATASET.sqlite] [--model M.pt]... [--user ID] [--diversity 0..1] [--rerank NAME]
-//         [--screenshot OUT.png]
+//         [--size WxH] [--page inspect|summary] [--screenshot OUT.png]
 // Without a dataset it opens the sample data built by the `sample_data` target.
 #include "core/rerank/reranker.h"
 #include "ui/mainwindow.h"
@@ -82,7 +82,9 @@ int main(int argc, char *argv[])
                                         QStringLiteral("OUT.png"));
     const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size WxH (default 1600x1000)"),
                                   QStringLiteral("WxH"), QStringLiteral("1600x1000"));
-    parser.addOptions({model, user, diversity, rerank, screenshot, size});
+    const QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Page to show first: inspect|summary"),
+                                  QStringLiteral("PAGE"), QStringLiteral("inspect"));
+    parser.addOptions({model, user, diversity, rerank, screenshot, size, page});
     parser.process(app);
 
     QString dataset = parser.positionalArguments().value(0);
@@ -125,6 +127,10 @@ int main(int argc, char *argv[])
     const int w = wh.value(0).toInt(), h = wh.value(1).toInt();
     if (parser.isSet(screenshot) || parser.isSet(size) || !QSettings().contains(QStringLiteral("window/geometry")))
         window.resize(w > 0 ? w : 1600, h > 0 ? h : 1000);
+    if (parser.value(page) == u"summary"_qs)
+        window.showSummaryPage();
+    else if (parser.value(page) != u"inspect"_qs)
+        return fail(u"--page must be inspect or summary, got '"_qs + parser.value(page) + u"'"_qs);
     window.show();
 
     if (!dataset.isEmpty())
