@@ -17,6 +17,24 @@ namespace {
 constexpr size_t kExamples = 5;
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
+// Torch messages span several lines (source excerpts, backtraces); ours are one line.
+std::string one_line(const char *text, size_t limit = 200)
+{
+    std::string out;
+    bool space = false;
+    for (const char *c = text; *c && out.size() < limit; ++c) {
+        if (*c == '\n' || *c == '\r' || *c == '\t' || *c == ' ') {
+            space = !out.empty();
+            continue;
+        }
+        if (space)
+            out += ' ';
+        space = false;
+        out += *c;
+    }
+    return out;
+}
+
 std::string join_examples(const std::vector<std::string> &ids)
 {
     std::string out;
@@ -147,7 +165,7 @@ std::unique_ptr<Model::Impl> load_impl(const std::string &path, const Dataset &d
     try {
         module = torch::jit::load(path, torch::kCPU);
     } catch (const c10::Error &e) {
-        throw Error(located(path, "not a TorchScript archive (" + std::string(e.what_without_backtrace()).substr(0, 160)
+        throw Error(located(path, "not a TorchScript archive (" + one_line(e.what_without_backtrace(), 160)
                                       + "); export the model with torch.jit.script(...).save() or torch.jit.save"));
     }
     module.eval();
@@ -257,7 +275,11 @@ torch::Tensor Model::Impl::score_matched(const std::vector<int32_t> &users, cons
                 throw Error(located(path, "score() must return a Tensor, got " + std::string(value.tagKind())));
             out = value.toTensor();
         } catch (const c10::Error &e) {
-            throw Error(located(path, "score() failed: " + std::string(e.what_without_backtrace()).substr(0, 200)));
+            throw Error(located(path, "score() failed: " + one_line(e.what_without_backtrace())));
+        } catch (const Error &) {
+            throw;
+        } catch (const std::exception &e) { // e.g. a `raise` inside the model's TorchScript
+            throw Error(located(path, "score() failed: " + one_line(e.what())));
         }
     }
     if (!out.is_floating_point())
@@ -283,7 +305,11 @@ std::shared_ptr<const Model> Model::load(const std::string &path, const Dataset 
         torch::InferenceMode guard;
         return std::shared_ptr<const Model>(new Model(load_impl(path, dataset)));
     } catch (const c10::Error &e) {
-        throw Error(located(path, std::string("cannot use the model: ") + e.what_without_backtrace()));
+        throw Error(located(path, "cannot use the model: " + one_line(e.what_without_backtrace())));
+    } catch (const Error &) {
+        throw;
+    } catch (const std::exception &e) { // e.g. TorchScript compilation errors raised while loading
+        throw Error(located(path, "cannot use the model: " + one_line(e.what())));
     }
 }
 
