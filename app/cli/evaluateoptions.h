@@ -39,7 +39,7 @@ inline void add_evaluate_flags(CLI::App &app, EvaluateFlags &f)
     app.add_option("--max-per-category", f.max_per_category, "caps: at most N items per category (0 = no cap)");
     app.add_option("--max-per-brand", f.max_per_brand, "caps: at most N items per brand (0 = no cap)");
     app.add_flag("--no-auc", f.no_auc, "Skip auc/auc_pooled (they score every item for every user)");
-    app.add_flag("--scalar-rerank", f.scalar_rerank, "Re-rank user by user instead of the batched version");
+    app.add_flag("--scalar-rerank", f.scalar_rerank, "On CUDA, re-rank user by user instead of the batched libtorch version (the CPU always uses the threaded per-user version)");
     app.add_option("--threads", f.threads, "CPU threads (default all cores)");
 }
 

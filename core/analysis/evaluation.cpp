@@ -102,7 +102,10 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
     const size_t n = res.users.size();
     const bool trivial = res.rerank.method == RerankMethod::none || res.rerank.diversity == 0.0;
     std::vector<RerankedList> lists;
-    if (options.batched_rerank && !trivial) {
+    // The batched version pays off on a GPU; on the CPU the threaded scalar loop is faster (it
+    // computes only what each greedy step needs; see docs/benchmarks.md) and gives the same lists.
+    const bool on_gpu = cand.device.rfind("cuda", 0) == 0;
+    if (options.batched_rerank && !trivial && on_gpu) {
         lists = reranker.rerank_batch(res.users, cand.items, cand.scores, cand.count, cand.pool, cand.device,
                                       sub_progress(progress, 0.4, 0.5));
     } else {

@@ -19,7 +19,18 @@ uint32_t order_key(float f)
     return (bits & 0x80000000u) ? ~bits : (bits | 0x80000000u);
 }
 
-constexpr int kBucketBits = 20;
+// Bucket table size: about 8 buckets per distinct positive score (2^8 .. 2^20 buckets), so the table
+// stays cache-resident for typical test sets and each lookup scans a handful of positives.
+int bucket_bits(size_t distinct_positives)
+{
+    return std::clamp(static_cast<int>(std::bit_width(distinct_positives)) + 3, 8, 20);
+}
+
+// The table has 2^bits + 1 entries; recover bits from its size.
+int table_bits(size_t table_size)
+{
+    return std::countr_zero(table_size - 1);
+}
 
 } // namespace
 
@@ -134,11 +145,12 @@ PooledAucAccumulator::PooledAucAccumulator(std::vector<float> positive_scores)
     m_neg_equal.assign(m_pos.size(), 0);
     m_neg_below.assign(m_pos.size(), 0);
     // bucket_start[b] = first j with key(m_pos[j]) >> shift >= b.
-    const size_t nb = (size_t{1} << kBucketBits) + 1;
+    const int bits = bucket_bits(m_pos.size());
+    const size_t nb = (size_t{1} << bits) + 1;
     m_bucket_start.assign(nb, static_cast<uint32_t>(m_pos.size()));
     size_t j = 0;
     for (size_t b = 0; b + 1 < nb; ++b) {
-        while (j < m_pos.size() && (order_key(m_pos[j]) >> (32 - kBucketBits)) < b)
+        while (j < m_pos.size() && (order_key(m_pos[j]) >> (32 - bits)) < b)
             ++j;
         m_bucket_start[b] = static_cast<uint32_t>(j);
     }
@@ -146,7 +158,7 @@ PooledAucAccumulator::PooledAucAccumulator(std::vector<float> positive_scores)
 
 size_t PooledAucAccumulator::slot(float score) const
 {
-    const uint32_t b = order_key(score) >> (32 - kBucketBits);
+    const uint32_t b = order_key(score) >> (32 - table_bits(m_bucket_start.size()));
     auto first = m_pos.begin() + m_bucket_start[b];
     auto last = m_pos.begin() + m_bucket_start[b + 1];
     return static_cast<size_t>(std::lower_bound(first, last, score) - m_pos.begin());
