@@ -25,7 +25,9 @@ QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
     view->setAlternatingRowColors(true);
     view->setShowGrid(false);
     view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    view->horizontalHeader()->setStretchLastSection(true);
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    view->horizontalHeader()->setDefaultAlignment(Qt::AlignCenter);
+    view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     return view;
 }
 QStandardItem *cell(const QString &text, bool right = true)
@@ -47,7 +49,6 @@ SummaryPage::SummaryPage(Workspace *workspace, QWidget *parent) : QWidget(parent
 
     auto *layout = new QVBoxLayout(this);
     m_header = new QLabel(QStringLiteral("Waiting for the all-user evaluation…"), this);
-    m_header->setObjectName(QStringLiteral("userHeadline"));
     m_header->setWordWrap(true);
     layout->addWidget(m_header);
 
@@ -55,6 +56,8 @@ SummaryPage::SummaryPage(Workspace *workspace, QWidget *parent) : QWidget(parent
     auto *mb = new QVBoxLayout(metricsBox);
     auto *metricsView = makeTable(m_model, metricsBox);
     metricsView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    metricsView->horizontalHeader()->setStretchLastSection(true);
+    m_metricsView = metricsView;
     mb->addWidget(metricsView);
     layout->addWidget(metricsBox, 3);
 
@@ -64,7 +67,8 @@ SummaryPage::SummaryPage(Workspace *workspace, QWidget *parent) : QWidget(parent
                                 std::pair{QStringLiteral("User segments"), m_segments}}) {
         auto *box = new QGroupBox(title, this);
         auto *v = new QVBoxLayout(box);
-        v->addWidget(makeTable(model, box));
+        m_strataViews << makeTable(model, box);
+        v->addWidget(m_strataViews.back());
         strata->addWidget(box, 1);
     }
     layout->addLayout(strata, 2);
@@ -77,6 +81,8 @@ void SummaryPage::onRunsChanged()
 {
     const GlobalRuns &runs = m_workspace->runs();
     m_model->setRuns(runs);
+    for (int c : {SummaryModel::SecondColumn, SummaryModel::SecondDeltaColumn, SummaryModel::SecondPColumn})
+        m_metricsView->setColumnHidden(c, !runs.second);
     m_popularity->clear();
     m_activity->clear();
     m_segments->clear();
@@ -92,8 +98,8 @@ void SummaryPage::onRunsChanged()
                       + u". p-values: paired t-test and Wilcoxon signed-rank; CI: bootstrap of the mean difference (1000 resamples)."_qs);
 
     m_popularity->setHorizontalHeaderLabels({QStringLiteral("stratum"), QStringLiteral("items"),
-                                             QStringLiteral("recall (order)"), QStringLiteral("recall (re-ranked)"),
-                                             QStringLiteral("hit rate (order)"), QStringLiteral("hit rate (re-ranked)")});
+                                             QStringLiteral("recall\norder"), QStringLiteral("recall\nre-rank"),
+                                             QStringLiteral("hit rate\norder"), QStringLiteral("hit rate\nre-rank")});
     auto addPopularity = [&](const QString &name, const PopularityStratum &a, const PopularityStratum &b) {
         m_popularity->appendRow({cell(name, false), cell(QString::number(a.items)), cell(num(a.recall)),
                                  cell(num(b.recall)), cell(num(a.hit_rate)), cell(num(b.hit_rate))});
@@ -104,8 +110,8 @@ void SummaryPage::onRunsChanged()
     auto fillGroups = [&](QStandardItemModel *model, const std::vector<UserGroupStratum> &a,
                           const std::vector<UserGroupStratum> &b) {
         model->setHorizontalHeaderLabels({QStringLiteral("group"), QStringLiteral("users"),
-                                          QStringLiteral("ndcg (order)"), QStringLiteral("ndcg (re-ranked)"),
-                                          QStringLiteral("recall (order)"), QStringLiteral("recall (re-ranked)")});
+                                          QStringLiteral("ndcg\norder"), QStringLiteral("ndcg\nre-rank"),
+                                          QStringLiteral("recall\norder"), QStringLiteral("recall\nre-rank")});
         for (size_t i = 0; i < a.size(); ++i) {
             const UserGroupStratum *other = i < b.size() && b[i].name == a[i].name ? &b[i] : nullptr;
             const auto ndcg = static_cast<size_t>(MetricId::ndcg);
@@ -121,6 +127,11 @@ void SummaryPage::onRunsChanged()
     };
     fillGroups(m_activity, runs.base->strata.activity, r.strata.activity);
     fillGroups(m_segments, runs.base->strata.segments, r.strata.segments);
+    // Names in full; the numbers share the rest.
+    for (QTableView *view : std::as_const(m_strataViews)) {
+        if (view->model()->columnCount() > 0)
+            view->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    }
 }
 
 } // namespace reclens::ui

@@ -1,6 +1,7 @@
 #pragma once
 // Summary for the data scientist: global metrics of each run side by side with deltas and
 // significance, and the strata tables (item popularity, user activity, segment).
+#include <QList>
 #include <QWidget>
 
 class QLabel;
@@ -26,6 +27,8 @@ private:
 
     Workspace *m_workspace;
     QLabel *m_header;
+    QTableView *m_metricsView = nullptr;
+    QList<QTableView *> m_strataViews;
     SummaryModel *m_model;
     QStandardItemModel *m_popularity;
     QStandardItemModel *m_activity;

@@ -117,8 +117,8 @@ void UsersPage::onDatasetChanged()
     m_segment->setEnabled(!sorted.isEmpty());
     m_proxy->setSegment({});
     m_view->setColumnWidth(UserTableModel::IdColumn, 52);
-    m_view->setColumnWidth(UserTableModel::SegmentColumn, 100);
-    m_view->setColumnWidth(UserTableModel::HistoryColumn, 52);
+    m_view->setColumnWidth(UserTableModel::SegmentColumn, 92);
+    m_view->setColumnWidth(UserTableModel::HistoryColumn, 56);
     m_view->setColumnWidth(UserTableModel::TestColumn, 36);
 }
 
