@@ -7,16 +7,19 @@
 #include <cmath>
 #include <numeric>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-namespace {
+namespace
+{
 // Qualitative colours (Tableau 10 with two additions), chosen to stay apart for colour-blind readers
 // and to carry black or white text.
-constexpr std::array<QRgb, 12> kBase{0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f, 0xedc948,
-                                     0xb07aa1, 0xff9da7, 0x9c755f, 0x86bcb6, 0xd37295, 0x8cd17d};
+constexpr std::array<QRgb, 12> kBase { 0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f, 0xedc948, 0xb07aa1, 0xff9da7,
+    0x9c755f, 0x86bcb6, 0xd37295, 0x8cd17d };
 } // namespace
 
-CategoryPalette::CategoryPalette(std::vector<int32_t> rankedTopCategories) : ranked(std::move(rankedTopCategories))
+CategoryPalette::CategoryPalette(std::vector<int32_t> rankedTopCategories)
+    : ranked(std::move(rankedTopCategories))
 {
     int32_t maxIndex = -1;
     for (int32_t c : ranked)
@@ -41,9 +44,8 @@ CategoryPalette CategoryPalette::fromDataset(const Dataset &dataset)
         if (top >= 0)
             ++weight[static_cast<size_t>(top)];
     }
-    std::stable_sort(tops.begin(), tops.end(), [&](int32_t a, int32_t b) {
-        return weight[static_cast<size_t>(a)] > weight[static_cast<size_t>(b)];
-    });
+    std::stable_sort(tops.begin(), tops.end(),
+        [&](int32_t a, int32_t b) { return weight[static_cast<size_t>(a)] > weight[static_cast<size_t>(b)]; });
     return CategoryPalette(std::move(tops));
 }
 
@@ -55,7 +57,10 @@ QColor CategoryPalette::color(int32_t topCategory) const
     return ordinal < 0 ? unknownColor() : colorAt(ordinal);
 }
 
-int CategoryPalette::baseColorCount() { return static_cast<int>(kBase.size()); }
+int CategoryPalette::baseColorCount()
+{
+    return static_cast<int>(kBase.size());
+}
 
 QColor CategoryPalette::colorAt(int ordinal)
 {
@@ -69,7 +74,10 @@ QColor CategoryPalette::colorAt(int ordinal)
     return QColor::fromHsvF(static_cast<float>(hue), static_cast<float>(saturation), 0.85f);
 }
 
-QColor CategoryPalette::unknownColor() { return QColor::fromRgb(0xbab0ac); }
+QColor CategoryPalette::unknownColor()
+{
+    return QColor::fromRgb(0xbab0ac);
+}
 
 QColor CategoryPalette::textColorOn(const QColor &background)
 {

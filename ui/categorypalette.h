@@ -2,15 +2,16 @@
 // One colour per top-level category, used by every chip, bar and legend in the UI so a category
 // looks the same everywhere. A plain value type: build it once per dataset and copy it freely.
 #include <QColor>
-
 #include <cstdint>
 #include <vector>
 
-namespace reclens {
+namespace reclens
+{
 class Dataset;
 }
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
 struct CategoryPalette {
     // `rankedTopCategories`: dataset indices of the top-level categories, most important first.

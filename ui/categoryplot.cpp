@@ -2,9 +2,11 @@
 
 #include "ui/plotstyle.h"
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-CategoryPlot::CategoryPlot(QWidget *parent) : QCustomPlot(parent)
+CategoryPlot::CategoryPlot(QWidget *parent)
+    : QCustomPlot(parent)
 {
     m_title = applyPlotStyle(this, QStringLiteral("Category mix"));
     yAxis->setLabel(QStringLiteral("share of items"));
@@ -36,7 +38,7 @@ QList<double> CategoryPlot::seriesValues(int s) const
 }
 
 void CategoryPlot::setBars(const CategoryBars &bars, const QStringList &groupNames, const QList<QColor> &groupColors,
-                           const QStringList &seriesNames, const QList<QColor> &seriesColors, const QString &title)
+    const QStringList &seriesNames, const QList<QColor> &seriesColors, const QString &title)
 {
     clearPlottables();
     clearItems();

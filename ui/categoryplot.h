@@ -2,21 +2,23 @@
 // Category mix of the user's history and of each list at the chosen level: grouped bars, one group
 // per category; a strip under each group shows the top-level category colour (CategoryPalette).
 #include "ui/plotmath.h"
+#include "ui/qcustomplotinclude.h"
 
 #include <QColor>
 #include <QStringList>
-#include "ui/qcustomplotinclude.h"
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-class CategoryPlot : public QCustomPlot {
+class CategoryPlot : public QCustomPlot
+{
     Q_OBJECT
 public:
     explicit CategoryPlot(QWidget *parent = nullptr);
 
     // groupNames/groupColors: one per bars.categories entry; seriesNames/seriesColors: one per series.
     void setBars(const CategoryBars &bars, const QStringList &groupNames, const QList<QColor> &groupColors,
-                 const QStringList &seriesNames, const QList<QColor> &seriesColors, const QString &title);
+        const QStringList &seriesNames, const QList<QColor> &seriesColors, const QString &title);
     void clearBars();
     // Heights of series `s` as drawn (for tests).
     QList<double> seriesValues(int s) const;

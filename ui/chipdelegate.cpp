@@ -6,9 +6,14 @@
 #include <QApplication>
 #include <QPainter>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-ChipDelegate::ChipDelegate(QObject *parent, int maxWidth) : QStyledItemDelegate(parent), m_maxWidth(maxWidth) {}
+ChipDelegate::ChipDelegate(QObject *parent, int maxWidth)
+    : QStyledItemDelegate(parent)
+    , m_maxWidth(maxWidth)
+{
+}
 
 void ChipDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
@@ -35,8 +40,8 @@ void ChipDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, 
     painter->drawRoundedRect(r, r.height() / 2.0, r.height() / 2.0);
     painter->setPen(dropped ? QColor(0x6a, 0x70, 0x7a) : CategoryPalette::textColorOn(fill));
     painter->setFont(opt.font);
-    painter->drawText(r.adjusted(7, 0, -7, 0), Qt::AlignVCenter | Qt::AlignLeft,
-                      fm.elidedText(text, Qt::ElideRight, r.width() - 14));
+    painter->drawText(
+        r.adjusted(7, 0, -7, 0), Qt::AlignVCenter | Qt::AlignLeft, fm.elidedText(text, Qt::ElideRight, r.width() - 14));
     painter->restore();
 }
 

@@ -3,9 +3,11 @@
 // with black or white text, whichever reads better. Used for the category column and history strip.
 #include <QStyledItemDelegate>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-class ChipDelegate : public QStyledItemDelegate {
+class ChipDelegate : public QStyledItemDelegate
+{
     Q_OBJECT
 public:
     explicit ChipDelegate(QObject *parent = nullptr, int maxWidth = 0);

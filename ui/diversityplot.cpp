@@ -4,12 +4,13 @@
 #include "ui/plotstyle.h"
 
 #include <QToolTip>
-
 #include <cmath>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-namespace {
+namespace
+{
 QString shortName(const std::string &metric)
 {
     if (metric == "ild_embedding")
@@ -32,7 +33,8 @@ QString formatValue(double v)
 }
 } // namespace
 
-DiversityPlot::DiversityPlot(QWidget *parent) : QCustomPlot(parent)
+DiversityPlot::DiversityPlot(QWidget *parent)
+    : QCustomPlot(parent)
 {
     applyPlotStyle(this, QStringLiteral("Diversity scores (hover a metric for its formula)"));
     yAxis->setLabel(QStringLiteral("of natural maximum"));
@@ -50,8 +52,8 @@ DiversityPlot::DiversityPlot(QWidget *parent) : QCustomPlot(parent)
 }
 
 void DiversityPlot::setScores(const std::vector<std::string> &metrics, const std::vector<std::vector<double>> &values,
-                              const std::vector<std::vector<double>> &fractions, const QStringList &seriesNames,
-                              const QList<QColor> &seriesColors)
+    const std::vector<std::vector<double>> &fractions, const QStringList &seriesNames,
+    const QList<QColor> &seriesColors)
 {
     clearPlottables();
     clearItems();
@@ -93,8 +95,8 @@ void DiversityPlot::setScores(const std::vector<std::string> &metrics, const std
             text->position->setCoords(m + 1 + offset, heights[m] + 0.01);
             const double raw = values[static_cast<size_t>(s)][static_cast<size_t>(m)];
             text->setText(metrics[static_cast<size_t>(m)] == "category_count" && !std::isnan(raw)
-                              ? QString::number(raw, 'f', 0)
-                              : formatValue(raw));
+                    ? QString::number(raw, 'f', 0)
+                    : formatValue(raw));
         }
     }
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();

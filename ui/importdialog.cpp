@@ -18,17 +18,20 @@
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-ImportDialog::ImportDialog(QWidget *parent) : QDialog(parent), m_jobs(new JobTracker(this))
+ImportDialog::ImportDialog(QWidget *parent)
+    : QDialog(parent)
+    , m_jobs(new JobTracker(this))
 {
     setWindowTitle(QStringLiteral("Import a dataset"));
     resize(620, 560);
     auto *layout = new QVBoxLayout(this);
     auto *form = new QFormLayout;
     m_source = new QComboBox(this);
-    m_source->addItems({QStringLiteral("CompleteJourney folder"), QStringLiteral("MovieLens folder (ml-latest-small)"),
-                        QStringLiteral("CSV files")});
+    m_source->addItems({ QStringLiteral("CompleteJourney folder"), QStringLiteral("MovieLens folder (ml-latest-small)"),
+        QStringLiteral("CSV files") });
     form->addRow(QStringLiteral("Source"), m_source);
     auto *inputRow = new QHBoxLayout;
     m_input = new QLineEdit(this);
@@ -86,7 +89,7 @@ ImportDialog::ImportDialog(QWidget *parent) : QDialog(parent), m_jobs(new JobTra
     layout->addWidget(buttons);
 
     connect(m_source, &QComboBox::currentIndexChanged, this,
-            [this](int i) { m_csvFields->setCurrentIndex(i == Csv ? 1 : 0); });
+        [this](int i) { m_csvFields->setCurrentIndex(i == Csv ? 1 : 0); });
     connect(browseIn, &QPushButton::clicked, this, &ImportDialog::browseInput);
     connect(browseOut, &QPushButton::clicked, this, &ImportDialog::browseOutput);
     connect(m_import, &QPushButton::clicked, this, &ImportDialog::startImport);
@@ -111,14 +114,24 @@ ImportDialog::ImportDialog(QWidget *parent) : QDialog(parent), m_jobs(new JobTra
     });
 }
 
-void ImportDialog::setSource(Source source) { m_source->setCurrentIndex(source); }
-void ImportDialog::setInput(const QString &path) { m_input->setText(path); }
-void ImportDialog::setOutput(const QString &path) { m_output->setText(path); }
+void ImportDialog::setSource(Source source)
+{
+    m_source->setCurrentIndex(source);
+}
+void ImportDialog::setInput(const QString &path)
+{
+    m_input->setText(path);
+}
+void ImportDialog::setOutput(const QString &path)
+{
+    m_output->setText(path);
+}
 
 void ImportDialog::browseInput()
 {
     const QString path = m_source->currentIndex() == Csv
-        ? QFileDialog::getOpenFileName(this, QStringLiteral("Interactions CSV"), {}, QStringLiteral("CSV (*.csv *.tsv *.txt)"))
+        ? QFileDialog::getOpenFileName(
+            this, QStringLiteral("Interactions CSV"), {}, QStringLiteral("CSV (*.csv *.tsv *.txt)"))
         : QFileDialog::getExistingDirectory(this, QStringLiteral("Dataset folder"));
     if (!path.isEmpty())
         m_input->setText(path);
@@ -126,8 +139,8 @@ void ImportDialog::browseInput()
 
 void ImportDialog::browseOutput()
 {
-    const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save dataset as"), {},
-                                                      QStringLiteral("RecLens dataset (*.sqlite)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, QStringLiteral("Save dataset as"), {}, QStringLiteral("RecLens dataset (*.sqlite)"));
     if (!path.isEmpty())
         m_output->setText(path);
 }
@@ -168,9 +181,9 @@ void ImportDialog::startImport()
             };
             ImportResult result;
             if (source == CompleteJourney)
-                result = import_completejourney(input, CompleteJourneyOptions{}, half(0));
+                result = import_completejourney(input, CompleteJourneyOptions {}, half(0));
             else if (source == MovieLens)
-                result = import_movielens(input, MovieLensOptions{}, half(0));
+                result = import_movielens(input, MovieLensOptions {}, half(0));
             else
                 result = import_csv(csv, half(0));
             save_import(result, output, half(0.5));

@@ -12,11 +12,13 @@ class QProgressBar;
 class QPushButton;
 class QStackedWidget;
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
 class JobTracker;
 
-class ImportDialog : public QDialog {
+class ImportDialog : public QDialog
+{
     Q_OBJECT
 public:
     explicit ImportDialog(QWidget *parent = nullptr);

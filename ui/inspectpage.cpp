@@ -10,24 +10,28 @@
 #include "ui/tradeoffplot.h"
 #include "ui/workspace.h"
 
-#include <QDebug>
 #include <QComboBox>
+#include <QDebug>
 #include <QEvent>
 #include <QGridLayout>
-#include <QSignalBlocker>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListView>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
-
 #include <cmath>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-namespace {
-QString fmt(double v, int decimals = 3) { return std::isnan(v) ? QStringLiteral("–") : QString::number(v, 'f', decimals); }
+namespace
+{
+QString fmt(double v, int decimals = 3)
+{
+    return std::isnan(v) ? QStringLiteral("–") : QString::number(v, 'f', decimals);
+}
 
 QColor columnColor(ListColumn::Role role)
 {
@@ -43,7 +47,9 @@ QColor columnColor(ListColumn::Role role)
 }
 } // namespace
 
-InspectPage::InspectPage(Workspace *workspace, QWidget *parent) : QWidget(parent), m_workspace(workspace)
+InspectPage::InspectPage(Workspace *workspace, QWidget *parent)
+    : QWidget(parent)
+    , m_workspace(workspace)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
@@ -122,11 +128,11 @@ InspectPage::InspectPage(Workspace *workspace, QWidget *parent) : QWidget(parent
     connect(m_workspace, &Workspace::pooledRocChanged, this, &InspectPage::applyRoc);
     connect(m_workspace, &Workspace::sweepChanged, this, &InspectPage::applySweep);
     connect(m_workspace->sweepJobs(), &JobTracker::jobStarted, this,
-            [this] { m_tradeoffPlot->setStatus(QStringLiteral("computing the δ sweep over all users…")); });
+        [this] { m_tradeoffPlot->setStatus(QStringLiteral("computing the δ sweep over all users…")); });
     connect(m_workspace->sweepJobs(), &JobTracker::jobFailed, this,
-            [this] { m_tradeoffPlot->setStatus(QStringLiteral("sweep failed")); });
+        [this] { m_tradeoffPlot->setStatus(QStringLiteral("sweep failed")); });
     connect(m_workspace, &Workspace::settingsChanged, this,
-            [this] { m_tradeoffPlot->setCurrentDelta(m_workspace->settings().rerank.diversity); });
+        [this] { m_tradeoffPlot->setCurrentDelta(m_workspace->settings().rerank.diversity); });
 }
 
 InspectPage::ListPanel InspectPage::makeListPanel()
@@ -178,7 +184,10 @@ RankingListModel *InspectPage::listModel(int column) const
                                                                        : nullptr;
 }
 
-int InspectPage::visibleListCount() const { return static_cast<int>(m_workspace->view().columns.size()); }
+int InspectPage::visibleListCount() const
+{
+    return static_cast<int>(m_workspace->view().columns.size());
+}
 
 void InspectPage::onDatasetChanged()
 {
@@ -210,12 +219,12 @@ void InspectPage::applyView()
     if (!ds || view.user < 0)
         return;
     const auto u = static_cast<size_t>(view.user);
-    const QString segment = ds->user_segment[u].empty() ? QStringLiteral("no segment")
-                                                        : QString::fromStdString(ds->user_segment[u]);
+    const QString segment
+        = ds->user_segment[u].empty() ? QStringLiteral("no segment") : QString::fromStdString(ds->user_segment[u]);
     const size_t tests = view.columns.empty() ? 0 : static_cast<size_t>(view.columns.front().metrics.test_size);
     m_headline->setText(u"Shopper "_qs + QString::fromStdString(ds->user_external[u]) + u"  ·  "_qs + segment
-                        + u"  ·  "_qs + QString::number(view.history.size()) + u" items in history  ·  "_qs
-                        + QString::number(tests) + u" held-out test items (✔ = hit)"_qs);
+        + u"  ·  "_qs + QString::number(view.history.size()) + u" items in history  ·  "_qs + QString::number(tests)
+        + u" held-out test items (✔ = hit)"_qs);
     m_historyModel->setItems(view.history);
 
     const bool three = view.columns.size() > 2;
@@ -232,14 +241,13 @@ void InspectPage::applyView()
         p.table->setColumnHidden(RankingListModel::BrandColumn, three);
         p.table->setColumnHidden(RankingListModel::PriceColumn, three);
         p.title->setText(u"<span style='color:"_qs + columnColor(c.role).name() + u"'>■</span> "_qs
-                         + QString::fromStdString(c.title).toHtmlEscaped());
+            + QString::fromStdString(c.title).toHtmlEscaped());
         const UserMetrics &m = c.metrics;
         const std::string ild = view.diversityMetrics.empty() ? "ild_category" : view.diversityMetrics.front();
         const MetricId ildId = ild == "ild_embedding" ? MetricId::ild_embedding : MetricId::ild_category;
-        p.metrics->setText(u"hits "_qs + QString::number(m.hits) + u"/"_qs + QString::number(view.k)
-                           + u" · nDCG "_qs + fmt(m[MetricId::ndcg]) + u" · recall "_qs + fmt(m[MetricId::recall])
-                           + u" · ILD "_qs + fmt(m[ildId], 2) + u" · categories "_qs
-                           + fmt(m[MetricId::category_count], 0) + u" · AUC "_qs + fmt(m[MetricId::auc]));
+        p.metrics->setText(u"hits "_qs + QString::number(m.hits) + u"/"_qs + QString::number(view.k) + u" · nDCG "_qs
+            + fmt(m[MetricId::ndcg]) + u" · recall "_qs + fmt(m[MetricId::recall]) + u" · ILD "_qs + fmt(m[ildId], 2)
+            + u" · categories "_qs + fmt(m[MetricId::category_count], 0) + u" · AUC "_qs + fmt(m[MetricId::auc]));
     }
 
     // Category mix.
@@ -258,13 +266,13 @@ void InspectPage::applyView()
         }
     }
     QStringList seriesNames;
-    QList<QColor> seriesColors{SeriesColors::history()};
+    QList<QColor> seriesColors { SeriesColors::history() };
     for (const std::string &s : view.seriesNames)
         seriesNames << QString::fromStdString(s);
     for (const ListColumn &c : view.columns)
         seriesColors << columnColor(c.role);
     m_categoryPlot->setBars(view.bars, groupNames, groupColors, seriesNames, seriesColors,
-                            QStringLiteral("Category mix — history vs lists"));
+        QStringLiteral("Category mix — history vs lists"));
     {
         const QSignalBlocker block(m_barsLevel);
         m_barsLevel->setCurrentIndex(m_barsLevel->findData(view.barsLevel));
@@ -350,8 +358,8 @@ void InspectPage::applyRoc()
 void InspectPage::applySweep()
 {
     const SweepResult &sweep = m_workspace->sweep();
-    m_tradeoffPlot->setCurve(sweep.curve, QString::fromStdString(sweep.diversityMetric),
-                             QString::fromStdString(sweep.accuracyMetric));
+    m_tradeoffPlot->setCurve(
+        sweep.curve, QString::fromStdString(sweep.diversityMetric), QString::fromStdString(sweep.accuracyMetric));
     m_tradeoffPlot->setCurrentDelta(m_workspace->settings().rerank.diversity);
     m_tradeoffPlot->setStatus(sweep.curve.delta.empty() ? QStringLiteral("no sweep yet") : QString());
 }

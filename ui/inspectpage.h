@@ -9,7 +9,8 @@ class QLabel;
 class QListView;
 class QTableView;
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
 class CategoryPlot;
 class DiversityPlot;
@@ -19,7 +20,8 @@ class RocPlot;
 class TradeoffPlot;
 class Workspace;
 
-class InspectPage : public QWidget {
+class InspectPage : public QWidget
+{
     Q_OBJECT
 public:
     explicit InspectPage(Workspace *workspace, QWidget *parent = nullptr);

@@ -3,9 +3,13 @@
 #include <QDateTime>
 #include <QMetaObject>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-JobTracker::JobTracker(QObject *parent) : QObject(parent) {}
+JobTracker::JobTracker(QObject *parent)
+    : QObject(parent)
+{
+}
 
 JobTracker::~JobTracker()
 {

@@ -13,7 +13,6 @@
 #include <QPointer>
 #include <QString>
 #include <QtConcurrent/QtConcurrentRun>
-
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -21,9 +20,11 @@
 #include <memory>
 #include <vector>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-class JobTracker : public QObject {
+class JobTracker : public QObject
+{
     Q_OBJECT
 public:
     explicit JobTracker(QObject *parent = nullptr);
@@ -31,11 +32,10 @@ public:
 
     // Starts `work(progress)` in the background. `done(result)` runs on the GUI thread only if this
     // job is still the current one. Failures become failed(message); cancellation is silent.
-    template <typename T, typename Work, typename Done>
-    quint64 start(const QString &label, Work &&work, Done &&done);
+    template <typename T, typename Work, typename Done> quint64 start(const QString &label, Work &&work, Done &&done);
 
-    void cancel();           // cancels the current job (its result will be dropped)
-    void waitForFinished();  // for tests and shutdown
+    void cancel(); // cancels the current job (its result will be dropped)
+    void waitForFinished(); // for tests and shutdown
     bool isRunning() const { return m_running; }
     quint64 currentId() const { return m_id; }
     bool isCurrent(quint64 id) const { return id == m_id; }
@@ -51,11 +51,10 @@ Q_SIGNALS:
 
 private:
     struct Flag {
-        std::atomic_bool cancel{false};
-        std::atomic<qint64> lastReportMs{-1000};
+        std::atomic_bool cancel { false };
+        std::atomic<qint64> lastReportMs { -1000 };
     };
-    template <typename T>
-    struct Outcome {
+    template <typename T> struct Outcome {
         std::shared_ptr<T> value;
         QString error;
         bool cancelled = false;
@@ -89,16 +88,16 @@ quint64 JobTracker::start(const QString &label, Work &&work, Done &&done)
     auto timer = std::make_shared<QElapsedTimer>();
     timer->start();
     connect(watcher, &QFutureWatcherBase::finished, this,
-            [this, watcher, id, label, timer, done = std::forward<Done>(done)]() mutable {
-                Outcome<T> outcome = watcher->result();
-                watcher->deleteLater();
-                if (id != m_id)
-                    return; // a newer job replaced this one: drop the stale result
-                const double ms = static_cast<double>(timer->nsecsElapsed()) / 1e6;
-                if (outcome.value)
-                    done(std::move(*outcome.value));
-                finishJob(id, label, ms, outcome.error, outcome.cancelled);
-            });
+        [this, watcher, id, label, timer, done = std::forward<Done>(done)]() mutable {
+            Outcome<T> outcome = watcher->result();
+            watcher->deleteLater();
+            if (id != m_id)
+                return; // a newer job replaced this one: drop the stale result
+            const double ms = static_cast<double>(timer->nsecsElapsed()) / 1e6;
+            if (outcome.value)
+                done(std::move(*outcome.value));
+            finishJob(id, label, ms, outcome.error, outcome.cancelled);
+        });
     auto future = QtConcurrent::run([work = std::forward<Work>(work), progress, flag]() mutable {
         Outcome<T> outcome;
         try {
@@ -116,8 +115,9 @@ quint64 JobTracker::start(const QString &label, Work &&work, Done &&done)
         return outcome;
     });
     watcher->setFuture(future);
-    m_pending.erase(std::remove_if(m_pending.begin(), m_pending.end(), [](const QFuture<void> &f) { return f.isFinished(); }),
-                    m_pending.end());
+    m_pending.erase(
+        std::remove_if(m_pending.begin(), m_pending.end(), [](const QFuture<void> &f) { return f.isFinished(); }),
+        m_pending.end());
     m_pending.push_back(QFuture<void>(future));
     return id;
 }

@@ -34,13 +34,17 @@ static void initReclensResources()
     Q_INIT_RESOURCE(reclens);
 }
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-namespace {
+namespace
+{
 constexpr int kMaxRecent = 8;
 }
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_workspace(new Workspace(this))
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_workspace(new Workspace(this))
 {
     setWindowTitle(QStringLiteral("RecLens"));
     initReclensResources();
@@ -78,7 +82,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_workspace(new W
     addDockWidget(Qt::LeftDockWidgetArea, rulesDock);
     tabifyDockWidget(usersDock, rulesDock);
     usersDock->raise();
-    resizeDocks({usersDock}, {372}, Qt::Horizontal);
+    resizeDocks({ usersDock }, { 372 }, Qt::Horizontal);
 
     buildMenus();
     buildStatusBar();
@@ -105,8 +109,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_workspace(new W
             Q_EMIT sliderLatencyMeasured(m_lastSliderMs);
         });
     });
-    for (JobTracker *t : {m_workspace->loadJobs(), m_workspace->evaluationJobs(), m_workspace->sweepJobs(),
-                          m_workspace->rocJobs()}) {
+    for (JobTracker *t :
+        { m_workspace->loadJobs(), m_workspace->evaluationJobs(), m_workspace->sweepJobs(), m_workspace->rocJobs() }) {
         connect(t, &JobTracker::jobStarted, this, [this, t](const QString &label) {
             m_progress->setFormat(label + u" %p%"_qs);
             m_progress->setValue(0);
@@ -134,7 +138,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_workspace(new W
 
 MainWindow::~MainWindow() = default;
 
-void MainWindow::showSummaryPage() { m_tabs->setCurrentWidget(m_summary); }
+void MainWindow::showSummaryPage()
+{
+    m_tabs->setCurrentWidget(m_summary);
+}
 
 void MainWindow::buildMenus()
 {
@@ -152,8 +159,8 @@ void MainWindow::buildMenus()
     // Room for the next issue: export and presentation mode.
     QMenu *exportMenu = menuBar()->addMenu(QStringLiteral("&Export"));
     exportMenu->setToolTipsVisible(true);
-    for (const QString &name : {QStringLiteral("Plots as PNG/PDF…"), QStringLiteral("Metrics as CSV/JSON…"),
-                                QStringLiteral("One-page PDF report…")}) {
+    for (const QString &name : { QStringLiteral("Plots as PNG/PDF…"), QStringLiteral("Metrics as CSV/JSON…"),
+             QStringLiteral("One-page PDF report…") }) {
         QAction *a = exportMenu->addAction(name);
         a->setEnabled(false);
         a->setToolTip(QStringLiteral("coming soon"));
@@ -168,7 +175,7 @@ void MainWindow::buildMenus()
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(QStringLiteral("&About RecLens"), this, [this] {
         QMessageBox::about(this, QStringLiteral("About RecLens"),
-                           QStringLiteral("<b>RecLens</b><br>See what your recommender shows, one shopper at a time."));
+            QStringLiteral("<b>RecLens</b><br>See what your recommender shows, one shopper at a time."));
     });
 }
 
@@ -204,7 +211,7 @@ void MainWindow::updateStatus()
         const QString name = ds->meta.count("name") ? QString::fromStdString(ds->meta.at("name"))
                                                     : QFileInfo(QString::fromStdString(ds->path)).fileName();
         m_datasetLabel->setText(u"dataset: "_qs + name + u" ("_qs + QString::number(ds->n_users()) + u" users, "_qs
-                                + QString::number(ds->n_items()) + u" items)"_qs);
+            + QString::number(ds->n_items()) + u" items)"_qs);
         setWindowTitle(u"RecLens — "_qs + name);
     } else {
         m_datasetLabel->setText(QStringLiteral("no dataset"));
@@ -238,22 +245,23 @@ void MainWindow::openDataset(const QString &path, const QStringList &models, con
 
 void MainWindow::openDatasetDialog()
 {
-    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open dataset"), {},
-                                                      QStringLiteral("RecLens dataset (*.sqlite);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, QStringLiteral("Open dataset"), {}, QStringLiteral("RecLens dataset (*.sqlite);;All files (*)"));
     if (path.isEmpty())
         return;
     // Models saved next to the dataset with the same stem (<stem>-<model>.pt) open with it.
     const QFileInfo info(path);
     QStringList models;
-    for (const QFileInfo &m : info.dir().entryInfoList({info.completeBaseName() + u"-*.pt"_qs}, QDir::Files, QDir::Name))
+    for (const QFileInfo &m :
+        info.dir().entryInfoList({ info.completeBaseName() + u"-*.pt"_qs }, QDir::Files, QDir::Name))
         models << m.absoluteFilePath();
     openDataset(path, models);
 }
 
 void MainWindow::addModelDialog()
 {
-    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Add model"), {},
-                                                      QStringLiteral("TorchScript model (*.pt);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, QStringLiteral("Add model"), {}, QStringLiteral("TorchScript model (*.pt);;All files (*)"));
     if (!path.isEmpty())
         m_workspace->addModel(path);
 }
@@ -290,7 +298,7 @@ void MainWindow::rebuildRecentMenu()
             const QFileInfo info(path);
             QStringList models;
             for (const QFileInfo &m :
-                 info.dir().entryInfoList({info.completeBaseName() + u"-*.pt"_qs}, QDir::Files, QDir::Name))
+                info.dir().entryInfoList({ info.completeBaseName() + u"-*.pt"_qs }, QDir::Files, QDir::Name))
                 models << m.absoluteFilePath();
             openDataset(path, models);
         });

@@ -14,7 +14,8 @@ class QProgressBar;
 class QTabWidget;
 class QToolButton;
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
 class InspectPage;
 class RerankPanel;
@@ -23,7 +24,8 @@ class SummaryPage;
 class UsersPage;
 class Workspace;
 
-class MainWindow : public QMainWindow {
+class MainWindow : public QMainWindow
+{
     Q_OBJECT
 public:
     explicit MainWindow(QWidget *parent = nullptr);

@@ -6,7 +6,8 @@
 #include <numeric>
 #include <unordered_map>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
 CategoryBars CategoryBars::compute(const std::vector<std::vector<int32_t>> &keys, int maxGroups)
 {
@@ -100,9 +101,10 @@ RocPoints RocPoints::thin(std::span<const double> fpr, std::span<const double> t
         return out;
     }
     // A point is a corner unless it lies on the straight line through its neighbours.
-    std::vector<size_t> keep{0};
+    std::vector<size_t> keep { 0 };
     for (size_t i = 1; i + 1 < n; ++i) {
-        const double cross = (fpr[i] - fpr[i - 1]) * (tpr[i + 1] - tpr[i]) - (tpr[i] - tpr[i - 1]) * (fpr[i + 1] - fpr[i]);
+        const double cross
+            = (fpr[i] - fpr[i - 1]) * (tpr[i + 1] - tpr[i]) - (tpr[i] - tpr[i - 1]) * (fpr[i + 1] - fpr[i]);
         if (std::abs(cross) > 1e-15)
             keep.push_back(i);
     }
@@ -158,7 +160,7 @@ double DiversityScale::fraction(double value) const
 
 bool TradeoffCurve::pointAt(double d, double &outX, double &outY) const
 {
-    const size_t n = std::min({delta.size(), x.size(), y.size()});
+    const size_t n = std::min({ delta.size(), x.size(), y.size() });
     if (n == 0)
         return false;
     if (d <= delta[0] || n == 1) {

@@ -7,14 +7,15 @@
 #include <string>
 #include <vector>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
 // Grouped bars of category shares: one series per list (history, model order, re-ranked, ...).
 struct CategoryBars {
     static constexpr int32_t kUnknown = -1; // items without a category
-    static constexpr int32_t kOther = -2;   // categories folded together past maxGroups
+    static constexpr int32_t kOther = -2; // categories folded together past maxGroups
 
-    std::vector<int32_t> categories;         // bar groups left to right (category key, kUnknown, kOther)
+    std::vector<int32_t> categories; // bar groups left to right (category key, kUnknown, kOther)
     std::vector<std::vector<double>> shares; // [series][group]; a non-empty series sums to 1
 
     // keys[s] holds one category key per item of series s (repeats count). Groups are ordered by
@@ -62,8 +63,8 @@ struct DiversityScale {
 // Accuracy–diversity trade-off: the curve over a δ sweep and the point for the current δ.
 struct TradeoffCurve {
     std::vector<double> delta; // ascending
-    std::vector<double> x;     // diversity (e.g. ild) at each δ
-    std::vector<double> y;     // accuracy (e.g. ndcg) at each δ
+    std::vector<double> x; // diversity (e.g. ild) at each δ
+    std::vector<double> y; // accuracy (e.g. ndcg) at each δ
 
     // Linear interpolation between the two nearest sweep points; clamps outside the sweep.
     // Returns false when the curve is empty.

@@ -2,7 +2,8 @@
 
 #include "ui/qcustomplotinclude.h"
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
 QCPTextElement *applyPlotStyle(QCustomPlot *plot, const QString &title)
 {
@@ -18,7 +19,7 @@ QCPTextElement *applyPlotStyle(QCustomPlot *plot, const QString &title)
     element->setTextColor(QColor(0x2f, 0x3b, 0x52));
     plot->plotLayout()->addElement(0, 0, element);
     plot->plotLayout()->setRowSpacing(0);
-    for (QCPAxis *axis : {plot->xAxis, plot->yAxis}) {
+    for (QCPAxis *axis : { plot->xAxis, plot->yAxis }) {
         axis->setTickLabelFont(base);
         axis->setLabelFont(base);
         axis->setBasePen(QPen(QColor(0x9a, 0x9f, 0xa8)));

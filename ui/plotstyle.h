@@ -7,7 +7,8 @@
 class QCustomPlot;
 class QCPTextElement;
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
 struct SeriesColors {
     static QColor history() { return QColor(0xb8, 0xbf, 0xc9); }

@@ -3,7 +3,6 @@
 // QT_NO_FOREACH (which removes the macro). Give the header an equivalent range-for for the length
 // of the include only, so our own code stays foreach-free. Include this instead of <qcustomplot.h>.
 #include <QtGlobal>
-
 #include <utility>
 
 #if defined(QT_NO_FOREACH) && !defined(foreach)

@@ -1,10 +1,10 @@
 #include "ui/rankinglistmodel.h"
 
 #include <QFont>
-
 #include <cmath>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
 QString itemTitle(const Dataset &dataset, int32_t item)
 {
@@ -40,14 +40,17 @@ QString priceText(const Dataset &dataset, int32_t item)
     return std::isnan(p) ? QStringLiteral("–") : QString::number(p, 'f', 2);
 }
 
-RankingListModel::RankingListModel(QObject *parent) : QAbstractTableModel(parent) {}
+RankingListModel::RankingListModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
 
 void RankingListModel::setDataset(std::shared_ptr<const Dataset> dataset, CategoryPalette palette)
 {
     beginResetModel();
     m_dataset = std::move(dataset);
     m_palette = std::move(palette);
-    m_list = ListColumn{};
+    m_list = ListColumn {};
     endResetModel();
 }
 
@@ -62,7 +65,7 @@ void RankingListModel::setList(const ListColumn &column, int level)
 void RankingListModel::clear()
 {
     beginResetModel();
-    m_list = ListColumn{};
+    m_list = ListColumn {};
     endResetModel();
 }
 
@@ -82,7 +85,10 @@ int RankingListModel::rowCount(const QModelIndex &parent) const
     return static_cast<int>(m_list.items.size() + m_list.dropped.size());
 }
 
-int RankingListModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int RankingListModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant RankingListModel::data(const QModelIndex &index, int role) const
 {
@@ -203,7 +209,10 @@ QVariant RankingListModel::headerData(int section, Qt::Orientation orientation, 
     }
 }
 
-HistoryModel::HistoryModel(QObject *parent) : QAbstractListModel(parent) {}
+HistoryModel::HistoryModel(QObject *parent)
+    : QAbstractListModel(parent)
+{
+}
 
 void HistoryModel::setDataset(std::shared_ptr<const Dataset> dataset, CategoryPalette palette)
 {

@@ -6,29 +6,39 @@
 
 #include <QAbstractListModel>
 #include <QAbstractTableModel>
-
 #include <functional>
 #include <memory>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
 // Item roles shared by the list models and the chip delegate.
 enum ItemRole {
     CategoryColorRole = Qt::UserRole + 10, // QColor of the item's top-level category
-    ItemIndexRole,                         // dataset item index (int)
-    IsHitRole,                             // bool: item is in the user's test set
-    IsDroppedRole,                         // bool: row lists an item dropped from the model order
-    MoveKindRole,                          // int(RankMove::Kind)
+    ItemIndexRole, // dataset item index (int)
+    IsHitRole, // bool: item is in the user's test set
+    IsDroppedRole, // bool: row lists an item dropped from the model order
+    MoveKindRole, // int(RankMove::Kind)
 };
 
 // Builds the tooltip of an item (details and the most similar history items); set by the page.
 using ItemTooltipFn = std::function<QString(int32_t item)>;
 
-class RankingListModel : public QAbstractTableModel {
+class RankingListModel : public QAbstractTableModel
+{
     Q_OBJECT
 public:
-    enum Column { RankColumn, TitleColumn, CategoryColumn, BrandColumn, PriceColumn, ScoreColumn, HitColumn,
-                  MoveColumn, ColumnCount };
+    enum Column {
+        RankColumn,
+        TitleColumn,
+        CategoryColumn,
+        BrandColumn,
+        PriceColumn,
+        ScoreColumn,
+        HitColumn,
+        MoveColumn,
+        ColumnCount
+    };
 
     explicit RankingListModel(QObject *parent = nullptr);
 
@@ -55,7 +65,8 @@ private:
 };
 
 // The user's train history as chips, most recent first.
-class HistoryModel : public QAbstractListModel {
+class HistoryModel : public QAbstractListModel
+{
     Q_OBJECT
 public:
     explicit HistoryModel(QObject *parent = nullptr);

@@ -8,9 +8,11 @@
 #include <QSlider>
 #include <QSpinBox>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-namespace {
+namespace
+{
 QLabel *caption(const QString &text, QWidget *parent)
 {
     auto *l = new QLabel(text, parent);
@@ -19,7 +21,9 @@ QLabel *caption(const QString &text, QWidget *parent)
 }
 } // namespace
 
-RerankPanel::RerankPanel(Workspace *workspace, QWidget *parent) : QWidget(parent), m_workspace(workspace)
+RerankPanel::RerankPanel(Workspace *workspace, QWidget *parent)
+    : QWidget(parent)
+    , m_workspace(workspace)
 {
     setObjectName(QStringLiteral("rerankPanel"));
     auto *layout = new QHBoxLayout(this);
@@ -111,9 +115,9 @@ RerankPanel::RerankPanel(Workspace *workspace, QWidget *parent) : QWidget(parent
         Q_EMIT diversityMoved(delta);
         m_workspace->setDiversity(delta);
     });
-    for (QComboBox *box : {m_method, m_similarity, m_level, m_second})
+    for (QComboBox *box : { m_method, m_similarity, m_level, m_second })
         connect(box, &QComboBox::currentIndexChanged, this, &RerankPanel::toWorkspace);
-    for (QSpinBox *spin : {m_maxCategory, m_maxBrand, m_k})
+    for (QSpinBox *spin : { m_maxCategory, m_maxBrand, m_k })
         connect(spin, &QSpinBox::valueChanged, this, &RerankPanel::toWorkspace);
     connect(m_workspace, &Workspace::settingsChanged, this, &RerankPanel::fromWorkspace);
     connect(m_workspace, &Workspace::datasetChanged, this, &RerankPanel::onDatasetChanged);
@@ -127,7 +131,7 @@ void RerankPanel::onDatasetChanged()
     m_level->clear();
     const auto ds = m_workspace->dataset();
     const int levels = ds ? ds->category_levels : 0;
-    static const char *const cjNames[] = {"department", "product category", "product type"};
+    static const char *const cjNames[] = { "department", "product category", "product type" };
     for (int l = 1; l <= levels; ++l) {
         // Name a level after one of its categories' depth when the dataset is CompleteJourney-like.
         QString text = u"level "_qs + QString::number(l);
@@ -161,7 +165,8 @@ void RerankPanel::fromWorkspace()
     m_maxBrand->setValue(s.rerank.max_per_brand);
     m_k->setValue(s.rerank.k);
     m_second->setCurrentIndex(s.showSecondModel && m_second->count() > 1 ? 1 : 0);
-    const bool hasEmbeddings = !m_workspace->models().empty() && !m_workspace->models().front()->item_embeddings().empty();
+    const bool hasEmbeddings
+        = !m_workspace->models().empty() && !m_workspace->models().front()->item_embeddings().empty();
     m_similarity->setEnabled(hasEmbeddings);
     m_updating = false;
 }

@@ -11,9 +11,11 @@ class QLabel;
 class QSlider;
 class QSpinBox;
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-class RerankPanel : public QWidget {
+class RerankPanel : public QWidget
+{
     Q_OBJECT
 public:
     explicit RerankPanel(Workspace *workspace, QWidget *parent = nullptr);

@@ -4,9 +4,11 @@
 
 #include <cmath>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-RocPlot::RocPlot(QWidget *parent) : QCustomPlot(parent)
+RocPlot::RocPlot(QWidget *parent)
+    : QCustomPlot(parent)
 {
     applyPlotStyle(this, QStringLiteral("ROC — this user and pooled over all users"));
     xAxis->setLabel(QStringLiteral("false positive rate"));
@@ -23,7 +25,7 @@ void RocPlot::setCurves(const std::vector<Curve> &curves)
     m_legend.clear();
     // Chance line first so curves draw over it.
     auto *chance = new QCPCurve(xAxis, yAxis);
-    chance->setData(QVector<double>{0, 1}, QVector<double>{0, 1});
+    chance->setData(QVector<double> { 0, 1 }, QVector<double> { 0, 1 });
     chance->setPen(QPen(QColor(0xc8, 0xcc, 0xd2), 1, Qt::DotLine));
     chance->removeFromLegend();
     for (const Curve &c : curves) {
@@ -43,6 +45,9 @@ void RocPlot::setCurves(const std::vector<Curve> &curves)
     replot(rpQueuedReplot);
 }
 
-QStringList RocPlot::legendTexts() const { return m_legend; }
+QStringList RocPlot::legendTexts() const
+{
+    return m_legend;
+}
 
 } // namespace reclens::ui

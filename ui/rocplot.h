@@ -1,14 +1,16 @@
 #pragma once
 // ROC curves of the current user's lists (each list ranks its items first, then the rest in model
 // order) and the pooled curve over all evaluated users, AUC in the legend.
-#include <QColor>
 #include "ui/qcustomplotinclude.h"
 
+#include <QColor>
 #include <vector>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-class RocPlot : public QCustomPlot {
+class RocPlot : public QCustomPlot
+{
     Q_OBJECT
 public:
     explicit RocPlot(QWidget *parent = nullptr);

@@ -14,29 +14,33 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-namespace {
+namespace
+{
 using Kind = MerchRule::Kind;
 struct KindInfo {
     Kind kind;
     const char *label;
     const char *target; // "item", "category", "brand"
-    const char *value;  // meaning of the value, or nullptr
+    const char *value; // meaning of the value, or nullptr
 };
 constexpr KindInfo kKinds[] = {
-    {Kind::exclude_item, "Exclude item", "item", nullptr},
-    {Kind::exclude_category, "Exclude category", "category", nullptr},
-    {Kind::exclude_brand, "Exclude brand", "brand", nullptr},
-    {Kind::boost_category, "Boost category", "category", "factor"},
-    {Kind::boost_brand, "Boost brand", "brand", "factor"},
-    {Kind::bury_category, "Bury category", "category", "factor"},
-    {Kind::bury_brand, "Bury brand", "brand", "factor"},
-    {Kind::pin_item, "Pin item at rank", "item", "rank"},
+    { Kind::exclude_item, "Exclude item", "item", nullptr },
+    { Kind::exclude_category, "Exclude category", "category", nullptr },
+    { Kind::exclude_brand, "Exclude brand", "brand", nullptr },
+    { Kind::boost_category, "Boost category", "category", "factor" },
+    { Kind::boost_brand, "Boost brand", "brand", "factor" },
+    { Kind::bury_category, "Bury category", "category", "factor" },
+    { Kind::bury_brand, "Bury brand", "brand", "factor" },
+    { Kind::pin_item, "Pin item at rank", "item", "rank" },
 };
 } // namespace
 
-RulesPanel::RulesPanel(Workspace *workspace, QWidget *parent) : QWidget(parent), m_workspace(workspace)
+RulesPanel::RulesPanel(Workspace *workspace, QWidget *parent)
+    : QWidget(parent)
+    , m_workspace(workspace)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -57,7 +61,7 @@ RulesPanel::RulesPanel(Workspace *workspace, QWidget *parent) : QWidget(parent),
     auto *add = new QPushButton(QStringLiteral("Add rule"), this);
     layout->addWidget(add);
     m_table = new QTableWidget(0, 3, this);
-    m_table->setHorizontalHeaderLabels({QStringLiteral("rule"), QStringLiteral("target"), QStringLiteral("value")});
+    m_table->setHorizontalHeaderLabels({ QStringLiteral("rule"), QStringLiteral("target"), QStringLiteral("value") });
     m_table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -152,7 +156,8 @@ void RulesPanel::refreshTable()
         const QString value = r.kind == Kind::pin_item ? u"rank "_qs + QString::number(r.rank)
             : (info && info->value)                    ? u"× "_qs + QString::number(r.factor)
                                                        : QString();
-        m_table->setItem(static_cast<int>(i), 0, new QTableWidgetItem(info ? QString::fromLatin1(info->label) : QString()));
+        m_table->setItem(
+            static_cast<int>(i), 0, new QTableWidgetItem(info ? QString::fromLatin1(info->label) : QString()));
         m_table->setItem(static_cast<int>(i), 1, new QTableWidgetItem(target));
         m_table->setItem(static_cast<int>(i), 2, new QTableWidgetItem(value));
     }

@@ -9,11 +9,13 @@ class QDoubleSpinBox;
 class QLineEdit;
 class QTableWidget;
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
 class Workspace;
 
-class RulesPanel : public QWidget {
+class RulesPanel : public QWidget
+{
     Q_OBJECT
 public:
     explicit RulesPanel(Workspace *workspace, QWidget *parent = nullptr);

@@ -2,12 +2,13 @@
 
 #include <QColor>
 #include <QFont>
-
 #include <cmath>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-namespace {
+namespace
+{
 QString num(double v, int decimals = 4)
 {
     return std::isnan(v) ? QStringLiteral("–") : QString::number(v, 'f', decimals);
@@ -26,7 +27,10 @@ QString signedNum(double v)
 }
 } // namespace
 
-SummaryModel::SummaryModel(QObject *parent) : QAbstractTableModel(parent) {}
+SummaryModel::SummaryModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
 
 void SummaryModel::setRuns(const GlobalRuns &runs)
 {
@@ -48,7 +52,10 @@ int SummaryModel::rowCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
 }
 
-int SummaryModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int SummaryModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant SummaryModel::data(const QModelIndex &index, int role) const
 {
@@ -59,7 +66,7 @@ QVariant SummaryModel::data(const QModelIndex &index, int role) const
     const MetricInfo *info = find_metric(m.metric);
     if (role == Qt::ToolTipRole && info)
         return QString(QString::fromUtf8(info->formula.data(), static_cast<qsizetype>(info->formula.size())) + u"\n"_qs
-                       + QString::fromUtf8(info->description.data(), static_cast<qsizetype>(info->description.size())));
+            + QString::fromUtf8(info->description.data(), static_cast<qsizetype>(info->description.size())));
     if (role == Qt::TextAlignmentRole && index.column() != MetricColumn)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ForegroundRole && (index.column() == DeltaColumn || index.column() == SecondDeltaColumn)) {
@@ -111,9 +118,8 @@ QVariant SummaryModel::headerData(int section, Qt::Orientation orientation, int 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char *const names[] = {"metric", "model order", "re-ranked", "Δ re-ranked", "p (paired t)",
-                                        "p (Wilcoxon)", "95% CI of Δ (bootstrap)", "second model", "Δ second",
-                                        "p second (t)"};
+    static const char *const names[] = { "metric", "model order", "re-ranked", "Δ re-ranked", "p (paired t)",
+        "p (Wilcoxon)", "95% CI of Δ (bootstrap)", "second model", "Δ second", "p second (t)" };
     return section >= 0 && section < ColumnCount ? QString::fromUtf8(names[section]) : QVariant();
 }
 

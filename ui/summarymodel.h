@@ -5,13 +5,26 @@
 
 #include <QAbstractTableModel>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-class SummaryModel : public QAbstractTableModel {
+class SummaryModel : public QAbstractTableModel
+{
     Q_OBJECT
 public:
-    enum Column { MetricColumn, BaseColumn, RerankedColumn, DeltaColumn, PairedTColumn, WilcoxonColumn, CiColumn,
-                  SecondColumn, SecondDeltaColumn, SecondPColumn, ColumnCount };
+    enum Column {
+        MetricColumn,
+        BaseColumn,
+        RerankedColumn,
+        DeltaColumn,
+        PairedTColumn,
+        WilcoxonColumn,
+        CiColumn,
+        SecondColumn,
+        SecondDeltaColumn,
+        SecondPColumn,
+        ColumnCount
+    };
     explicit SummaryModel(QObject *parent = nullptr);
 
     void setRuns(const GlobalRuns &runs);

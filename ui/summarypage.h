@@ -8,12 +8,14 @@ class QLabel;
 class QStandardItemModel;
 class QTableView;
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
 class SummaryModel;
 class Workspace;
 
-class SummaryPage : public QWidget {
+class SummaryPage : public QWidget
+{
     Q_OBJECT
 public:
     explicit SummaryPage(Workspace *workspace, QWidget *parent = nullptr);

@@ -2,9 +2,11 @@
 
 #include "ui/plotstyle.h"
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-TradeoffPlot::TradeoffPlot(QWidget *parent) : QCustomPlot(parent)
+TradeoffPlot::TradeoffPlot(QWidget *parent)
+    : QCustomPlot(parent)
 {
     m_title = applyPlotStyle(this, QStringLiteral("Accuracy–diversity trade-off (all users, δ sweep)"));
     m_line = new QCPCurve(xAxis, yAxis);
@@ -13,8 +15,8 @@ TradeoffPlot::TradeoffPlot(QWidget *parent) : QCustomPlot(parent)
     m_line->setName(QStringLiteral("δ sweep"));
     m_marker = addGraph();
     m_marker->setLineStyle(QCPGraph::lsNone);
-    m_marker->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(SeriesColors::marker(), 2.5),
-                                              QBrush(QColor(255, 255, 255, 0)), 13));
+    m_marker->setScatterStyle(QCPScatterStyle(
+        QCPScatterStyle::ssCircle, QPen(SeriesColors::marker(), 2.5), QBrush(QColor(255, 255, 255, 0)), 13));
     m_marker->setName(QStringLiteral("current δ"));
     m_markerLabel = new QCPItemText(this);
     m_markerLabel->setColor(SeriesColors::marker());
@@ -75,13 +77,16 @@ void TradeoffPlot::setCurrentDelta(double delta)
     updateMarker();
 }
 
-bool TradeoffPlot::markerPosition(double &x, double &y) const { return m_curve.pointAt(m_delta, x, y); }
+bool TradeoffPlot::markerPosition(double &x, double &y) const
+{
+    return m_curve.pointAt(m_delta, x, y);
+}
 
 void TradeoffPlot::updateMarker()
 {
     double x = 0, y = 0;
     if (m_curve.pointAt(m_delta, x, y)) {
-        m_marker->setData(QVector<double>{x}, QVector<double>{y});
+        m_marker->setData(QVector<double> { x }, QVector<double> { y });
         m_markerLabel->position->setCoords(x, y);
         m_markerLabel->setText(u"current δ "_qs + QString::number(m_delta, 'f', 2));
         m_markerLabel->setVisible(true);

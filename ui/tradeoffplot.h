@@ -2,12 +2,13 @@
 // Accuracy–diversity trade-off over all users: the δ sweep as a curve (diversity on x, accuracy on
 // y), labelled δ values, and the current δ marked.
 #include "ui/plotmath.h"
-
 #include "ui/qcustomplotinclude.h"
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-class TradeoffPlot : public QCustomPlot {
+class TradeoffPlot : public QCustomPlot
+{
     Q_OBJECT
 public:
     explicit TradeoffPlot(QWidget *parent = nullptr);

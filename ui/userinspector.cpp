@@ -8,9 +8,11 @@
 #include <cstdio>
 #include <numeric>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-namespace {
+namespace
+{
 constexpr size_t kRocDrawPoints = 400;
 
 std::string formatDelta(double d)
@@ -30,16 +32,16 @@ void UserInspector::setData(std::shared_ptr<const Dataset> dataset, std::vector<
 {
     m_dataset = std::move(dataset);
     m_models = std::move(models);
-    m_scores.assign(m_models.size(), UserScores{});
+    m_scores.assign(m_models.size(), UserScores {});
     m_contexts.clear();
     m_reranker.reset();
     m_similarity.reset();
     if (hasData()) {
         const Model &primary = *m_models.front();
         const bool embeddings = !primary.item_embeddings().empty();
-        m_similarity = std::make_unique<SimilarityProvider>(
-            *m_dataset, embeddings ? SimilarityKind::embedding : SimilarityKind::category,
-            embeddings ? primary.item_embeddings() : std::span<const float>{}, embeddings ? primary.dim() : 0);
+        m_similarity = std::make_unique<SimilarityProvider>(*m_dataset,
+            embeddings ? SimilarityKind::embedding : SimilarityKind::category,
+            embeddings ? primary.item_embeddings() : std::span<const float> {}, embeddings ? primary.dim() : 0);
         setOptions(m_options, m_pool);
     }
 }
@@ -61,13 +63,12 @@ void UserInspector::setOptions(const RerankOptions &options, int pool)
         effective.similarity = SimilarityKind::category;
     validate(effective, *m_dataset, embeddings);
     auto reranker = std::make_unique<Reranker>(*m_dataset, effective,
-                                               embeddings ? primary.item_embeddings() : std::span<const float>{},
-                                               embeddings ? primary.dim() : 0);
+        embeddings ? primary.item_embeddings() : std::span<const float> {}, embeddings ? primary.dim() : 0);
     m_reranker = std::move(reranker);
     m_options = effective;
     if (pool != m_pool) {
         m_pool = pool;
-        m_scores.assign(m_models.size(), UserScores{}); // pools are cut at the old size
+        m_scores.assign(m_models.size(), UserScores {}); // pools are cut at the old size
     }
 }
 
@@ -97,7 +98,7 @@ const UserInspector::UserScores &UserInspector::scoresFor(size_t model, int32_t 
     UserScores &s = m_scores[model];
     if (s.user == user)
         return s;
-    s = UserScores{};
+    s = UserScores {};
     s.all = m_models[model]->score_all(user);
     // Candidate pool: the best `pool` items outside the user's train set (the ranking universe).
     const auto train = m_dataset->train.row(user);
@@ -128,7 +129,7 @@ const UserInspector::UserScores &UserInspector::scoresFor(size_t model, int32_t 
 
 const MetricContext &UserInspector::contextFor(size_t model, int level)
 {
-    auto &slot = m_contexts[{model, level}];
+    auto &slot = m_contexts[{ model, level }];
     if (!slot) {
         const Model &m = *m_models[model];
         slot = std::make_unique<MetricContext>(*m_dataset, level, m.item_embeddings(), m.dim());
@@ -136,8 +137,8 @@ const MetricContext &UserInspector::contextFor(size_t model, int level)
     return *slot;
 }
 
-ListColumn UserInspector::makeColumn(size_t model, ListColumn::Role role, int32_t user, const RerankedList &list,
-                                     const std::vector<int32_t> &testItems)
+ListColumn UserInspector::makeColumn(
+    size_t model, ListColumn::Role role, int32_t user, const RerankedList &list, const std::vector<int32_t> &testItems)
 {
     ListColumn col;
     col.role = role;
@@ -164,8 +165,8 @@ ListColumn UserInspector::makeColumn(size_t model, ListColumn::Role role, int32_
     return col;
 }
 
-std::vector<std::pair<int32_t, double>> UserInspector::similarHistory(int32_t item, const std::vector<int32_t> &history,
-                                                                     size_t n) const
+std::vector<std::pair<int32_t, double>> UserInspector::similarHistory(
+    int32_t item, const std::vector<int32_t> &history, size_t n) const
 {
     std::vector<std::pair<int32_t, double>> out;
     if (!m_similarity)
@@ -177,7 +178,7 @@ std::vector<std::pair<int32_t, double>> UserInspector::similarHistory(int32_t it
     }
     const size_t keep = std::min(n, out.size());
     std::partial_sort(out.begin(), out.begin() + static_cast<long>(keep), out.end(),
-                      [](const auto &a, const auto &b) { return a.second > b.second; });
+        [](const auto &a, const auto &b) { return a.second > b.second; });
     out.resize(keep);
     return out;
 }
@@ -199,7 +200,7 @@ UserView UserInspector::inspect(int32_t user)
     const auto items = m_dataset->train.row(user);
     const auto ts = m_dataset->train.row_ts(user);
     std::vector<size_t> order(items.size());
-    std::iota(order.begin(), order.end(), size_t{0});
+    std::iota(order.begin(), order.end(), size_t { 0 });
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ts[a] > ts[b]; });
     for (size_t i : order)
         view.history.push_back(items[i]);
@@ -217,7 +218,7 @@ UserView UserInspector::inspect(int32_t user)
     const std::string name = modelName(*m_models.front());
     ListColumn a = makeColumn(0, ListColumn::Role::ModelOrder, user, modelOrder, testItems);
     a.title = name + " \u2014 model order";
-    a.moves.assign(a.items.size(), RankMove{});
+    a.moves.assign(a.items.size(), RankMove {});
     ListColumn b = makeColumn(0, ListColumn::Role::Reranked, user, reranked, testItems);
     b.title = name + " \u2014 re-ranked (" + std::string(rerank_method_name(m_options.method)) + ", \u03B4 "
         + formatDelta(m_options.diversity) + ")";
@@ -256,13 +257,14 @@ UserView UserInspector::inspect(int32_t user)
     for (const ListColumn &c : view.columns) {
         keys.push_back(bucketsOf(c.items));
         view.seriesNames.push_back(c.role == ListColumn::Role::ModelOrder ? "model order"
-                                       : c.role == ListColumn::Role::Reranked ? "re-ranked"
-                                                                              : modelName(*m_models[1]));
+                : c.role == ListColumn::Role::Reranked                    ? "re-ranked"
+                                                                          : modelName(*m_models[1]));
     }
     view.bars = CategoryBars::compute(keys, 8);
-    view.diversityMetrics = {m_options.similarity == SimilarityKind::embedding && ctx.has_embeddings() ? "ild_embedding"
-                                                                                                       : "ild_category",
-                             "category_count", "entropy", "calibration_kl", "novelty", "long_tail_share"};
+    view.diversityMetrics
+        = { m_options.similarity == SimilarityKind::embedding && ctx.has_embeddings() ? "ild_embedding"
+                                                                                      : "ild_category",
+              "category_count", "entropy", "calibration_kl", "novelty", "long_tail_share" };
     view.elapsedMs = watch.elapsed_ms();
     return view;
 }

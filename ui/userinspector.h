@@ -17,35 +17,37 @@
 #include <string>
 #include <vector>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
 struct ListColumn {
     enum class Role { ModelOrder, Reranked, SecondModel };
     Role role = Role::ModelOrder;
-    std::string title;                 // "bpr — model order", "bpr — re-ranked (mmr, δ 0.60)"
-    std::vector<int32_t> items;        // best first
-    std::vector<float> scores;         // model score per item (NaN for a pinned non-candidate)
-    std::vector<uint8_t> hit;          // 1 when the item is in the user's test set
-    std::vector<RankMove> moves;       // vs the model-order column (all Same for that column)
-    std::vector<int32_t> dropped;      // model-order items missing from this column
-    UserMetrics metrics;               // per-user metrics of this list (auc of its full ranking)
-    reclens::RocCurve roc;             // full ROC of the ranking this list implies (thinned for drawing)
+    std::string title; // "bpr — model order", "bpr — re-ranked (mmr, δ 0.60)"
+    std::vector<int32_t> items; // best first
+    std::vector<float> scores; // model score per item (NaN for a pinned non-candidate)
+    std::vector<uint8_t> hit; // 1 when the item is in the user's test set
+    std::vector<RankMove> moves; // vs the model-order column (all Same for that column)
+    std::vector<int32_t> dropped; // model-order items missing from this column
+    UserMetrics metrics; // per-user metrics of this list (auc of its full ranking)
+    reclens::RocCurve roc; // full ROC of the ranking this list implies (thinned for drawing)
 };
 
 struct UserView {
     int32_t user = -1;
     int k = 10;
-    int level = 0;                     // resolved category level of the metrics
-    int barsLevel = 1;                 // category level of the category-mix bars
-    std::vector<int32_t> history;      // train items, most recent first
+    int level = 0; // resolved category level of the metrics
+    int barsLevel = 1; // category level of the category-mix bars
+    std::vector<int32_t> history; // train items, most recent first
     std::vector<ListColumn> columns;
-    CategoryBars bars;                 // series: history, then one per column
+    CategoryBars bars; // series: history, then one per column
     std::vector<std::string> seriesNames;
     std::vector<std::string> diversityMetrics; // shown in the diversity plot, in order
-    double elapsedMs = 0;              // time of the inspect() call that made this view
+    double elapsedMs = 0; // time of the inspect() call that made this view
 };
 
-class UserInspector {
+class UserInspector
+{
 public:
     UserInspector() = default;
 
@@ -65,8 +67,8 @@ public:
 
     // The `n` history items of the current user most similar to `item` (similarity of the current
     // re-ranking settings), most similar first, with their similarity.
-    std::vector<std::pair<int32_t, double>> similarHistory(int32_t item, const std::vector<int32_t> &history,
-                                                           size_t n) const;
+    std::vector<std::pair<int32_t, double>> similarHistory(
+        int32_t item, const std::vector<int32_t> &history, size_t n) const;
 
     // Computes the view of `user` (dataset index). Throws Error on model failures.
     UserView inspect(int32_t user);
@@ -79,15 +81,15 @@ public:
 private:
     struct UserScores {
         int32_t user = -1;
-        std::vector<float> all;        // score of every item
-        std::vector<int32_t> pool;     // top-pool items outside train, best first
+        std::vector<float> all; // score of every item
+        std::vector<int32_t> pool; // top-pool items outside train, best first
         std::vector<float> poolScores;
         reclens::RocCurve roc;
     };
     const UserScores &scoresFor(size_t model, int32_t user);
     const MetricContext &contextFor(size_t model, int level);
     ListColumn makeColumn(size_t model, ListColumn::Role role, int32_t user, const RerankedList &list,
-                          const std::vector<int32_t> &testItems);
+        const std::vector<int32_t> &testItems);
 
     std::shared_ptr<const Dataset> m_dataset;
     std::vector<std::shared_ptr<const Model>> m_models;

@@ -13,9 +13,12 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-UsersPage::UsersPage(Workspace *workspace, QWidget *parent) : QWidget(parent), m_workspace(workspace)
+UsersPage::UsersPage(Workspace *workspace, QWidget *parent)
+    : QWidget(parent)
+    , m_workspace(workspace)
 {
     m_model = new UserTableModel(this);
     m_proxy = new UserFilterProxy(this);
@@ -70,7 +73,7 @@ UsersPage::UsersPage(Workspace *workspace, QWidget *parent) : QWidget(parent), m
 
     connect(m_search, &QLineEdit::textChanged, m_proxy, &UserFilterProxy::setSearch);
     connect(m_segment, &QComboBox::currentIndexChanged, this,
-            [this](int i) { m_proxy->setSegment(i <= 0 ? QString() : m_segment->itemText(i)); });
+        [this](int i) { m_proxy->setSegment(i <= 0 ? QString() : m_segment->itemText(i)); });
     connect(m_evaluatedOnly, &QCheckBox::toggled, m_proxy, &UserFilterProxy::setEvaluatedOnly);
     m_proxy->setEvaluatedOnly(true);
     connect(worstButton, &QPushButton::clicked, this, [this] { showWorstFirst(m_worstMetric->currentText()); });
@@ -85,12 +88,12 @@ UsersPage::UsersPage(Workspace *workspace, QWidget *parent) : QWidget(parent), m
         }
         menu.exec(m_view->horizontalHeader()->mapToGlobal(pos));
     });
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex &current) {
-                if (m_selecting || !current.isValid())
-                    return;
-                m_workspace->selectUser(current.data(UserTableModel::UserIndexRole).toInt());
-            });
+    connect(
+        m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+            if (m_selecting || !current.isValid())
+                return;
+            m_workspace->selectUser(current.data(UserTableModel::UserIndexRole).toInt());
+        });
     connect(m_workspace, &Workspace::datasetChanged, this, &UsersPage::onDatasetChanged);
     connect(m_workspace, &Workspace::runsChanged, this, &UsersPage::onRunsChanged);
     connect(m_workspace, &Workspace::userViewChanged, this, &UsersPage::selectCurrentUser);
@@ -130,8 +133,8 @@ void UsersPage::onRunsChanged()
     } else {
         // Both runs evaluate the same users in the same (ascending) order.
         const bool paired = runs.reranked && runs.reranked->users == runs.base->users;
-        m_model->setMetrics(runs.base->users, runs.base->per_user,
-                            paired ? runs.reranked->per_user : std::vector<UserMetrics>{});
+        m_model->setMetrics(
+            runs.base->users, runs.base->per_user, paired ? runs.reranked->per_user : std::vector<UserMetrics> {});
     }
     selectCurrentUser();
 }
@@ -154,7 +157,7 @@ void UsersPage::showWorstFirst(const QString &metric)
     const MetricInfo *info = find_metric(metric.toStdString());
     const bool higherIsBetter = info ? info->higher_is_better : true;
     m_view->sortByColumn(UserTableModel::metricColumn(static_cast<MetricId>(index)),
-                         higherIsBetter ? Qt::AscendingOrder : Qt::DescendingOrder);
+        higherIsBetter ? Qt::AscendingOrder : Qt::DescendingOrder);
     m_view->scrollToTop();
 }
 

@@ -9,13 +9,15 @@ class QComboBox;
 class QLineEdit;
 class QTableView;
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
 class UserFilterProxy;
 class UserTableModel;
 class Workspace;
 
-class UsersPage : public QWidget {
+class UsersPage : public QWidget
+{
     Q_OBJECT
 public:
     explicit UsersPage(Workspace *workspace, QWidget *parent = nullptr);

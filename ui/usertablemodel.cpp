@@ -1,12 +1,13 @@
 #include "ui/usertablemodel.h"
 
 #include <QColor>
-
 #include <cmath>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-namespace {
+namespace
+{
 QString formatMetric(double v)
 {
     if (std::isnan(v))
@@ -25,7 +26,10 @@ std::array<double, kUserMetricCount> nanRow()
 }
 } // namespace
 
-UserTableModel::UserTableModel(QObject *parent) : QAbstractTableModel(parent) {}
+UserTableModel::UserTableModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
 
 void UserTableModel::setDataset(std::shared_ptr<const Dataset> dataset)
 {
@@ -45,8 +49,8 @@ void UserTableModel::setDataset(std::shared_ptr<const Dataset> dataset)
     endResetModel();
 }
 
-void UserTableModel::setMetrics(const std::vector<int32_t> &users, const std::vector<UserMetrics> &base,
-                                const std::vector<UserMetrics> &reranked)
+void UserTableModel::setMetrics(
+    const std::vector<int32_t> &users, const std::vector<UserMetrics> &base, const std::vector<UserMetrics> &reranked)
 {
     if (!m_dataset)
         return;
@@ -65,14 +69,20 @@ void UserTableModel::setMetrics(const std::vector<int32_t> &users, const std::ve
     endResetModel();
 }
 
-void UserTableModel::clearMetrics() { setMetrics({}, {}, {}); }
+void UserTableModel::clearMetrics()
+{
+    setMetrics({}, {}, {});
+}
 
 int UserTableModel::rowOfUser(int32_t user) const
 {
     return m_dataset && user >= 0 && user < m_dataset->n_users() ? user : -1;
 }
 
-int32_t UserTableModel::userAt(int row) const { return row; }
+int32_t UserTableModel::userAt(int row) const
+{
+    return row;
+}
 
 int UserTableModel::rowCount(const QModelIndex &parent) const
 {
@@ -180,12 +190,13 @@ QVariant UserTableModel::headerData(int section, Qt::Orientation orientation, in
         const QString what = QString::fromStdString(metric_description(name));
         const bool delta = (section - FirstMetricColumn) % 2 == 1;
         return QString((delta ? u"Change after re-ranking of "_qs : QString()) + QString::fromStdString(name) + u": "_qs
-                       + what + u"\n"_qs + formula);
+            + what + u"\n"_qs + formula);
     }
     return {};
 }
 
-UserFilterProxy::UserFilterProxy(QObject *parent) : QSortFilterProxyModel(parent)
+UserFilterProxy::UserFilterProxy(QObject *parent)
+    : QSortFilterProxyModel(parent)
 {
     setSortRole(UserTableModel::SortRole);
 }
@@ -222,8 +233,9 @@ bool UserFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceP
             return false;
     }
     if (m_evaluatedOnly) {
-        const double test =
-            source->index(sourceRow, UserTableModel::TestColumn, sourceParent).data(UserTableModel::SortRole).toDouble();
+        const double test = source->index(sourceRow, UserTableModel::TestColumn, sourceParent)
+                                .data(UserTableModel::SortRole)
+                                .toDouble();
         if (test <= 0)
             return false;
     }

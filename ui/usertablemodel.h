@@ -6,19 +6,20 @@
 
 #include <QAbstractTableModel>
 #include <QSortFilterProxyModel>
-
 #include <memory>
 #include <vector>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-class UserTableModel : public QAbstractTableModel {
+class UserTableModel : public QAbstractTableModel
+{
     Q_OBJECT
 public:
     enum Column { IdColumn, SegmentColumn, HistoryColumn, TestColumn, FirstMetricColumn };
     enum Role {
         SortRole = Qt::UserRole + 1, // numbers for numeric columns, NaN when undefined
-        UserIndexRole,               // dataset user index (int)
+        UserIndexRole, // dataset user index (int)
     };
 
     explicit UserTableModel(QObject *parent = nullptr);
@@ -27,7 +28,7 @@ public:
     // Per-user metrics of the evaluated users: base (model order) and re-ranked, users ascending.
     // Either may be empty (not computed yet).
     void setMetrics(const std::vector<int32_t> &users, const std::vector<UserMetrics> &base,
-                    const std::vector<UserMetrics> &reranked);
+        const std::vector<UserMetrics> &reranked);
     void clearMetrics();
 
     // Column of a metric value, and of its Δ after re-ranking.
@@ -46,18 +47,19 @@ private:
 
     std::shared_ptr<const Dataset> m_dataset;
     std::vector<int32_t> m_testSize;
-    std::vector<std::array<double, kUserMetricCount>> m_base;     // per dataset user; NaN = none
+    std::vector<std::array<double, kUserMetricCount>> m_base; // per dataset user; NaN = none
     std::vector<std::array<double, kUserMetricCount>> m_reranked; // per dataset user; NaN = none
 };
 
 // Search (external id substring), segment filter, numeric sorting with undefined values always last.
-class UserFilterProxy : public QSortFilterProxyModel {
+class UserFilterProxy : public QSortFilterProxyModel
+{
     Q_OBJECT
 public:
     explicit UserFilterProxy(QObject *parent = nullptr);
     void setSearch(const QString &text);
     void setSegment(const QString &segment); // empty = all segments
-    void setEvaluatedOnly(bool on);          // hide users without test items
+    void setEvaluatedOnly(bool on); // hide users without test items
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;

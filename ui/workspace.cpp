@@ -6,12 +6,13 @@
 
 #include <QDebug>
 #include <QFileInfo>
-
 #include <cmath>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
-namespace {
+namespace
+{
 // A model handle that also keeps its dataset alive (a Model points at its Dataset).
 std::shared_ptr<const Model> holdingDataset(std::shared_ptr<const Model> model, std::shared_ptr<const Dataset> ds)
 {
@@ -52,7 +53,7 @@ Workspace::Workspace(QObject *parent)
     m_globalDebounce.setSingleShot(true);
     m_globalDebounce.setInterval(250);
     connect(&m_globalDebounce, &QTimer::timeout, this, &Workspace::recomputeGlobal);
-    for (JobTracker *t : {m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs})
+    for (JobTracker *t : { m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs })
         connectTracker(t);
     try {
         m_device = QString::fromStdString(device_description(resolve_device("auto")));
@@ -82,14 +83,14 @@ bool Workspace::isBusy() const
 
 void Workspace::waitForJobs()
 {
-    for (JobTracker *t : {m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs})
+    for (JobTracker *t : { m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs })
         t->waitForFinished();
 }
 
 void Workspace::cancelAll()
 {
     m_globalDebounce.stop();
-    for (JobTracker *t : {m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs})
+    for (JobTracker *t : { m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs })
         t->cancel();
 }
 
@@ -106,8 +107,9 @@ void Workspace::openDataset(const QString &path, const QStringList &modelPaths, 
             auto ds = std::make_shared<Dataset>(load_dataset(file, part(progress, 0.0, 0.7)));
             result.dataset = ds;
             for (size_t i = 0; i < models.size(); ++i) {
-                if (progress && !progress(0.7 + 0.3 * static_cast<double>(i) / static_cast<double>(models.size()),
-                                          "loading models"))
+                if (progress
+                    && !progress(
+                        0.7 + 0.3 * static_cast<double>(i) / static_cast<double>(models.size()), "loading models"))
                     throw Cancelled();
                 try {
                     result.models.push_back(holdingDataset(Model::load(models[i], *ds), ds));
@@ -130,7 +132,7 @@ void Workspace::addModel(const QString &path)
 {
     if (!m_dataset) {
         Q_EMIT errorOccurred(QStringLiteral("Could not add a model"),
-                             QStringLiteral("no dataset is open; open a dataset (.sqlite) before adding models"));
+            QStringLiteral("no dataset is open; open a dataset (.sqlite) before adding models"));
         return;
     }
     auto ds = m_dataset;
@@ -143,24 +145,25 @@ void Workspace::addModel(const QString &path)
                 return; // the dataset changed meanwhile
             auto models = m_models;
             models.push_back(std::move(model));
-            const QString user = m_user >= 0 ? QString::fromStdString(m_dataset->user_external[static_cast<size_t>(m_user)])
-                                             : QString();
+            const QString user = m_user >= 0
+                ? QString::fromStdString(m_dataset->user_external[static_cast<size_t>(m_user)])
+                : QString();
             installSession(m_dataset, models, user);
         });
 }
 
-void Workspace::installSession(std::shared_ptr<const Dataset> dataset, std::vector<std::shared_ptr<const Model>> models,
-                               const QString &user)
+void Workspace::installSession(
+    std::shared_ptr<const Dataset> dataset, std::vector<std::shared_ptr<const Model>> models, const QString &user)
 {
     m_evalJobs->cancel();
     m_sweepJobs->cancel();
     m_rocJobs->cancel();
-    m_runs = GlobalRuns{};
-    m_sweep = SweepResult{};
+    m_runs = GlobalRuns {};
+    m_sweep = SweepResult {};
     m_sweepKey.clear();
     m_sweepDoneKey.clear();
     m_pooledRoc.clear();
-    m_view = UserView{};
+    m_view = UserView {};
     m_user = -1;
     m_models = std::move(models);
     m_dataset = std::move(dataset);
@@ -169,7 +172,7 @@ void Workspace::installSession(std::shared_ptr<const Dataset> dataset, std::vect
     try {
         m_inspector.setOptions(m_settings.rerank, m_settings.pool);
     } catch (const std::exception &e) {
-        m_settings.rerank = RerankOptions{};
+        m_settings.rerank = RerankOptions {};
         m_inspector.setOptions(m_settings.rerank, m_settings.pool);
         Q_EMIT errorOccurred(QStringLiteral("Re-ranking settings reset"), QString::fromStdString(e.what()));
     }
@@ -185,7 +188,7 @@ void Workspace::installSession(std::shared_ptr<const Dataset> dataset, std::vect
     int32_t chosen = user.isEmpty() ? -1 : m_dataset->find_user(user.toStdString());
     if (!user.isEmpty() && chosen < 0)
         Q_EMIT errorOccurred(QStringLiteral("Unknown user"),
-                             u"user '"_qs + user + u"' is not in this dataset; showing another user instead"_qs);
+            u"user '"_qs + user + u"' is not in this dataset; showing another user instead"_qs);
     if (chosen < 0) {
         // The evaluated user with the most test items: an informative first view.
         size_t best = 0;
@@ -255,7 +258,8 @@ void Workspace::selectUserById(const QString &externalId)
         return;
     const int32_t u = m_dataset->find_user(externalId.toStdString());
     if (u < 0) {
-        Q_EMIT errorOccurred(QStringLiteral("Unknown user"), u"user '"_qs + externalId + u"' is not in this dataset"_qs);
+        Q_EMIT errorOccurred(
+            QStringLiteral("Unknown user"), u"user '"_qs + externalId + u"' is not in this dataset"_qs);
         return;
     }
     selectUser(u);
@@ -350,15 +354,15 @@ void Workspace::startEvaluation()
             GlobalRuns runs;
             const double parts = second ? 3.0 : 2.0;
             runs.base = cachedBase ? cachedBase
-                                   : std::make_shared<const EvaluationResult>(evaluate(
-                                         *models[0], baseOptions, part(progress, 0, 1 / parts, "model order")));
+                                   : std::make_shared<const EvaluationResult>(
+                                       evaluate(*models[0], baseOptions, part(progress, 0, 1 / parts, "model order")));
             runs.reranked = std::make_shared<const EvaluationResult>(
                 evaluate(*models[0], rerankOptions, part(progress, 1 / parts, 2 / parts, "re-ranked")));
             runs.rerankedVsBase = compare_runs(*runs.base, *runs.reranked);
             if (second) {
                 runs.second = cachedSecond ? cachedSecond
                                            : std::make_shared<const EvaluationResult>(evaluate(
-                                                 *models[1], baseOptions, part(progress, 2 / parts, 1, "second model")));
+                                               *models[1], baseOptions, part(progress, 2 / parts, 1, "second model")));
                 runs.secondVsBase = compare_runs(*runs.base, *runs.second);
             }
             return runs;
@@ -393,9 +397,9 @@ bool Workspace::startSweep()
                 EvaluationOptions o = base;
                 o.compute_auc = false;
                 o.rerank.diversity = static_cast<double>(i) / steps;
-                const EvaluationResult result =
-                    evaluate(*model, o, part(progress, static_cast<double>(i) / (steps + 1),
-                                             static_cast<double>(i + 1) / (steps + 1), "δ sweep"));
+                const EvaluationResult result = evaluate(*model, o,
+                    part(progress, static_cast<double>(i) / (steps + 1), static_cast<double>(i + 1) / (steps + 1),
+                        "δ sweep"));
                 sweep.curve.delta.push_back(o.rerank.diversity);
                 sweep.curve.x.push_back(result.metrics.at(sweep.diversityMetric));
                 sweep.curve.y.push_back(result.metrics.at(sweep.accuracyMetric));
@@ -438,7 +442,7 @@ void Workspace::startPooledRoc()
                         positives.push_back(s[static_cast<size_t>(item)]);
                     if (progress
                         && !progress(from + width * 0.5 * static_cast<double>(i) / static_cast<double>(users.size()),
-                                     "pooled ROC"))
+                            "pooled ROC"))
                         throw Cancelled();
                 }
                 PooledAucAccumulator acc(std::move(positives));
@@ -458,8 +462,9 @@ void Workspace::startPooledRoc()
                         acc.add_negative(s[static_cast<size_t>(item)]);
                     }
                     if (progress
-                        && !progress(from + width * (0.5 + 0.5 * static_cast<double>(i) / static_cast<double>(users.size())),
-                                     "pooled ROC"))
+                        && !progress(
+                            from + width * (0.5 + 0.5 * static_cast<double>(i) / static_cast<double>(users.size())),
+                            "pooled ROC"))
                         throw Cancelled();
                 }
                 reclens::RocCurve curve = acc.curve();

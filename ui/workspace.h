@@ -13,11 +13,11 @@
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
-
 #include <memory>
 #include <optional>
 
-namespace reclens::ui {
+namespace reclens::ui
+{
 
 struct WorkspaceSettings {
     RerankOptions rerank = defaultRerank();
@@ -34,9 +34,9 @@ struct WorkspaceSettings {
 
 // Results of the all-user evaluation for the current settings.
 struct GlobalRuns {
-    std::shared_ptr<const EvaluationResult> base;     // primary model, model order
+    std::shared_ptr<const EvaluationResult> base; // primary model, model order
     std::shared_ptr<const EvaluationResult> reranked; // primary model, current re-ranking
-    std::shared_ptr<const EvaluationResult> second;   // second model, model order (optional)
+    std::shared_ptr<const EvaluationResult> second; // second model, model order (optional)
     std::optional<ComparisonResult> rerankedVsBase;
     std::optional<ComparisonResult> secondVsBase;
 };
@@ -48,7 +48,8 @@ struct SweepResult {
     TradeoffCurve curve;
 };
 
-class Workspace : public QObject {
+class Workspace : public QObject
+{
     Q_OBJECT
 public:
     explicit Workspace(QObject *parent = nullptr);
@@ -96,7 +97,7 @@ Q_SIGNALS:
     void modelsChanged();
     void settingsChanged();
     void userViewChanged(); // view() is new
-    void runsChanged();     // runs() is new (or cleared)
+    void runsChanged(); // runs() is new (or cleared)
     void sweepChanged();
     void pooledRocChanged();
     void errorOccurred(const QString &title, const QString &message);
@@ -104,8 +105,8 @@ Q_SIGNALS:
     void viewTimed(double ms); // time of the last user view, for the status bar and the log
 
 private:
-    void installSession(std::shared_ptr<const Dataset> dataset, std::vector<std::shared_ptr<const Model>> models,
-                        const QString &user);
+    void installSession(
+        std::shared_ptr<const Dataset> dataset, std::vector<std::shared_ptr<const Model>> models, const QString &user);
     void refreshView();
     void startEvaluation();
     bool startSweep(); // false when the current sweep is still valid
@@ -125,7 +126,7 @@ private:
     SweepResult m_sweep;
     std::vector<reclens::RocCurve> m_pooledRoc;
     QString m_device;
-    QString m_sweepKey;     // settings of the sweep last started
+    QString m_sweepKey; // settings of the sweep last started
     QString m_sweepDoneKey; // settings m_sweep was computed for
     QTimer m_globalDebounce;
 

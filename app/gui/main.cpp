@@ -11,18 +11,18 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSettings>
-
 #include <cstdio>
 
-namespace {
+namespace
+{
 
 // The sample data: next to the build tree (compile definition), or relative to the executable
 // (build/<preset>/app/gui/reclens -> build/<preset>/sample_data).
 QString sampleDataDir()
 {
-    const QStringList candidates{QStringLiteral(RECLENS_SAMPLE_DATA_DIR),
-                                 QCoreApplication::applicationDirPath() + u"/../../sample_data"_qs,
-                                 QCoreApplication::applicationDirPath() + u"/../share/reclens/sample_data"_qs};
+    const QStringList candidates { QStringLiteral(RECLENS_SAMPLE_DATA_DIR),
+        QCoreApplication::applicationDirPath() + u"/../../sample_data"_qs,
+        QCoreApplication::applicationDirPath() + u"/../share/reclens/sample_data"_qs };
     for (const QString &dir : candidates) {
         if (QFileInfo::exists(dir + u"/completejourney.sqlite"_qs))
             return QDir(dir).absolutePath();
@@ -34,10 +34,10 @@ QString sampleDataDir()
 QStringList sampleModels(const QString &dir)
 {
     QStringList all;
-    for (const QFileInfo &f : QDir(dir).entryInfoList({QStringLiteral("*.pt")}, QDir::Files, QDir::Name))
+    for (const QFileInfo &f : QDir(dir).entryInfoList({ QStringLiteral("*.pt") }, QDir::Files, QDir::Name))
         all << f.absoluteFilePath();
     QStringList ordered;
-    for (const QString &key : {QStringLiteral("bpr"), QStringLiteral("popularity"), QStringLiteral("itemknn")}) {
+    for (const QString &key : { QStringLiteral("bpr"), QStringLiteral("popularity"), QStringLiteral("itemknn") }) {
         for (const QString &path : std::as_const(all)) {
             if (QFileInfo(path).completeBaseName().endsWith(key) && !ordered.contains(path))
                 ordered << path;
@@ -69,22 +69,22 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QStringLiteral("Inspect recommendation rankings one user at a time."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("dataset"), QStringLiteral("RecLens dataset (.sqlite); default: the sample data"));
-    const QCommandLineOption model(QStringLiteral("model"), QStringLiteral("TorchScript model (.pt); repeatable"),
-                                   QStringLiteral("M.pt"));
-    const QCommandLineOption user(QStringLiteral("user"), QStringLiteral("External id of the user to show"),
-                                  QStringLiteral("ID"));
+    parser.addPositionalArgument(
+        QStringLiteral("dataset"), QStringLiteral("RecLens dataset (.sqlite); default: the sample data"));
+    const QCommandLineOption model(
+        QStringLiteral("model"), QStringLiteral("TorchScript model (.pt); repeatable"), QStringLiteral("M.pt"));
+    const QCommandLineOption user(
+        QStringLiteral("user"), QStringLiteral("External id of the user to show"), QStringLiteral("ID"));
     const QCommandLineOption diversity(QStringLiteral("diversity"), QStringLiteral("δ in [0,1]"), QStringLiteral("D"));
-    const QCommandLineOption rerank(QStringLiteral("rerank"), QStringLiteral("mmr|dpp|calibrated|caps|none"),
-                                    QStringLiteral("NAME"));
+    const QCommandLineOption rerank(
+        QStringLiteral("rerank"), QStringLiteral("mmr|dpp|calibrated|caps|none"), QStringLiteral("NAME"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Save a PNG of the window once the user is shown, then quit"),
-                                        QStringLiteral("OUT.png"));
+        QStringLiteral("Save a PNG of the window once the user is shown, then quit"), QStringLiteral("OUT.png"));
     const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size WxH (default 1600x1000)"),
-                                  QStringLiteral("WxH"), QStringLiteral("1600x1000"));
+        QStringLiteral("WxH"), QStringLiteral("1600x1000"));
     const QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Page to show first: inspect|summary"),
-                                  QStringLiteral("PAGE"), QStringLiteral("inspect"));
-    parser.addOptions({model, user, diversity, rerank, screenshot, size, page});
+        QStringLiteral("PAGE"), QStringLiteral("inspect"));
+    parser.addOptions({ model, user, diversity, rerank, screenshot, size, page });
     parser.process(app);
 
     QString dataset = parser.positionalArguments().value(0);
@@ -99,7 +99,8 @@ int main(int argc, char *argv[])
     } else if (models.isEmpty()) {
         // Models saved beside the dataset as <stem>-<name>.pt open with it.
         const QFileInfo info(dataset);
-        for (const QFileInfo &m : info.dir().entryInfoList({info.completeBaseName() + u"-*.pt"_qs}, QDir::Files, QDir::Name))
+        for (const QFileInfo &m :
+            info.dir().entryInfoList({ info.completeBaseName() + u"-*.pt"_qs }, QDir::Files, QDir::Name))
             models << m.absoluteFilePath();
     }
 
@@ -138,10 +139,11 @@ int main(int argc, char *argv[])
 
     if (parser.isSet(screenshot)) {
         QObject::connect(&window, &reclens::ui::MainWindow::screenshotSaved, &app,
-                         [](const QString &, bool ok) { QCoreApplication::exit(ok ? 0 : 1); });
+            [](const QString &, bool ok) { QCoreApplication::exit(ok ? 0 : 1); });
         window.saveScreenshotWhenReady(parser.value(screenshot));
     }
     if (dataset.isEmpty() && !parser.isSet(screenshot))
-        std::fprintf(stderr, "reclens: no sample data found (build the 'sample_data' target); use File › Open dataset\n");
+        std::fprintf(
+            stderr, "reclens: no sample data found (build the 'sample_data' target); use File › Open dataset\n");
     return app.exec();
 }

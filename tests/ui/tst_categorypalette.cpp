@@ -7,7 +7,8 @@
 
 using namespace reclens::ui;
 
-class TestCategoryPalette : public QObject {
+class TestCategoryPalette : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void colourFollowsRank_data()
@@ -26,7 +27,7 @@ private Q_SLOTS:
     {
         QFETCH(int, category);
         QFETCH(QColor, expected);
-        const CategoryPalette palette({7, 2, 9});
+        const CategoryPalette palette({ 7, 2, 9 });
         QCOMPARE(palette.color(category), expected);
     }
 

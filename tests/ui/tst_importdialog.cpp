@@ -10,7 +10,8 @@
 
 using namespace reclens::ui;
 
-class TestImportDialog : public QObject {
+class TestImportDialog : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void missingFolderFails()
@@ -27,7 +28,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 20000);
         QCOMPARE(imported.size(), 0);
         QVERIFY2(failed.first().first().toString().contains(u"no-such-folder"_qs),
-                 qPrintable(failed.first().first().toString()));
+            qPrintable(failed.first().first().toString()));
         QVERIFY(!QFile::exists(out));
     }
 

@@ -11,7 +11,8 @@
 using namespace reclens;
 using namespace reclens::ui;
 
-class TestItemModels : public QObject {
+class TestItemModels : public QObject
+{
     Q_OBJECT
 private:
     std::shared_ptr<Dataset> m_data = testing::tinyDataset();
@@ -36,7 +37,7 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, UserTableModel::TestColumn).data().toLongLong(), 2);
         QCOMPARE(model.index(2, UserTableModel::SegmentColumn).data().toString(), u"–"_qs);
         // Users 0 and 1 evaluated: ndcg 0.8 -> 0.6 after re-ranking, 0.2 -> 0.5.
-        model.setMetrics({0, 1}, {metricsWith(0.8), metricsWith(0.2)}, {metricsWith(0.6), metricsWith(0.5)});
+        model.setMetrics({ 0, 1 }, { metricsWith(0.8), metricsWith(0.2) }, { metricsWith(0.6), metricsWith(0.5) });
         const int ndcg = UserTableModel::metricColumn(MetricId::ndcg);
         QCOMPARE(model.index(0, ndcg).data(UserTableModel::SortRole).toDouble(), 0.8);
         QVERIFY(std::abs(model.index(0, ndcg + 1).data(UserTableModel::SortRole).toDouble() + 0.2) < 1e-12);
@@ -67,13 +68,13 @@ private Q_SLOTS:
     {
         RankingListModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setDataset(m_data, CategoryPalette({1, 0}));
+        model.setDataset(m_data, CategoryPalette({ 1, 0 }));
         ListColumn column;
-        column.items = {6, 1, 5};
-        column.scores = {0.9f, 0.8f, std::numeric_limits<float>::quiet_NaN()};
-        column.hit = {1, 0, 0};
-        column.moves = RankMove::compare(std::vector<int32_t>{1, 2, 6}, column.items);
-        column.dropped = {2};
+        column.items = { 6, 1, 5 };
+        column.scores = { 0.9f, 0.8f, std::numeric_limits<float>::quiet_NaN() };
+        column.hit = { 1, 0, 0 };
+        column.moves = RankMove::compare(std::vector<int32_t> { 1, 2, 6 }, column.items);
+        column.dropped = { 2 };
         model.setList(column, 2);
         QCOMPARE(model.rowCount(), 4); // 3 listed + 1 dropped
         QCOMPARE(model.index(0, RankingListModel::TitleColumn).data().toString(), u"Item 7"_qs);
@@ -99,8 +100,8 @@ private Q_SLOTS:
     {
         HistoryModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setDataset(m_data, CategoryPalette({0}));
-        model.setItems({3, 0});
+        model.setDataset(m_data, CategoryPalette({ 0 }));
+        model.setItems({ 3, 0 });
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.index(0).data().toString(), u"Item 4"_qs);
         QCOMPARE(model.index(1).data(ItemIndexRole).toInt(), 0);
@@ -120,7 +121,7 @@ private Q_SLOTS:
         ndcg.test.p_wilcoxon = 0.2;
         ndcg.test.ci95_low = -0.08;
         ndcg.test.ci95_high = -0.02;
-        cmp.metrics = {ndcg};
+        cmp.metrics = { ndcg };
         runs.rerankedVsBase = cmp;
         model.setRuns(runs);
         QCOMPARE(model.rowCount(), 1);
@@ -129,7 +130,8 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, SummaryModel::CiColumn).data().toString(), u"[-0.0800, -0.0200]"_qs);
         QCOMPARE(model.index(0, SummaryModel::SecondColumn).data().toString(), QString());
         // ndcg: higher is better, so a drop is shown in red
-        QCOMPARE(model.index(0, SummaryModel::DeltaColumn).data(Qt::ForegroundRole).value<QColor>(), QColor(0xc6, 0x28, 0x28));
+        QCOMPARE(model.index(0, SummaryModel::DeltaColumn).data(Qt::ForegroundRole).value<QColor>(),
+            QColor(0xc6, 0x28, 0x28));
     }
 };
 

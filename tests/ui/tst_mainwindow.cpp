@@ -26,7 +26,8 @@
 using namespace reclens;
 using namespace reclens::ui;
 
-namespace {
+namespace
+{
 const QString kSample = QStringLiteral(RECLENS_BINARY_DIR "/sample_data");
 
 std::vector<int32_t> items(const MainWindow &w, int column)
@@ -43,7 +44,8 @@ void closeErrorDialog(MainWindow &w)
 }
 } // namespace
 
-class TestMainWindow : public QObject {
+class TestMainWindow : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
@@ -81,7 +83,7 @@ private Q_SLOTS:
         w.resize(1600, 1000);
         w.show();
         QSignalSpy errors(&w, &MainWindow::errorShown);
-        w.openDataset(dataset, QFile::exists(pop) ? QStringList{bpr, pop} : QStringList{bpr});
+        w.openDataset(dataset, QFile::exists(pop) ? QStringList { bpr, pop } : QStringList { bpr });
         Workspace *ws = w.workspace();
         QTRY_VERIFY_WITH_TIMEOUT(ws->view().user >= 0, 60000);
         QCOMPARE(errors.size(), 0);
@@ -112,16 +114,16 @@ private Q_SLOTS:
         InspectPage *page = w.inspectPage();
         auto timings = [&](int step) {
             qInfo("slider to %d: %.1f ms (user view %.1f ms, view + widgets %.1f ms; replots %.1f/%.1f/%.1f/%.1f ms)",
-                  step, latency.last().first().toDouble(), ws->view().elapsedMs, page->lastApplyMs(),
-                  page->categoryPlot()->replotTime(), page->diversityPlot()->replotTime(),
-                  page->rocPlot()->replotTime(), page->tradeoffPlot()->replotTime());
+                step, latency.last().first().toDouble(), ws->view().elapsedMs, page->lastApplyMs(),
+                page->categoryPlot()->replotTime(), page->diversityPlot()->replotTime(), page->rocPlot()->replotTime(),
+                page->tradeoffPlot()->replotTime());
         };
         slider->setValue(90);
         QTRY_COMPARE(latency.size(), 1);
         timings(90);
         // More steps, as a user dragging the slider makes them; the best of them is the steady cost.
         double best = latency.first().first().toDouble();
-        for (int v : {70, 50, 30, 90}) {
+        for (int v : { 70, 50, 30, 90 }) {
             const qsizetype measured = latency.size();
             slider->setValue(v);
             QTRY_COMPARE(latency.size(), measured + 1);
@@ -132,7 +134,8 @@ private Q_SLOTS:
         QVERIFY2(best < 250, qPrintable(QString::number(best))); // target 50 ms; generous for loaded CI machines
         QVERIFY(items(w, 1) != items(w, 0));
         QCOMPARE(items(w, 0).size(), items(w, 1).size());
-        QVERIFY(page->categoryPlot()->seriesValues(2) != barsAt0 || page->diversityPlot()->seriesValues(1) != diversityAt0);
+        QVERIFY(
+            page->categoryPlot()->seriesValues(2) != barsAt0 || page->diversityPlot()->seriesValues(1) != diversityAt0);
         QVERIFY(page->diversityPlot()->seriesValues(1) != diversityAt0);
         // The re-ranked ROC changes when a promoted item passes one of the user's test items; find
         // such a user among the first evaluated ones (a user whose test items all rank far below the
@@ -164,7 +167,8 @@ private Q_SLOTS:
         QVERIFY(!std::isnan(model->index(user, ndcg).data(UserTableModel::SortRole).toDouble()));
         users->showWorstFirst(u"ndcg"_qs);
         const double first = table->model()->index(0, ndcg).data(UserTableModel::SortRole).toDouble();
-        const double last = table->model()->index(table->model()->rowCount() - 1, ndcg).data(UserTableModel::SortRole).toDouble();
+        const double last
+            = table->model()->index(table->model()->rowCount() - 1, ndcg).data(UserTableModel::SortRole).toDouble();
         QVERIFY(first <= last || std::isnan(last));
 
         // A file that is not TorchScript: an error dialog, and the session keeps working.

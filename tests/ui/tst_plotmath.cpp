@@ -3,7 +3,6 @@
 #include "ui/plotmath.h"
 
 #include <QTest>
-
 #include <cmath>
 
 using namespace reclens::ui;
@@ -16,7 +15,8 @@ Q_DECLARE_METATYPE(Groups)
 using Doubles = std::vector<double>;
 Q_DECLARE_METATYPE(Doubles)
 
-class TestPlotMath : public QObject {
+class TestPlotMath : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void categoryBars_data()
@@ -26,13 +26,14 @@ private Q_SLOTS:
         QTest::addColumn<Groups>("groups");
         QTest::addColumn<Shares>("shares");
         // history: 3 of cat 5, 1 of cat 2; list: 1 of 2, 1 of 7 -> best shares 5:.75 2:.5 7:.5
-        QTest::addRow("two series") << Keys{{5, 5, 5, 2}, {2, 7}} << 10 << Groups{5, 2, 7}
-                                    << Shares{{0.75, 0.25, 0.0}, {0.0, 0.5, 0.5}};
-        QTest::addRow("unknown bucket") << Keys{{-1, 3, -1, -1}} << 10 << Groups{-1, 3} << Shares{{0.75, 0.25}};
+        QTest::addRow("two series") << Keys { { 5, 5, 5, 2 }, { 2, 7 } } << 10 << Groups { 5, 2, 7 }
+                                    << Shares { { 0.75, 0.25, 0.0 }, { 0.0, 0.5, 0.5 } };
+        QTest::addRow("unknown bucket") << Keys { { -1, 3, -1, -1 } } << 10 << Groups { -1, 3 }
+                                        << Shares { { 0.75, 0.25 } };
         // 4 categories, 3 groups allowed: 1 (.4), 2 (.3) kept, 3 and 4 (.2+.1) fold into other
-        QTest::addRow("fold into other") << Keys{{1, 1, 1, 1, 2, 2, 2, 3, 3, 4}} << 3
-                                         << Groups{1, 2, CategoryBars::kOther} << Shares{{0.4, 0.3, 0.3}};
-        QTest::addRow("empty series") << Keys{{}, {4}} << 5 << Groups{4} << Shares{{0.0}, {1.0}};
+        QTest::addRow("fold into other") << Keys { { 1, 1, 1, 1, 2, 2, 2, 3, 3, 4 } } << 3
+                                         << Groups { 1, 2, CategoryBars::kOther } << Shares { { 0.4, 0.3, 0.3 } };
+        QTest::addRow("empty series") << Keys { {}, { 4 } } << 5 << Groups { 4 } << Shares { { 0.0 }, { 1.0 } };
     }
     void categoryBars()
     {
@@ -56,10 +57,10 @@ private Q_SLOTS:
         QTest::addColumn<Groups>("shown");
         QTest::addColumn<QStringList>("labels");
         QTest::addColumn<Groups>("dropped");
-        QTest::addRow("identical") << Groups{1, 2, 3} << Groups{1, 2, 3} << QStringList{u"–"_qs, u"–"_qs, u"–"_qs}
-                                   << Groups{};
-        QTest::addRow("swap and new") << Groups{1, 2, 3} << Groups{3, 1, 9}
-                                      << QStringList{u"▲2"_qs, u"▼1"_qs, u"new"_qs} << Groups{2};
+        QTest::addRow("identical") << Groups { 1, 2, 3 } << Groups { 1, 2, 3 }
+                                   << QStringList { u"–"_qs, u"–"_qs, u"–"_qs } << Groups {};
+        QTest::addRow("swap and new") << Groups { 1, 2, 3 } << Groups { 3, 1, 9 }
+                                      << QStringList { u"▲2"_qs, u"▼1"_qs, u"new"_qs } << Groups { 2 };
     }
     void rankMove()
     {
@@ -84,11 +85,12 @@ private Q_SLOTS:
         QTest::addColumn<V>("keptFpr");
         QTest::addColumn<V>("keptTpr");
         // collinear points on the way up and along the top are dropped, corners stay
-        QTest::addRow("collinear dropped") << V{0, 0, 0, 0.5, 1} << V{0, 0.5, 1, 1, 1} << 4 << V{0, 0, 1} << V{0, 1, 1};
-        QTest::addRow("short curve untouched") << V{0, 1} << V{0, 1} << 4 << V{0, 1} << V{0, 1};
+        QTest::addRow("collinear dropped")
+            << V { 0, 0, 0, 0.5, 1 } << V { 0, 0.5, 1, 1, 1 } << 4 << V { 0, 0, 1 } << V { 0, 1, 1 };
+        QTest::addRow("short curve untouched") << V { 0, 1 } << V { 0, 1 } << 4 << V { 0, 1 } << V { 0, 1 };
         // staircase with 4 corners + ends = 6 points; 3 allowed: first, middle corner, last
-        QTest::addRow("sampled") << V{0, 0, 0.5, 0.5, 1, 1} << V{0, 0.5, 0.5, 1, 1, 1} << 3 << V{0, 0.5, 1}
-                                 << V{0, 0.5, 1};
+        QTest::addRow("sampled") << V { 0, 0, 0.5, 0.5, 1, 1 } << V { 0, 0.5, 0.5, 1, 1, 1 } << 3 << V { 0, 0.5, 1 }
+                                 << V { 0, 0.5, 1 };
     }
     void rocThinning()
     {
@@ -105,10 +107,10 @@ private Q_SLOTS:
     void rocThinningKeepsArea()
     {
         // 0.75 = hand-computed area of the staircase (0,0)-(0,.5)-(.5,.5)-(.5,1)-(1,1)
-        const std::vector<double> fpr{0, 0, 0.25, 0.5, 0.5, 0.75, 1};
-        const std::vector<double> tpr{0, 0.5, 0.5, 0.5, 1, 1, 1};
+        const std::vector<double> fpr { 0, 0, 0.25, 0.5, 0.5, 0.75, 1 };
+        const std::vector<double> tpr { 0, 0.5, 0.5, 0.5, 1, 1, 1 };
         const RocPoints thin = RocPoints::thin(fpr, tpr, 5);
-        QCOMPARE(thin.fpr.size(), size_t{5});
+        QCOMPARE(thin.fpr.size(), size_t { 5 });
         QCOMPARE(thin.area(), 0.75);
     }
 
@@ -118,9 +120,9 @@ private Q_SLOTS:
         QTest::addColumn<double>("value");
         QTest::addColumn<double>("fraction");
         // k = 10, 1024 users, 8 categories at the level
-        QTest::addRow("category_count") << u"category_count"_qs << 4.0 << 0.5;        // 4 of min(10,8)
-        QTest::addRow("entropy") << u"entropy"_qs << 1.5 << 0.5;                       // log2(8) = 3
-        QTest::addRow("novelty") << u"novelty"_qs << 5.0 << 0.5;                       // log2(1024) = 10
+        QTest::addRow("category_count") << u"category_count"_qs << 4.0 << 0.5; // 4 of min(10,8)
+        QTest::addRow("entropy") << u"entropy"_qs << 1.5 << 0.5; // log2(8) = 3
+        QTest::addRow("novelty") << u"novelty"_qs << 5.0 << 0.5; // log2(1024) = 10
         QTest::addRow("ild clamps") << u"ild_embedding"_qs << 1.3 << 1.0;
         QTest::addRow("kl") << u"calibration_kl"_qs << 1.0 << 0.25;
     }
@@ -130,7 +132,8 @@ private Q_SLOTS:
         QFETCH(double, value);
         QFETCH(double, fraction);
         const auto scale = DiversityScale::forMetric(metric.toStdString(), 10, 1024, 8);
-        QVERIFY2(std::abs(scale.fraction(value) - fraction) < 1e-12, qPrintable(QString::number(scale.fraction(value))));
+        QVERIFY2(
+            std::abs(scale.fraction(value) - fraction) < 1e-12, qPrintable(QString::number(scale.fraction(value))));
     }
 
     void tradeoffPoint_data()
@@ -148,21 +151,21 @@ private Q_SLOTS:
         QFETCH(double, delta);
         QFETCH(double, x);
         QFETCH(double, y);
-        TradeoffCurve curve{{0.0, 0.5, 1.0}, {0.2, 0.4, 0.8}, {0.30, 0.20, 0.10}};
+        TradeoffCurve curve { { 0.0, 0.5, 1.0 }, { 0.2, 0.4, 0.8 }, { 0.30, 0.20, 0.10 } };
         double gx = 0, gy = 0;
         QVERIFY(curve.pointAt(delta, gx, gy));
         QVERIFY(std::abs(gx - x) < 1e-12);
         QVERIFY(std::abs(gy - y) < 1e-12);
-        QVERIFY(!TradeoffCurve{}.pointAt(0.5, gx, gy));
+        QVERIFY(!TradeoffCurve {}.pointAt(0.5, gx, gy));
     }
 
     void axisRange()
     {
-        const std::vector<double> v{2.0, 4.0, NAN};
+        const std::vector<double> v { 2.0, 4.0, NAN };
         const AxisRange r = AxisRange::around(v, 0.5);
         QCOMPARE(r.lower, 1.0);
         QCOMPARE(r.upper, 5.0);
-        const std::vector<double> flat{3.0, 3.0};
+        const std::vector<double> flat { 3.0, 3.0 };
         const AxisRange f = AxisRange::around(flat);
         QVERIFY(f.upper > f.lower);
         const AxisRange z = AxisRange::around(v, 0.5, true);
