@@ -201,9 +201,41 @@ void Workspace::installSession(
         }
     }
     if (chosen >= 0 && !m_models.empty())
-        selectUser(chosen);
+        showUser(chosen);
+    // Until someone picks a user, the first all-user run may swap in a more telling one.
+    m_autoUser = user.isEmpty();
     if (!m_models.empty())
         recomputeGlobal();
+}
+
+void Workspace::showUser(int32_t user)
+{
+    if (!m_dataset || user < 0 || user >= m_dataset->n_users() || user == m_user)
+        return;
+    m_user = user;
+    refreshView();
+}
+
+void Workspace::pickTellingUser()
+{
+    // The user whose model-order list has the most test hits (ties: more test items, then lower
+    // index), so a first look shows ✔ marks and a ROC curve that moves with δ.
+    if (!m_autoUser || !m_runs.base)
+        return;
+    m_autoUser = false;
+    const EvaluationResult &base = *m_runs.base;
+    int32_t best = -1;
+    int bestHits = 0, bestTests = 0;
+    for (size_t i = 0; i < base.users.size() && i < base.per_user.size(); ++i) {
+        const UserMetrics &m = base.per_user[i];
+        if (m.hits > bestHits || (m.hits == bestHits && m.hits > 0 && m.test_size > bestTests)) {
+            best = base.users[i];
+            bestHits = m.hits;
+            bestTests = m.test_size;
+        }
+    }
+    if (best >= 0)
+        showUser(best);
 }
 
 void Workspace::setSettings(const WorkspaceSettings &settings)
@@ -246,10 +278,10 @@ void Workspace::setBarsLevel(int level)
 
 void Workspace::selectUser(int32_t user)
 {
-    if (!m_dataset || user < 0 || user >= m_dataset->n_users() || user == m_user)
+    if (!m_dataset || user < 0 || user >= m_dataset->n_users())
         return;
-    m_user = user;
-    refreshView();
+    m_autoUser = false; // a person chose: never switch away on our own
+    showUser(user);
 }
 
 void Workspace::selectUserById(const QString &externalId)
@@ -370,6 +402,7 @@ void Workspace::startEvaluation()
         [this](GlobalRuns runs) {
             m_runs = std::move(runs);
             Q_EMIT runsChanged();
+            pickTellingUser();
             QTimer::singleShot(0, this, &Workspace::continueBackground);
         });
 }

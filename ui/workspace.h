@@ -108,6 +108,8 @@ private:
     void installSession(
         std::shared_ptr<const Dataset> dataset, std::vector<std::shared_ptr<const Model>> models, const QString &user);
     void refreshView();
+    void showUser(int32_t user);
+    void pickTellingUser();
     void startEvaluation();
     bool startSweep(); // false when the current sweep is still valid
     void continueBackground();
@@ -121,6 +123,7 @@ private:
     WorkspaceSettings m_settings;
     UserInspector m_inspector;
     int32_t m_user = -1;
+    bool m_autoUser = false; // no user chosen by a person (or the command line) yet
     UserView m_view;
     GlobalRuns m_runs;
     SweepResult m_sweep;
