@@ -185,13 +185,18 @@ std::string lists_csv(const Dataset &ds, const EvaluationResult &r)
 std::string per_user_csv(const Dataset &ds, const EvaluationResult &r)
 {
     std::string out = "user_id";
-    for (int i = 0; i < kUserMetricCount; ++i)
-        out += "," + std::string(metric_name(static_cast<MetricId>(i)));
+    for (int i = 0; i < kUserMetricCount; ++i) {
+        // Appended piecewise: `"," + std::string` trips GCC 12's -Wrestrict false positive at -O3.
+        out += ',';
+        out += metric_name(static_cast<MetricId>(i));
+    }
     out += '\n';
     for (size_t u = 0; u < r.users.size(); ++u) {
         out += csv_field(ds.user_external[static_cast<size_t>(r.users[u])]);
-        for (double v : r.per_user[u].values)
-            out += "," + fmt(v);
+        for (double v : r.per_user[u].values) {
+            out += ',';
+            out += fmt(v);
+        }
         out += '\n';
     }
     return out;
