@@ -137,11 +137,11 @@ int main(int argc, char **argv)
     test::ToySpec s;
     s.n_items = n_items;
     for (int t = 0; t < 20; ++t)
-        s.categories.push_back({"t" + std::to_string(t), -1});
+        s.categories.push_back({test::numbered("t", t), -1});
     for (int m = 0; m < 200; ++m)
-        s.categories.push_back({"m" + std::to_string(m), m / 10});
+        s.categories.push_back({test::numbered("m", m), m / 10});
     for (int l = 0; l < 2000; ++l)
-        s.categories.push_back({"l" + std::to_string(l), 20 + l / 10});
+        s.categories.push_back({test::numbered("l", l), 20 + l / 10});
     for (int i = 0; i < n_items; ++i)
         s.item_category.push_back(i % 50 == 0 ? -1 : 220 + static_cast<int>(rng() % 2000));
     s.train.resize(static_cast<size_t>(n_users));

@@ -130,13 +130,13 @@ int main(int argc, char **argv)
     test::ToySpec spec;
     spec.n_items = n_items;
     for (int t = 0; t < 10; ++t)
-        spec.categories.push_back({"t" + std::to_string(t), -1});
+        spec.categories.push_back({test::numbered("t", t), -1});
     for (int m = 0; m < 50; ++m)
-        spec.categories.push_back({"m" + std::to_string(m), m / 5});
+        spec.categories.push_back({test::numbered("m", m), m / 5});
     for (int l = 0; l < 300; ++l)
-        spec.categories.push_back({"l" + std::to_string(l), 10 + l / 6});
+        spec.categories.push_back({test::numbered("l", l), 10 + l / 6});
     for (int b = 0; b < 40; ++b)
-        spec.brands.push_back("b" + std::to_string(b));
+        spec.brands.push_back(test::numbered("b", b));
     for (int i = 0; i < n_items; ++i) {
         spec.item_category.push_back(60 + static_cast<int>(rng() % 300));
         spec.item_brand.push_back(static_cast<int>(rng() % 40));

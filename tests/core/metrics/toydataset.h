@@ -18,6 +18,14 @@ struct ToySpec {
     std::vector<std::string> segments;                 // per user (empty = none)
 };
 
+// "<prefix><n>" built with += (a literal + std::to_string trips GCC 12's -Wrestrict false positive at -O3).
+inline std::string numbered(const char *prefix, long n)
+{
+    std::string s(prefix);
+    s += std::to_string(n);
+    return s;
+}
+
 inline Csr toy_csr(const std::vector<std::vector<int32_t>> &rows, size_t n_users)
 {
     std::vector<CsrEntry> e;
@@ -32,8 +40,8 @@ inline Dataset make_toy(const ToySpec &s)
     Dataset ds;
     for (int i = 0; i < s.n_items; ++i) {
         ds.item_ids.push_back(i + 1);
-        ds.item_external.push_back("i" + std::to_string(i));
-        ds.item_title.push_back("Item " + std::to_string(i));
+        ds.item_external.push_back(numbered("i", i));
+        ds.item_title.push_back(numbered("Item ", i));
         ds.item_category.push_back(s.item_category.empty() ? -1 : s.item_category[static_cast<size_t>(i)]);
         ds.item_brand.push_back(s.item_brand.empty() ? -1 : s.item_brand[static_cast<size_t>(i)]);
         ds.item_price.push_back(1.0);
@@ -41,7 +49,7 @@ inline Dataset make_toy(const ToySpec &s)
     const size_t n_users = std::max(s.train.size(), s.test.size());
     for (size_t u = 0; u < n_users; ++u) {
         ds.user_ids.push_back(static_cast<int64_t>(u + 1));
-        ds.user_external.push_back("u" + std::to_string(u));
+        ds.user_external.push_back(numbered("u", u));
         ds.user_segment.push_back(u < s.segments.size() ? s.segments[u] : std::string());
     }
     for (size_t c = 0; c < s.categories.size(); ++c) {

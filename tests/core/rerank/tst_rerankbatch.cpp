@@ -29,11 +29,11 @@ private slots:
         s.n_items = kItems;
         // Three-level tree: 3 tops x 2 mids x 2 leaves.
         for (int t = 0; t < 3; ++t)
-            s.categories.push_back({"t" + std::to_string(t), -1});
+            s.categories.push_back({test::numbered("t", t), -1});
         for (int m = 0; m < 6; ++m)
-            s.categories.push_back({"m" + std::to_string(m), m / 2});
+            s.categories.push_back({test::numbered("m", m), m / 2});
         for (int l = 0; l < 12; ++l)
-            s.categories.push_back({"l" + std::to_string(l), 3 + l / 2});
+            s.categories.push_back({test::numbered("l", l), 3 + l / 2});
         s.brands = {"a", "b", "c", "d"};
         for (int i = 0; i < kItems; ++i) {
             const int r = static_cast<int>(rng() % 24);
