@@ -185,7 +185,14 @@ private:
     std::vector<int64_t> m_neg_equal;  // negatives equal to m_pos[j]
     std::vector<int64_t> m_neg_below;  // negatives strictly between m_pos[j-1] and m_pos[j]
     int64_t m_neg_above = 0;           // negatives above the largest positive
-    std::vector<uint32_t> m_bucket_start; // bucket table over the float bit pattern
+    std::vector<uint32_t> m_bucket_start; // bucket table: first positive of each bucket
+    // Buckets split [m_lo, last positive] linearly when the positives are finite and not all equal
+    // (scores cluster in a narrow range, where float bit patterns would crowd a few buckets);
+    // otherwise they follow the float bit pattern.
+    bool m_linear = false;
+    float m_lo = 0.0f;
+    float m_scale = 0.0f;
+    size_t bucket(float score) const;
     int64_t m_negatives = 0;
 };
 

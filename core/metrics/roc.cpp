@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <numeric>
 
 namespace reclens {
@@ -80,33 +81,34 @@ double user_auc(const Dataset &dataset, int32_t user, std::span<const float> all
     auto train = dataset.train.row(user);
     if (truth.empty())
         return kNaN;
-    std::vector<float> pos;
-    pos.reserve(truth.size());
-    for (int32_t it : truth)
-        pos.push_back(all_scores[static_cast<size_t>(it)]);
-    std::sort(pos.begin(), pos.end());
-    // For each negative: positives above it count 1, equal ones 1/2 (twice the count, to stay integer).
-    int64_t twice = 0, negatives = 0;
-    size_t ti = 0, ri = 0;
-    const auto n = static_cast<int32_t>(all_scores.size());
-    for (int32_t it = 0; it < n; ++it) {
-        while (ri < train.size() && train[ri] < it)
-            ++ri;
-        if (ri < train.size() && train[ri] == it)
-            continue;
-        while (ti < truth.size() && truth[ti] < it)
-            ++ti;
-        if (ti < truth.size() && truth[ti] == it)
-            continue;
-        const float s = all_scores[static_cast<size_t>(it)];
-        const auto lo = std::lower_bound(pos.begin(), pos.end(), s);
-        const auto hi = std::upper_bound(lo, pos.end(), s);
-        twice += 2 * (pos.end() - hi) + (hi - lo);
-        ++negatives;
+    // Per positive p: negatives below s_p count 1, equal ones 1/2 (twice the count, to stay integer).
+    // Count over all items with one branch-free (vectorisable) pass per positive, then take out the
+    // items that are not negatives: the user's train items and the positives themselves.
+    const size_t n = all_scores.size();
+    const float *s = all_scores.data();
+    int64_t twice = 0;
+    for (int32_t p : truth) {
+        const float sp = s[static_cast<size_t>(p)];
+        int64_t below = 0, equal = 0;
+        for (size_t i = 0; i < n; ++i) {
+            below += s[i] < sp;
+            equal += s[i] == sp;
+        }
+        for (int32_t t : train) {
+            below -= s[static_cast<size_t>(t)] < sp;
+            equal -= s[static_cast<size_t>(t)] == sp;
+        }
+        for (int32_t q : truth) {
+            below -= s[static_cast<size_t>(q)] < sp;
+            equal -= s[static_cast<size_t>(q)] == sp;
+        }
+        twice += 2 * below + equal;
     }
-    if (negatives == 0)
+    const int64_t negatives = static_cast<int64_t>(n) - static_cast<int64_t>(train.size()) -
+                              static_cast<int64_t>(truth.size());
+    if (negatives <= 0)
         return kNaN;
-    return static_cast<double>(twice) / (2.0 * static_cast<double>(pos.size()) * static_cast<double>(negatives));
+    return static_cast<double>(twice) / (2.0 * static_cast<double>(truth.size()) * static_cast<double>(negatives));
 }
 
 RocCurve user_roc(const Dataset &dataset, int32_t user, std::span<const float> all_scores)
@@ -144,21 +146,39 @@ PooledAucAccumulator::PooledAucAccumulator(std::vector<float> positive_scores)
     }
     m_neg_equal.assign(m_pos.size(), 0);
     m_neg_below.assign(m_pos.size(), 0);
-    // bucket_start[b] = first j with key(m_pos[j]) >> shift >= b.
+    // bucket_start[b] = first j with bucket(m_pos[j]) >= b. bucket() is monotone in the score, so a
+    // score's slot lies within its own bucket's range of positives.
     const int bits = bucket_bits(m_pos.size());
     const size_t nb = (size_t{1} << bits) + 1;
+    if (m_pos.size() > 1 && std::isfinite(m_pos.front()) && std::isfinite(m_pos.back())) {
+        m_linear = true;
+        m_lo = m_pos.front();
+        m_scale = static_cast<float>(nb - 1) / (m_pos.back() - m_pos.front());
+        m_linear = std::isfinite(m_scale) && m_scale > 0.0f;
+    }
     m_bucket_start.assign(nb, static_cast<uint32_t>(m_pos.size()));
     size_t j = 0;
     for (size_t b = 0; b + 1 < nb; ++b) {
-        while (j < m_pos.size() && (order_key(m_pos[j]) >> (32 - bits)) < b)
+        while (j < m_pos.size() && bucket(m_pos[j]) < b)
             ++j;
         m_bucket_start[b] = static_cast<uint32_t>(j);
     }
 }
 
+size_t PooledAucAccumulator::bucket(float score) const
+{
+    const size_t last = m_bucket_start.size() - 2;
+    if (!m_linear)
+        return order_key(score) >> (32 - table_bits(m_bucket_start.size()));
+    if (!(score > m_lo))
+        return 0;
+    const float x = (score - m_lo) * m_scale;
+    return x >= static_cast<float>(last) ? last : static_cast<size_t>(x);
+}
+
 size_t PooledAucAccumulator::slot(float score) const
 {
-    const uint32_t b = order_key(score) >> (32 - table_bits(m_bucket_start.size()));
+    const size_t b = bucket(score);
     auto first = m_pos.begin() + m_bucket_start[b];
     auto last = m_pos.begin() + m_bucket_start[b + 1];
     return static_cast<size_t>(std::lower_bound(first, last, score) - m_pos.begin());
