@@ -1,4 +1,5 @@
 // Per-list metrics of DESIGN §5 and the context they share.
+#include "core/common/vectors.h"
 #include "core/metrics/metrics.h"
 
 #include <algorithm>
@@ -75,16 +76,7 @@ MetricContext::MetricContext(const Dataset &dataset, int category_level, std::sp
     m_head_size = static_cast<int32_t>(std::count(m_head.begin(), m_head.end(), uint8_t{1}));
     if (dim > 0 && item_embeddings.size() == n * static_cast<size_t>(dim)) {
         m_dim = dim;
-        m_unit.assign(item_embeddings.begin(), item_embeddings.end());
-        for (size_t i = 0; i < n; ++i) {
-            float *row = m_unit.data() + i * static_cast<size_t>(dim);
-            double norm = 0;
-            for (int d = 0; d < dim; ++d)
-                norm += static_cast<double>(row[d]) * row[d];
-            norm = std::sqrt(norm);
-            for (int d = 0; d < dim; ++d)
-                row[d] = norm > 0 ? static_cast<float>(row[d] / norm) : 0.0f;
-        }
+        m_unit = unit_rows(item_embeddings, n, dim);
     }
 }
 

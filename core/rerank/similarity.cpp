@@ -1,5 +1,6 @@
 // Item similarity for re-ranking (DESIGN §6) and option parsing/validation.
 #include "core/common/error.h"
+#include "core/common/vectors.h"
 #include "core/rerank/reranker.h"
 
 #include <cmath>
@@ -93,16 +94,7 @@ SimilarityProvider::SimilarityProvider(const Dataset &dataset, SimilarityKind ki
     const auto n = static_cast<size_t>(dataset.n_items());
     if (dim > 0 && item_embeddings.size() == n * static_cast<size_t>(dim)) {
         m_dim = dim;
-        m_unit.assign(item_embeddings.begin(), item_embeddings.end());
-        for (size_t i = 0; i < n; ++i) {
-            float *row = m_unit.data() + i * static_cast<size_t>(dim);
-            double norm = 0;
-            for (int d = 0; d < dim; ++d)
-                norm += static_cast<double>(row[d]) * row[d];
-            norm = std::sqrt(norm);
-            for (int d = 0; d < dim; ++d)
-                row[d] = norm > 0 ? static_cast<float>(row[d] / norm) : 0.0f;
-        }
+        m_unit = unit_rows(item_embeddings, n, dim);
     } else if (kind == SimilarityKind::embedding) {
         throw Error("embedding similarity needs item embeddings (a model with item_embeddings()): use category");
     }
