@@ -52,13 +52,7 @@ void CategoryPlot::setBars(const CategoryBars &bars, const QStringList &groupNam
     const double width = 0.8 / std::max(1, series);
     double top = 0;
     for (int s = 0; s < series; ++s) {
-        auto *b = new QCPBars(xAxis, yAxis);
-        b->setName(seriesNames.value(s));
-        b->setWidth(width);
-        const QColor c = seriesColors.value(s, Qt::gray);
-        b->setBrush(c);
-        b->setPen(QPen(c.darker(115)));
-        b->setBarsGroup(group);
+        auto *b = addGroupedBars(xAxis, yAxis, group, seriesNames.value(s), seriesColors.value(s, Qt::gray), width);
         QVector<double> keys, values;
         for (int g = 0; g < groups; ++g) {
             keys << g + 1;

@@ -69,13 +69,8 @@ void DiversityPlot::setScores(const std::vector<std::string> &metrics, const std
     QFont labelFont = font();
     labelFont.setPointSizeF(7.0);
     for (int s = 0; s < series; ++s) {
-        auto *b = new QCPBars(xAxis, yAxis);
-        b->setName(seriesNames.value(s));
-        b->setWidth(width);
         const QColor c = seriesColors.value(s, Qt::gray);
-        b->setBrush(c);
-        b->setPen(QPen(c.darker(115)));
-        b->setBarsGroup(group);
+        auto *b = addGroupedBars(xAxis, yAxis, group, seriesNames.value(s), c, width);
         QVector<double> keys, heights;
         for (int m = 0; m < groups; ++m) {
             const double f = fractions[static_cast<size_t>(s)][static_cast<size_t>(m)];

@@ -37,4 +37,16 @@ QCPTextElement *applyPlotStyle(QCustomPlot *plot, const QString &title)
     return element;
 }
 
+QCPBars *addGroupedBars(QCPAxis *keyAxis, QCPAxis *valueAxis, QCPBarsGroup *group, const QString &name,
+                        const QColor &color, double width)
+{
+    auto *bars = new QCPBars(keyAxis, valueAxis);
+    bars->setName(name);
+    bars->setWidth(width);
+    bars->setBrush(color);
+    bars->setPen(QPen(color.darker(115)));
+    bars->setBarsGroup(group);
+    return bars;
+}
+
 } // namespace reclens::ui

@@ -6,6 +6,9 @@
 
 class QCustomPlot;
 class QCPTextElement;
+class QCPAxis;
+class QCPBars;
+class QCPBarsGroup;
 
 namespace reclens::ui
 {
@@ -21,5 +24,9 @@ struct SeriesColors {
 
 // Fonts, grid, margins and a title row; returns the title element so the page can update it.
 QCPTextElement *applyPlotStyle(QCustomPlot *plot, const QString &title);
+
+// One series of a grouped bar chart, filled with `color` and outlined a shade darker.
+QCPBars *addGroupedBars(QCPAxis *keyAxis, QCPAxis *valueAxis, QCPBarsGroup *group, const QString &name,
+                        const QColor &color, double width);
 
 } // namespace reclens::ui
