@@ -1,5 +1,6 @@
 #include "ui/importdialog.h"
 
+#include "core/common/files.h"
 #include "core/data/completejourneyimporter.h"
 #include "core/data/csvimporter.h"
 #include "core/data/movielensimporter.h"
@@ -171,6 +172,17 @@ void ImportDialog::startImport()
     }
     m_report->clear();
     const QString outPath = m_output->text().trimmed();
+    try {
+        std::vector<NamedPath> inputs = source == Csv
+            ? std::vector<NamedPath> { { csv.interactions, "interactions file" }, { csv.items, "items file" } }
+            : files_in(input, "data folder file");
+        check_outputs(inputs, { { output, "output file" } });
+    } catch (const std::exception &e) {
+        m_stage->setText(QStringLiteral("Cannot import"));
+        m_report->setPlainText(QString::fromStdString(e.what()));
+        Q_EMIT importFailed(QString::fromStdString(e.what()));
+        return;
+    }
     m_jobs->start<std::string>(
         QStringLiteral("import"),
         [source, input, output, csv](const ProgressFn &progress) {

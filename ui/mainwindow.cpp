@@ -1,5 +1,7 @@
 #include "ui/mainwindow.h"
 
+#include "core/common/error.h"
+#include "core/common/files.h"
 #include "ui/importdialog.h"
 #include "ui/inspectpage.h"
 #include "ui/rerankpanel.h"
@@ -367,7 +369,17 @@ void MainWindow::saveScreenshotWhenReady(const QString &path, int timeoutMs)
         if ((quietSince->isValid() && quietSince->elapsed() > 600) || started->elapsed() > timeoutMs) {
             poll->stop();
             poll->deleteLater();
-            const bool ok = grab().save(path);
+            // Through a temporary file in the target folder, so a failed save leaves the old file.
+            bool ok = false;
+            try {
+                reclens::write_via_temporary(path.toStdString(), "--screenshot", [this](const std::string &tmp) {
+                    if (!grab().save(QString::fromStdString(tmp), "PNG"))
+                        throw reclens::Error("could not encode the screenshot");
+                });
+                ok = true;
+            } catch (const std::exception &e) {
+                qWarning().noquote() << QString::fromStdString(e.what());
+            }
             qInfo().noquote() << (ok ? u"reclens: saved screenshot"_qs : u"reclens: could not save screenshot"_qs)
                               << path;
             Q_EMIT screenshotSaved(path, ok);

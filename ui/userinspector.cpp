@@ -2,6 +2,7 @@
 
 #include "core/common/error.h"
 #include "core/common/progress.h"
+#include "core/scoring/scorer.h"
 
 #include <algorithm>
 #include <cmath>
@@ -35,15 +36,25 @@ void UserInspector::setData(std::shared_ptr<const Dataset> dataset, std::vector<
     m_scores.assign(m_models.size(), UserScores {});
     m_contexts.clear();
     m_reranker.reset();
+    m_similarities.clear();
     m_similarity.reset();
     if (hasData()) {
-        const Model &primary = *m_models.front();
-        const bool embeddings = !primary.item_embeddings().empty();
-        m_similarity = std::make_unique<SimilarityProvider>(*m_dataset,
-            embeddings ? SimilarityKind::embedding : SimilarityKind::category,
-            embeddings ? primary.item_embeddings() : std::span<const float> {}, embeddings ? primary.dim() : 0);
+        const bool embeddings = !m_models.front()->item_embeddings().empty();
+        m_similarity = similarityFor(embeddings ? SimilarityKind::embedding : SimilarityKind::category);
         setOptions(m_options, m_pool);
     }
+}
+
+std::shared_ptr<const SimilarityProvider> UserInspector::similarityFor(SimilarityKind kind)
+{
+    auto &slot = m_similarities[kind];
+    if (!slot) {
+        const Model &primary = *m_models.front();
+        const bool embeddings = kind == SimilarityKind::embedding;
+        slot = std::make_shared<const SimilarityProvider>(*m_dataset, kind,
+            embeddings ? primary.item_embeddings() : std::span<const float> {}, embeddings ? primary.dim() : 0);
+    }
+    return slot;
 }
 
 void UserInspector::setOptions(const RerankOptions &options, int pool)
@@ -62,8 +73,9 @@ void UserInspector::setOptions(const RerankOptions &options, int pool)
     if (!embeddings && effective.similarity == SimilarityKind::embedding)
         effective.similarity = SimilarityKind::category;
     validate(effective, *m_dataset, embeddings);
-    auto reranker = std::make_unique<Reranker>(*m_dataset, effective,
-        embeddings ? primary.item_embeddings() : std::span<const float> {}, embeddings ? primary.dim() : 0);
+    const bool needsSimilarity = effective.method == RerankMethod::mmr || effective.method == RerankMethod::dpp;
+    auto reranker = std::make_unique<Reranker>(
+        *m_dataset, effective, needsSimilarity ? similarityFor(effective.similarity) : nullptr);
     m_reranker = std::move(reranker);
     m_options = effective;
     if (pool != m_pool) {
@@ -96,32 +108,24 @@ std::vector<float> UserInspector::listFirstScores(std::span<const float> modelSc
 const UserInspector::UserScores &UserInspector::scoresFor(size_t model, int32_t user)
 {
     UserScores &s = m_scores[model];
-    if (s.user == user)
+    const int poolSize = std::max(m_pool, m_options.k); // evaluate raises the pool to K the same way
+    if (s.user == user && s.poolSize == poolSize)
         return s;
     s = UserScores {};
+    s.poolSize = poolSize;
+    // The candidate pool from core's scorer, exactly as `evaluate` computes it (the same kernel and
+    // top-k; a user the model does not know gets an empty pool there and here).
+    ScoringOptions so;
+    so.pool = poolSize;
+    so.device = "cpu"; // one user: the CPU kernel (on a CUDA machine lists agree up to near-ties)
+    const int32_t one[] = { user };
+    const Candidates c = score_top(*m_models[model], one, so);
+    const auto items = c.row_items(0);
+    const auto scores = c.row_scores(0);
+    s.pool.assign(items.begin(), items.end());
+    s.poolScores.assign(scores.begin(), scores.end());
+    // Every item's score for the ROC curves: the floats of evaluate's AUC stage.
     s.all = m_models[model]->score_all(user);
-    // Candidate pool: the best `pool` items outside the user's train set (the ranking universe).
-    const auto train = m_dataset->train.row(user);
-    std::vector<int32_t> universe;
-    universe.reserve(s.all.size() - std::min(s.all.size(), train.size()));
-    size_t t = 0;
-    for (int32_t i = 0; i < static_cast<int32_t>(s.all.size()); ++i) {
-        while (t < train.size() && train[t] < i)
-            ++t;
-        if (t < train.size() && train[t] == i)
-            continue;
-        universe.push_back(i);
-    }
-    const size_t keep = std::min(universe.size(), static_cast<size_t>(m_pool));
-    auto better = [&](int32_t a, int32_t b) {
-        const float sa = s.all[static_cast<size_t>(a)], sb = s.all[static_cast<size_t>(b)];
-        return sa != sb ? sa > sb : a < b; // ties by item index, as the scorer does
-    };
-    std::partial_sort(universe.begin(), universe.begin() + static_cast<long>(keep), universe.end(), better);
-    s.pool.assign(universe.begin(), universe.begin() + static_cast<long>(keep));
-    s.poolScores.reserve(keep);
-    for (int32_t item : s.pool)
-        s.poolScores.push_back(s.all[static_cast<size_t>(item)]);
     s.roc = user_roc(*m_dataset, user, s.all);
     s.user = user;
     return s;

@@ -2,8 +2,10 @@
 // Everything shown for one user, computed in one call: the lists side by side (model order,
 // re-ranked, optionally a second model), their per-user metrics, ROC curves and category mix.
 // This is the interactive path behind the δ slider, so it runs on the GUI thread and must stay well
-// under 50 ms: a user's scores are computed once when the user changes and cached; a slider move
-// only re-ranks the cached candidate pool and recomputes the list metrics.
+// under 50 ms: a user's candidates come from core's scorer (score_top, the function evaluate uses,
+// so the lists equal `reclens-cli evaluate --lists`) once when the user changes and are cached; a
+// slider move only re-ranks the cached pool (with a similarity built once per model and kind) and
+// recomputes the list metrics. Nothing here takes a lock that background jobs hold.
 //
 // Plain C++ (no widgets) so it can be tested and timed on its own. Not thread-safe: one owner.
 #include "core/metrics/metrics.h"
@@ -81,6 +83,7 @@ public:
 private:
     struct UserScores {
         int32_t user = -1;
+        int poolSize = 0;
         std::vector<float> all; // score of every item
         std::vector<int32_t> pool; // top-pool items outside train, best first
         std::vector<float> poolScores;
@@ -98,7 +101,10 @@ private:
     RerankOptions m_options;
     int m_pool = 100;
     std::unique_ptr<Reranker> m_reranker;
-    std::unique_ptr<SimilarityProvider> m_similarity; // for "most similar history items"
+    // Similarities of the primary model by kind, built once per dataset/model (a δ tick reuses them).
+    std::map<SimilarityKind, std::shared_ptr<const SimilarityProvider>> m_similarities;
+    std::shared_ptr<const SimilarityProvider> m_similarity; // for "most similar history items"
+    std::shared_ptr<const SimilarityProvider> similarityFor(SimilarityKind kind);
     bool m_showSecond = false;
     int m_barsLevel = 1;
 };

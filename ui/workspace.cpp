@@ -1,5 +1,6 @@
 #include "ui/workspace.h"
 
+#include "core/analysis/sweep.h"
 #include "core/data/datasetrepository.h"
 #include "core/scoring/scorer.h"
 #include "ui/rankinglistmodel.h"
@@ -160,8 +161,8 @@ void Workspace::installSession(
     m_rocJobs->cancel();
     m_runs = GlobalRuns {};
     m_sweep = SweepResult {};
-    m_sweepKey.clear();
-    m_sweepDoneKey.clear();
+    m_sweepStarted = {};
+    m_sweepDone = {};
     m_pooledRoc.clear();
     m_view = UserView {};
     m_user = -1;
@@ -407,41 +408,40 @@ void Workspace::startEvaluation()
         });
 }
 
+Workspace::SweepKey Workspace::sweepKey() const
+{
+    SweepKey key;
+    key.rerank = m_settings.rerank;
+    key.rerank.diversity = 0; // the sweep varies it
+    key.pool = m_settings.pool;
+    key.model = m_models.empty() ? nullptr : m_models.front().get();
+    return key;
+}
+
 bool Workspace::startSweep()
 {
-    const RerankOptions &r = m_settings.rerank;
-    QString key = QString::number(static_cast<int>(r.method)) + u'/' + QString::number(static_cast<int>(r.similarity))
-        + u'/' + QString::number(r.category_level) + u'/' + QString::number(r.k) + u'/'
-        + QString::number(m_settings.pool) + u'/' + QString::number(r.max_per_category) + u'/'
-        + QString::number(r.max_per_brand) + u'/' + QString::number(r.rules.size());
-    if (key == m_sweepDoneKey || (key == m_sweepKey && m_sweepJobs->isRunning()))
+    const SweepKey key = sweepKey();
+    if (key == m_sweepDone || (key == m_sweepStarted && m_sweepJobs->isRunning()))
         return false;
-    m_sweepKey = key;
+    m_sweepStarted = key;
     auto model = m_models.front();
-    const EvaluationOptions base = evaluationOptions(r);
-    const bool embeddings = !model->item_embeddings().empty() && r.similarity == SimilarityKind::embedding;
+    const EvaluationOptions base = evaluationOptions(m_settings.rerank);
     m_sweepJobs->start<SweepResult>(
         QStringLiteral("δ sweep"),
-        [model, base, embeddings](const ProgressFn &progress) {
+        [model, base](const ProgressFn &progress) {
+            const std::string diversity = sweep_diversity_metric(*model, base.rerank);
+            const SweepCurve c = diversity_sweep(*model, base, default_sweep_deltas(), "ndcg", diversity, progress);
             SweepResult sweep;
-            sweep.diversityMetric = embeddings ? "ild_embedding" : "ild_category";
-            constexpr int steps = 10;
-            for (int i = 0; i <= steps; ++i) {
-                EvaluationOptions o = base;
-                o.compute_auc = false;
-                o.rerank.diversity = static_cast<double>(i) / steps;
-                const EvaluationResult result = evaluate(*model, o,
-                    part(progress, static_cast<double>(i) / (steps + 1), static_cast<double>(i + 1) / (steps + 1),
-                        "δ sweep"));
-                sweep.curve.delta.push_back(o.rerank.diversity);
-                sweep.curve.x.push_back(result.metrics.at(sweep.diversityMetric));
-                sweep.curve.y.push_back(result.metrics.at(sweep.accuracyMetric));
-            }
+            sweep.accuracyMetric = c.accuracy_metric;
+            sweep.diversityMetric = c.diversity_metric;
+            sweep.curve.delta = c.delta;
+            sweep.curve.x = c.diversity;
+            sweep.curve.y = c.accuracy;
             return sweep;
         },
         [this, key](SweepResult sweep) {
             m_sweep = std::move(sweep);
-            m_sweepDoneKey = key;
+            m_sweepDone = key;
             Q_EMIT sweepChanged();
             QTimer::singleShot(0, this, &Workspace::continueBackground);
         });
@@ -457,50 +457,12 @@ void Workspace::startPooledRoc()
     auto ds = m_dataset;
     m_rocJobs->start<std::vector<reclens::RocCurve>>(
         QStringLiteral("pooled ROC"),
-        [models, ds](const ProgressFn &progress) {
+        [models](const ProgressFn &progress) {
             std::vector<reclens::RocCurve> curves;
-            const std::vector<int32_t> users = evaluated_users(*ds);
-            std::vector<std::vector<int32_t>> tests;
-            tests.reserve(users.size());
-            for (int32_t u : users)
-                tests.push_back(test_set(*ds, u));
             for (size_t m = 0; m < models.size(); ++m) {
                 const double from = static_cast<double>(m) / static_cast<double>(models.size());
-                const double width = 1.0 / static_cast<double>(models.size());
-                // Positives first (they define the thresholds), then every negative of every user.
-                std::vector<float> positives;
-                for (size_t i = 0; i < users.size(); ++i) {
-                    const std::vector<float> s = models[m]->score_all(users[i]);
-                    for (int32_t item : tests[i])
-                        positives.push_back(s[static_cast<size_t>(item)]);
-                    if (progress
-                        && !progress(from + width * 0.5 * static_cast<double>(i) / static_cast<double>(users.size()),
-                            "pooled ROC"))
-                        throw Cancelled();
-                }
-                PooledAucAccumulator acc(std::move(positives));
-                for (size_t i = 0; i < users.size(); ++i) {
-                    const int32_t u = users[i];
-                    const std::vector<float> s = models[m]->score_all(u);
-                    const auto train = ds->train.row(u);
-                    const auto &test = tests[i];
-                    size_t t = 0, p = 0;
-                    for (int32_t item = 0; item < static_cast<int32_t>(s.size()); ++item) {
-                        while (t < train.size() && train[t] < item)
-                            ++t;
-                        while (p < test.size() && test[p] < item)
-                            ++p;
-                        if ((t < train.size() && train[t] == item) || (p < test.size() && test[p] == item))
-                            continue;
-                        acc.add_negative(s[static_cast<size_t>(item)]);
-                    }
-                    if (progress
-                        && !progress(
-                            from + width * (0.5 + 0.5 * static_cast<double>(i) / static_cast<double>(users.size())),
-                            "pooled ROC"))
-                        throw Cancelled();
-                }
-                reclens::RocCurve curve = acc.curve();
+                reclens::RocCurve curve = pooled_roc(
+                    *models[m], part(progress, from, from + 1.0 / static_cast<double>(models.size()), "pooled ROC"));
                 const RocPoints thin = RocPoints::thin(curve.fpr, curve.tpr, 400);
                 curve.fpr = thin.fpr;
                 curve.tpr = thin.tpr;

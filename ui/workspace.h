@@ -129,8 +129,16 @@ private:
     SweepResult m_sweep;
     std::vector<reclens::RocCurve> m_pooledRoc;
     QString m_device;
-    QString m_sweepKey; // settings of the sweep last started
-    QString m_sweepDoneKey; // settings m_sweep was computed for
+    // Everything a sweep depends on except δ, compared whole (rules included, not just counted).
+    struct SweepKey {
+        RerankOptions rerank;
+        int pool = 0;
+        const Model *model = nullptr;
+        bool operator==(const SweepKey &) const = default;
+    };
+    SweepKey sweepKey() const;
+    SweepKey m_sweepStarted; // settings of the sweep last started
+    SweepKey m_sweepDone; // settings m_sweep was computed for
     QTimer m_globalDebounce;
 
     JobTracker *m_loadJobs;

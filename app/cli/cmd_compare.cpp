@@ -24,6 +24,10 @@ int run(const CompareArgs &a)
         throw Error("compare needs --model A.pt --model B.pt (or one --model with --rerank to compare before/after "
                     "re-ranking)");
     const EvaluationOptions opt_b = cli::to_options(a.flags);
+    std::vector<NamedPath> inputs{{a.flags.data, "--data"}};
+    for (const auto &m : a.models)
+        inputs.push_back({m, "--model"});
+    check_outputs(inputs, {{a.json, "--json"}});
     EvaluationOptions opt_a = opt_b;
     if (a.models.size() == 1) {
         if (opt_b.rerank.method == RerankMethod::none)

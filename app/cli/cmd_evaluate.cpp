@@ -18,8 +18,10 @@ struct EvaluateArgs {
 
 int run(const EvaluateArgs &a)
 {
-    // Validate every option before loading anything.
+    // Validate every option and every output path before loading anything.
     const EvaluationOptions opt = cli::to_options(a.flags);
+    check_outputs({{a.flags.data, "--data"}, {a.model, "--model"}},
+                  {{a.json, "--json"}, {a.lists, "--lists"}, {a.per_user, "--per-user"}});
     Stopwatch sw;
     const Dataset ds = load_dataset(a.flags.data);
     const double t_data = sw.elapsed_ms();

@@ -1,6 +1,7 @@
 // reclens-cli import movielens|completejourney DIR --out D.sqlite | import csv ... (DESIGN §4).
 #include "app/cli/command.h"
 #include "core/common/error.h"
+#include "core/common/files.h"
 #include "core/data/completejourneyimporter.h"
 #include "core/data/csvimporter.h"
 #include "core/data/movielensimporter.h"
@@ -89,6 +90,12 @@ std::function<int()> setup(CLI::App &app)
     add_common(csv, *a);
 
     return [a, ml, cj, csv]() -> int {
+        // Refuse an --out that is one of the inputs before reading anything.
+        std::vector<NamedPath> inputs = ml->parsed() || cj->parsed() ? files_in(a->dir, "data folder file")
+                                                                     : std::vector<NamedPath>{};
+        if (csv->parsed())
+            inputs = {{a->csv.interactions, "--interactions"}, {a->csv.items, "--items"}};
+        check_outputs(inputs, {{a->out, "--out"}});
         if (ml->parsed()) {
             MovieLensOptions o;
             apply_common(*a, o);

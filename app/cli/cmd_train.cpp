@@ -2,6 +2,7 @@
 // the dataset's train split and saves it as TorchScript (DESIGN §3, §4).
 #include "app/cli/command.h"
 #include "core/common/error.h"
+#include "core/common/files.h"
 #include "core/common/progress.h"
 #include "core/data/datasetrepository.h"
 #include "core/models/builtin.h"
@@ -23,8 +24,7 @@ int run_train(const TrainArgs &args)
 {
     namespace fs = std::filesystem;
     std::error_code ec;
-    if (fs::exists(args.out, ec) && fs::equivalent(args.out, args.data, ec))
-        throw reclens::Error(reclens::located(args.out, "refusing to overwrite the dataset; choose another --out file"));
+    reclens::check_outputs({{args.data, "--data"}}, {{args.out, "--out"}});
     const fs::path out_dir = fs::path(args.out).has_parent_path() ? fs::path(args.out).parent_path() : fs::path(".");
     if (!fs::is_directory(out_dir, ec)) // fail before a long training run, not after it
         throw reclens::Error(reclens::located(args.out, "cannot write the model: folder '" + out_dir.string()

@@ -23,6 +23,7 @@ struct EvaluateFlags {
     int max_per_brand = 0;
     bool no_auc = false;
     bool scalar_rerank = false;
+    bool batched_rerank = false;
     int threads = 0;
 };
 
@@ -39,7 +40,11 @@ inline void add_evaluate_flags(CLI::App &app, EvaluateFlags &f)
     app.add_option("--max-per-category", f.max_per_category, "caps: at most N items per category (0 = no cap)");
     app.add_option("--max-per-brand", f.max_per_brand, "caps: at most N items per brand (0 = no cap)");
     app.add_flag("--no-auc", f.no_auc, "Skip auc/auc_pooled (they score every item for every user)");
-    app.add_flag("--scalar-rerank", f.scalar_rerank, "On CUDA, re-rank user by user instead of the batched libtorch version (the CPU always uses the threaded per-user version)");
+    auto *scalar = app.add_flag("--scalar-rerank", f.scalar_rerank,
+                                "Re-rank user by user (threaded) even on CUDA, where the batched libtorch version is the default");
+    app.add_flag("--batched-rerank", f.batched_rerank,
+                 "Re-rank all users with the batched libtorch version even on the CPU (same lists; for checks)")
+        ->excludes(scalar);
     app.add_option("--threads", f.threads, "CPU threads (default all cores)");
 }
 
@@ -51,7 +56,9 @@ inline EvaluationOptions to_options(const EvaluateFlags &f)
     o.device = f.device;
     o.category_level = f.category_level;
     o.compute_auc = !f.no_auc;
-    o.batched_rerank = !f.scalar_rerank;
+    o.rerank_path = f.scalar_rerank ? RerankPath::per_user
+                    : f.batched_rerank ? RerankPath::batched
+                                       : RerankPath::automatic;
     o.threads = f.threads;
     o.rerank.method = parse_rerank_method(f.rerank);
     if (!(f.diversity >= 0.0 && f.diversity <= 1.0))

@@ -1,6 +1,7 @@
 // reclens [DATASET.sqlite] [--model M.pt]... [--user ID] [--diversity 0..1] [--rerank NAME]
 //         [--size WxH] [--page inspect|summary] [--screenshot OUT.png]
 // Without a dataset it opens the sample data built by the `sample_data` target.
+#include "core/common/files.h"
 #include "core/rerank/reranker.h"
 #include "ui/mainwindow.h"
 #include "ui/workspace.h"
@@ -134,6 +135,17 @@ int main(int argc, char *argv[])
         return fail(u"--page must be inspect or summary, got '"_qs + parser.value(page) + u"'"_qs);
     window.show();
 
+    if (parser.isSet(screenshot)) {
+        // Never write over a file this run reads (DESIGN §9).
+        std::vector<reclens::NamedPath> inputs { { dataset.toStdString(), "dataset" } };
+        for (const QString &m : models)
+            inputs.push_back({ m.toStdString(), "--model" });
+        try {
+            reclens::check_outputs(inputs, { { parser.value(screenshot).toStdString(), "--screenshot" } });
+        } catch (const std::exception &e) {
+            return fail(QString::fromStdString(e.what()));
+        }
+    }
     if (!dataset.isEmpty())
         window.openDataset(dataset, models, parser.value(user));
 

@@ -1,64 +1,104 @@
-// Per-user and pooled AUC over each user's whole ranking universe (DESIGN §5). The only torch TU
-// of core/analysis: embedding models are scored in user blocks with one GEMM each (as the scorer
-// does), so users x items is never held at once. The pooled AUC needs every positive score before
-// negatives can be placed, so the blocks are scored twice (same shapes, so the same floats).
+// Per-user and pooled AUC over each user's whole ranking universe (DESIGN §5), and the pooled ROC
+// curve. Users are scored a few at a time by the model's kernel (or score()), so users x items is
+// never held at once. The pooled AUC needs every
+// positive score before negatives can be placed, so users are scored twice (the kernel gives the
+// same floats both times).
 #include "core/analysis/evaluation.h"
 #include "core/common/error.h"
+#include "core/common/parallel.h"
 #include "core/models/model_impl.h"
 
-#include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
 
 namespace reclens {
 
 namespace {
 
-// Calls fn(row, user, scores) for each user of `users`, scores = all items in dataset order.
+// Calls fn(row, user, scores) for each user of `users`, scores = all items in dataset order, from
+// several threads at once. The scores are Model::Impl::score_rows' (embedding models, a few users at
+// a time) or score_generic_row's: the same floats as the scorer's and the GUI's.
 template<typename Fn>
-void for_each_scored(const Model &model, std::span<const int32_t> users, ProgressReporter &rep, double p0, double p1,
-                     Fn &&fn)
+void for_each_scored(const Model &model, std::span<const int32_t> users, int threads, ProgressReporter &rep, double p0,
+                     double p1, Fn &&fn)
 {
-    const Dataset &ds = model.dataset();
     const auto &impl = model.impl();
-    const int64_t n_items = ds.n_items();
-    if (impl.info.has_embeddings && impl.user_emb.defined()) {
-        const int64_t budget = int64_t{256} << 20;
-        const int64_t block = std::max<int64_t>(1, budget / std::max<int64_t>(1, n_items * 4));
-        torch::InferenceMode guard;
-        for (size_t b0 = 0; b0 < users.size(); b0 += static_cast<size_t>(block)) {
-            rep.report(p0 + (p1 - p0) * static_cast<double>(b0) / static_cast<double>(users.size()), "AUC");
-            const size_t b1 = std::min(users.size(), b0 + static_cast<size_t>(block));
-            std::vector<int64_t> idx(users.begin() + static_cast<long>(b0), users.begin() + static_cast<long>(b1));
-            auto ut = impl.user_emb.index_select(0, torch::tensor(idx, torch::kLong));
-            auto s = torch::addmm(impl.item_offset.unsqueeze(0), ut, impl.item_emb.t()).contiguous();
-            const float *base = s.data_ptr<float>();
-            at::parallel_for(0, static_cast<int64_t>(b1 - b0), 1, [&](int64_t r0, int64_t r1) {
-                for (int64_t r = r0; r < r1; ++r) {
-                    const size_t row = b0 + static_cast<size_t>(r);
-                    fn(row, users[row], std::span<const float>(base + r * n_items, static_cast<size_t>(n_items)));
-                }
-            });
-        }
-    } else {
-        for (size_t r = 0; r < users.size(); ++r) {
-            rep.report(p0 + (p1 - p0) * static_cast<double>(r) / static_cast<double>(users.size()), "AUC");
-            const auto scores = model.score_all(users[r]);
-            fn(r, users[r], std::span<const float>(scores));
-        }
+    const int64_t n_items = model.dataset().n_items();
+    const bool embeddings = impl.info.has_embeddings && impl.user_emb.defined();
+    // Progress is reported between blocks, from this thread only (ProgressReporter is not shared).
+    const int64_t n = static_cast<int64_t>(users.size());
+    const int64_t block = embeddings ? 4096 : 64;
+    constexpr int64_t kStrip = 8;
+    for (int64_t b0 = 0; b0 < n; b0 += block) {
+        rep.report(p0 + (p1 - p0) * static_cast<double>(b0) / static_cast<double>(n), "AUC");
+        const int64_t b1 = std::min(n, b0 + block);
+        // Strips of kStrip users (embeddings) or single users (score()), over std::threads.
+        const int64_t per = embeddings ? kStrip : 1;
+        const auto strips = static_cast<size_t>((b1 - b0 + per - 1) / per);
+        parallel_rows(strips, threads, [&](size_t strip) {
+            const int64_t r0 = b0 + static_cast<int64_t>(strip) * per;
+            const int64_t r1 = std::min(b1, r0 + per);
+            thread_local std::vector<float> rows;
+            rows.resize(static_cast<size_t>((r1 - r0) * n_items));
+            if (embeddings)
+                impl.score_rows(users.subspan(static_cast<size_t>(r0), static_cast<size_t>(r1 - r0)), 0, n_items,
+                                rows.data(), n_items);
+            for (int64_t r = r0; r < r1; ++r) {
+                float *row = rows.data() + (r - r0) * n_items;
+                if (!embeddings)
+                    impl.score_generic_row(users[static_cast<size_t>(r)], row);
+                fn(static_cast<size_t>(r), users[static_cast<size_t>(r)],
+                   std::span<const float>(row, static_cast<size_t>(n_items)));
+            }
+        }, {}, {}, 1);
     }
 }
 
+// One pooled accumulator per worker thread, found by thread id (not by a thread number, which can
+// change when the pool is resized): no two threads ever share one.
+class PerThreadAccumulators {
+public:
+    explicit PerThreadAccumulators(std::vector<float> positives) : m_prototype(std::move(positives)) {}
+
+    PooledAucAccumulator &mine()
+    {
+        std::lock_guard lock(m_mutex);
+        auto [it, added] = m_slot.try_emplace(std::this_thread::get_id(), m_all.size());
+        if (added)
+            m_all.push_back(m_prototype);
+        return m_all[it->second];
+    }
+
+    PooledAucAccumulator merged()
+    {
+        PooledAucAccumulator out = m_prototype;
+        for (const auto &a : m_all)
+            out.merge(a);
+        return out;
+    }
+
+private:
+    PooledAucAccumulator m_prototype;
+    std::mutex m_mutex;
+    std::map<std::thread::id, size_t> m_slot;
+    std::deque<PooledAucAccumulator> m_all; // stable addresses while others are added
+};
+
 } // namespace
 
-AucResult compute_auc(const Model &model, std::span<const int32_t> users, const ProgressFn &progress)
+AucResult compute_auc(const Model &model, std::span<const int32_t> users, const ProgressFn &progress,
+                      bool want_curve, int threads)
 {
     const Dataset &ds = model.dataset();
     ProgressReporter rep(progress);
     AucResult out;
     out.per_user.assign(users.size(), kNaN);
     std::vector<std::vector<float>> pos(users.size());
-    for_each_scored(model, users, rep, 0.0, 0.5, [&](size_t row, int32_t user, std::span<const float> s) {
+    for_each_scored(model, users, threads, rep, 0.0, 0.5, [&](size_t row, int32_t user, std::span<const float> s) {
         out.per_user[row] = user_auc(ds, user, s);
         const auto truth = test_set(ds, user);
         auto &p = pos[row];
@@ -71,10 +111,9 @@ AucResult compute_auc(const Model &model, std::span<const int32_t> users, const 
         all.insert(all.end(), p.begin(), p.end());
     pos.clear();
     pos.shrink_to_fit();
-    const int threads = std::max(1, at::get_num_threads());
-    std::vector<PooledAucAccumulator> acc(static_cast<size_t>(threads), PooledAucAccumulator(std::move(all)));
-    for_each_scored(model, users, rep, 0.5, 1.0, [&](size_t, int32_t user, std::span<const float> s) {
-        auto &a = acc[static_cast<size_t>(std::min(at::get_thread_num(), threads - 1))];
+    PerThreadAccumulators acc(std::move(all));
+    for_each_scored(model, users, threads, rep, 0.5, 1.0, [&](size_t, int32_t user, std::span<const float> s) {
+        auto &a = acc.mine();
         const auto truth = test_set(ds, user);
         auto train = ds.train.row(user);
         size_t ti = 0, ri = 0;
@@ -90,11 +129,24 @@ AucResult compute_auc(const Model &model, std::span<const int32_t> users, const 
             a.add_negative(s[static_cast<size_t>(it)]);
         }
     });
-    for (size_t t = 1; t < acc.size(); ++t)
-        acc[0].merge(acc[t]);
-    out.pooled = acc[0].auc();
+    const PooledAucAccumulator pooled = acc.merged();
+    out.pooled = pooled.auc();
+    if (want_curve)
+        out.pooled_curve = pooled.curve();
     rep.force(1.0, "AUC");
     return out;
+}
+
+RocCurve pooled_roc(const Model &model, const ProgressFn &progress)
+{
+    const std::vector<int32_t> users = evaluated_users(model.dataset());
+    return compute_auc(model, users, progress, true).pooled_curve;
+}
+
+RocCurve user_roc_curve(const Model &model, int32_t user)
+{
+    const std::vector<float> scores = model.score_all(user);
+    return user_roc(model.dataset(), user, scores);
 }
 
 } // namespace reclens

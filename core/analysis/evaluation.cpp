@@ -1,11 +1,10 @@
 // evaluate(): score_top -> re-rank -> metrics, with timings per stage (DESIGN §4, §5).
 #include "core/analysis/evaluation.h"
 #include "core/common/error.h"
+#include "core/common/parallel.h"
 #include "core/scoring/scorer.h"
 
 #include <algorithm>
-#include <atomic>
-#include <thread>
 
 namespace reclens {
 
@@ -17,27 +16,6 @@ ProgressFn sub_progress(const ProgressFn &outer, double lo, double hi)
     if (!outer)
         return {};
     return [outer, lo, hi](double f, std::string_view stage) { return outer(lo + (hi - lo) * f, stage); };
-}
-
-template<typename Fn>
-void parallel_rows(size_t n, int threads, Fn &&fn)
-{
-    const size_t t = std::max<size_t>(1, std::min<size_t>(n, static_cast<size_t>(threads)));
-    if (t <= 1) {
-        for (size_t i = 0; i < n; ++i)
-            fn(i);
-        return;
-    }
-    std::atomic<size_t> next{0};
-    std::vector<std::thread> pool;
-    for (size_t w = 0; w < t; ++w)
-        pool.emplace_back([&] {
-            for (size_t i; (i = next.fetch_add(64)) < n;)
-                for (size_t j = i; j < std::min(n, i + 64); ++j)
-                    fn(j);
-        });
-    for (auto &th : pool)
-        th.join();
 }
 
 } // namespace
@@ -105,13 +83,17 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
     // The batched version pays off on a GPU; on the CPU the threaded scalar loop is faster (it
     // computes only what each greedy step needs; see docs/benchmarks.md) and gives the same lists.
     const bool on_gpu = cand.device.rfind("cuda", 0) == 0;
-    if (options.batched_rerank && !trivial && on_gpu) {
+    const bool batched = options.rerank_path == RerankPath::batched
+                         || (options.rerank_path == RerankPath::automatic && on_gpu);
+    if (batched && !trivial) {
         lists = reranker.rerank_batch(res.users, cand.items, cand.scores, cand.count, cand.pool, cand.device,
                                       sub_progress(progress, 0.4, 0.5));
     } else {
         lists.resize(n);
-        parallel_rows(n, options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency()),
-                      [&](size_t r) { lists[r] = reranker.rerank(res.users[r], cand.row_items(r), cand.row_scores(r)); });
+        parallel_rows(
+            n, options.threads,
+            [&](size_t r) { lists[r] = reranker.rerank(res.users[r], cand.row_items(r), cand.row_scores(r)); },
+            sub_progress(progress, 0.4, 0.5), "re-ranking");
     }
     res.lists.resize(n);
     res.scores.resize(n);
@@ -126,7 +108,7 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
     AucResult auc;
     auc.per_user.assign(n, kNaN);
     if (options.compute_auc)
-        auc = compute_auc(model, res.users, sub_progress(progress, 0.5, 0.85));
+        auc = compute_auc(model, res.users, sub_progress(progress, 0.5, 0.85), false, options.threads);
     res.timing_ms["auc"] = sw.elapsed_ms();
 
     // 4. Per-user metrics, aggregates, strata.
@@ -134,9 +116,10 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
     const MetricContext ctx(ds, options.category_level, model.item_embeddings(), model.dim());
     res.category_level = ctx.level();
     res.per_user.resize(n);
-    const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-    parallel_rows(n, threads,
-                  [&](size_t r) { res.per_user[r] = user_metrics(ctx, res.users[r], res.lists[r], res.k, auc.per_user[r]); });
+    parallel_rows(
+        n, options.threads,
+        [&](size_t r) { res.per_user[r] = user_metrics(ctx, res.users[r], res.lists[r], res.k, auc.per_user[r]); },
+        sub_progress(progress, 0.85, 0.95), "metrics");
     const auto means = mean_metrics(res.per_user);
     for (int i = 0; i < kUserMetricCount; ++i)
         res.metrics[std::string(metric_name(static_cast<MetricId>(i)))] = means[static_cast<size_t>(i)];

@@ -13,6 +13,13 @@
 
 namespace reclens {
 
+// Which re-ranker implementation evaluate() runs (both give the same lists, DESIGN §6).
+enum class RerankPath {
+    automatic, // batched libtorch on CUDA; the threaded per-user loop on the CPU (faster there)
+    per_user,  // Reranker::rerank per user, threaded
+    batched,   // Reranker::rerank_batch on the scoring device (CPU too: for tests and benchmarks)
+};
+
 struct EvaluationOptions {
     int k = 10;
     int pool = 100;                  // candidates per user before re-ranking (raised to k if smaller)
@@ -20,7 +27,7 @@ struct EvaluationOptions {
     RerankOptions rerank;            // rerank.k is overwritten by k
     int category_level = 0;          // metrics' level; 0 = deepest
     bool compute_auc = true;         // per-user and pooled AUC need every item's score
-    bool batched_rerank = true;      // libtorch batch re-ranker (same lists as the scalar one)
+    RerankPath rerank_path = RerankPath::automatic;
     std::vector<int32_t> users;      // subset of users to evaluate; empty = all evaluated users
     int threads = 0;                 // CPU threads for the metric stage; 0 = hardware concurrency
 };
@@ -44,12 +51,23 @@ struct EvaluationResult {
 // re-rank options), Cancelled when progress returns false.
 EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, const ProgressFn &progress = {});
 
-// Per-user AUC of `users` (NaN where a class is missing) and the pooled AUC, from every item's score.
-// Embedding models: blocked GEMM on the CPU; others: Model::score_all per user.
+// Per-user AUC of `users` (NaN where a class is missing) and the pooled AUC, from every item's score
+// (the scorer's own floats: Model::Impl::score_rows or score_generic_row). With want_curve, also the
+// exact pooled ROC curve (corner points). Throws Cancelled when progress returns false.
 struct AucResult {
     std::vector<double> per_user;
     double pooled = kNaN;
+    RocCurve pooled_curve;
 };
-AucResult compute_auc(const Model &model, std::span<const int32_t> users, const ProgressFn &progress = {});
+// threads: 0 = every core.
+AucResult compute_auc(const Model &model, std::span<const int32_t> users, const ProgressFn &progress = {},
+                      bool want_curve = false, int threads = 0);
+
+// The pooled ROC curve of all evaluated users (what the GUI draws), by compute_auc.
+RocCurve pooled_roc(const Model &model, const ProgressFn &progress = {});
+
+// One user's ROC over their ranking universe from the same scores as compute_auc (the GUI's curve
+// for a user, whose AUC equals that user's `auc` in evaluate's per-user results).
+RocCurve user_roc_curve(const Model &model, int32_t user);
 
 } // namespace reclens

@@ -255,30 +255,4 @@ std::string comparison_table(const ComparisonResult &c)
     return s.str();
 }
 
-void write_file_atomic(const std::string &path, const std::string &content, const std::string &what)
-{
-    namespace fs = std::filesystem;
-    const fs::path target(path);
-    const fs::path tmp = target.parent_path() / (target.filename().string() + ".part");
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw Error(located(path, "cannot create the output file (" + what + "): " + std::strerror(errno) +
-                                          "; check the folder exists and is writable"));
-        out.write(content.data(), static_cast<std::streamsize>(content.size()));
-        out.close();
-        if (!out) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw Error(located(path, "writing failed (" + what + "); check free disk space"));
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw Error(located(path, "cannot replace the output file (" + what + "): " + ec.message()));
-    }
-}
-
 } // namespace reclens

@@ -3,6 +3,7 @@
 // the CLI and the GUI's export. Files are written whole or not at all (temporary file + rename).
 #include "core/analysis/compare.h"
 #include "core/analysis/evaluation.h"
+#include "core/common/files.h" // write_file_atomic
 
 #include <string>
 
@@ -24,9 +25,5 @@ std::string per_user_csv(const Dataset &ds, const EvaluationResult &r);
 // Plain-text summary (metric, value, formula) for stdout.
 std::string evaluation_summary(const EvaluationResult &r);
 std::string comparison_table(const ComparisonResult &c);
-
-// Writes `content` to `path` through a temporary file in the same folder; throws Error naming the
-// path (and the --option given as `what`) when it cannot.
-void write_file_atomic(const std::string &path, const std::string &content, const std::string &what);
 
 } // namespace reclens

@@ -3,6 +3,7 @@
 #include "core/common/error.h"
 #include "core/data/csvreader.h"
 #include "core/data/importutil.h"
+#include "core/data/rowchecks.h"
 #include "core/data/timestamp.h"
 
 #include <algorithm>
@@ -21,11 +22,6 @@ struct Product {
     std::string type;
     std::string size;
 };
-
-std::string field(const CsvRow &row, int c)
-{
-    return std::string(detail::trim(row.fields[static_cast<size_t>(c)]));
-}
 
 double median(std::vector<double> &v)
 {
@@ -86,25 +82,19 @@ ImportResult import_completejourney(const std::string &dir, const CompleteJourne
         const int c_cat = in.require_column("product_category");
         const int c_type = in.require_column("product_type");
         const int c_size = in.require_column("package_size");
+        detail::RowChecks check(in, report, issues);
         CsvRow row;
         int64_t n = 0;
         while (in.next(row)) {
             ++n;
-            if (!row.error.empty()) {
-                issues.malformed(products_path, row.line, row.error);
+            if (!check.well_formed(row))
                 continue;
-            }
-            if (const auto w = in.width_problem(row); !w.empty()) {
-                issues.malformed(products_path, row.line, w);
+            const auto id_field = check.id(row, c_id);
+            if (!id_field)
                 continue;
-            }
-            const std::string id = field(row, c_id);
-            if (id.empty()) {
-                issues.malformed(products_path, row.line, "empty product_id");
-                continue;
-            }
-            Product p{field(row, c_man), field(row, c_dep),  field(row, c_brand),
-                      field(row, c_cat), field(row, c_type), field(row, c_size)};
+            const std::string &id = *id_field;
+            Product p{check.field(row, c_man), check.field(row, c_dep),  check.field(row, c_brand),
+                      check.field(row, c_cat), check.field(row, c_type), check.field(row, c_size)};
             if (!products.emplace(id, std::move(p)).second) {
                 report.add_skipped("products.csv: duplicate product_id (first row kept)");
                 continue;
@@ -161,38 +151,28 @@ ImportResult import_completejourney(const std::string &dir, const CompleteJourne
         const int c_qty = in.require_column("quantity");
         const int c_sales = in.require_column("sales_value");
         const int c_ts = in.require_column("transaction_timestamp");
+        detail::RowChecks check(in, report, issues);
         CsvRow row;
         int64_t n = 0;
         while (in.next(row)) {
             ++n;
-            if (!row.error.empty()) {
-                issues.malformed(transactions_path, row.line, row.error);
+            if (!check.well_formed(row))
                 continue;
-            }
-            if (const auto w = in.width_problem(row); !w.empty()) {
-                issues.malformed(transactions_path, row.line, w);
+            const auto house_field = check.id(row, c_house);
+            const auto product_field = house_field ? check.id(row, c_product) : std::nullopt;
+            if (!house_field || !product_field)
                 continue;
-            }
-            const std::string house = field(row, c_house);
-            const std::string product = field(row, c_product);
-            if (house.empty() || product.empty()) {
-                issues.malformed(transactions_path, row.line,
-                                 house.empty() ? "empty household_id" : "empty product_id");
-                continue;
-            }
+            const std::string &house = *house_field, &product = *product_field;
             const auto qty = detail::parse_number(row.fields[static_cast<size_t>(c_qty)]);
             const auto sales = detail::parse_number(row.fields[static_cast<size_t>(c_sales)]);
             if (!qty || !sales) {
-                issues.malformed(
-                    transactions_path, row.line,
-                    std::string(!qty ? "quantity '" + field(row, c_qty) : "sales_value '" + field(row, c_sales))
+                check.malformed(row, std::string(!qty ? "quantity '" + check.field(row, c_qty) : "sales_value '" + check.field(row, c_sales))
                         + "' is not a number");
                 continue;
             }
             const auto ts = parse_timestamp(row.fields[static_cast<size_t>(c_ts)]);
             if (!ts) {
-                issues.malformed(transactions_path, row.line,
-                                 "transaction_timestamp '" + field(row, c_ts) + "' is not an ISO 8601 time");
+                check.malformed(row, "transaction_timestamp '" + check.field(row, c_ts) + "' is not an ISO 8601 time");
                 continue;
             }
             if (!products.count(product)) {
@@ -226,19 +206,17 @@ ImportResult import_completejourney(const std::string &dir, const CompleteJourne
         CsvReader in(demographics_path);
         const int c_house = in.require_column("household_id");
         const int c_comp = in.require_column("household_comp");
+        detail::RowChecks check(in, report, issues);
         CsvRow row;
         int64_t n = 0;
         while (in.next(row)) {
             ++n;
-            if (!row.error.empty()) {
-                issues.malformed(demographics_path, row.line, row.error);
+            if (!check.well_formed(row))
                 continue;
-            }
-            if (const auto w = in.width_problem(row); !w.empty()) {
-                issues.malformed(demographics_path, row.line, w);
+            const auto house = check.id(row, c_house);
+            if (!house)
                 continue;
-            }
-            const int32_t u = b.find_user(field(row, c_house));
+            const int32_t u = b.find_user(*house);
             if (u < 0) {
                 ++demographics_unused;
                 continue;
@@ -249,10 +227,10 @@ ImportResult import_completejourney(const std::string &dir, const CompleteJourne
                 continue;
             }
             ++with_demographics;
-            f.segment = field(row, c_comp);
+            f.segment = check.field(row, c_comp);
             for (size_t c = 0; c < in.header().size(); ++c) {
                 if (static_cast<int>(c) != c_house && !detail::trim(row.fields[c]).empty())
-                    f.attributes.emplace_back(in.header()[c], field(row, static_cast<int>(c)));
+                    f.attributes.emplace_back(in.header()[c], check.field(row, static_cast<int>(c)));
             }
         }
         report.rows.emplace_back(demographics_path, n);

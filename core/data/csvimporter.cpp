@@ -3,17 +3,13 @@
 #include "core/common/error.h"
 #include "core/data/csvreader.h"
 #include "core/data/importutil.h"
+#include "core/data/rowchecks.h"
 #include "core/data/timestamp.h"
 
 #include <filesystem>
 
 namespace reclens {
 namespace {
-
-std::string field(const CsvRow &row, int c)
-{
-    return c < 0 ? std::string() : std::string(detail::trim(row.fields[static_cast<size_t>(c)]));
-}
 
 int optional_column(const CsvReader &in, const std::string &name)
 {
@@ -52,34 +48,28 @@ ImportResult import_csv(const CsvImportOptions &o, const ProgressFn &progress)
             c_cats.push_back(in.require_column(c));
         const int c_brand = optional_column(in, o.brand_col);
         const int c_price = optional_column(in, o.price_col);
+        detail::RowChecks check(in, report, issues);
         CsvRow row;
         int64_t n = 0, gaps = 0, bad_price = 0;
         while (in.next(row)) {
             ++n;
-            if (!row.error.empty()) {
-                issues.malformed(o.items, row.line, row.error);
+            if (!check.well_formed(row))
                 continue;
-            }
-            if (const auto w = in.width_problem(row); !w.empty()) {
-                issues.malformed(o.items, row.line, w);
+            const auto id_field = check.id(row, c_id);
+            if (!id_field)
                 continue;
-            }
-            const std::string id = field(row, c_id);
-            if (id.empty()) {
-                issues.malformed(o.items, row.line, "empty item id in column '" + o.item_id_col + "'");
-                continue;
-            }
+            const std::string &id = *id_field;
             if (b.find_item(id) >= 0) {
                 report.add_skipped("items file: duplicate item id (first row kept)");
                 continue;
             }
             auto &f = b.item_fields(b.item(id));
-            if (c_title >= 0 && !field(row, c_title).empty())
-                f.title = field(row, c_title);
+            if (c_title >= 0 && !check.field(row, c_title).empty())
+                f.title = check.field(row, c_title);
             std::vector<std::string> path;
             bool stopped = false;
             for (const int c : c_cats) {
-                const std::string v = field(row, c);
+                const std::string v = check.field(row, c);
                 if (v.empty()) {
                     stopped = true;
                 } else if (stopped) {
@@ -90,8 +80,8 @@ ImportResult import_csv(const CsvImportOptions &o, const ProgressFn &progress)
                 }
             }
             f.category = b.category_path(path);
-            f.brand = b.brand(field(row, c_brand));
-            if (c_price >= 0 && !field(row, c_price).empty()) {
+            f.brand = b.brand(check.field(row, c_brand));
+            if (c_price >= 0 && !check.field(row, c_price).empty()) {
                 const auto p = detail::parse_number(row.fields[static_cast<size_t>(c_price)]);
                 if (p)
                     f.price = *p;
@@ -117,34 +107,23 @@ ImportResult import_csv(const CsvImportOptions &o, const ProgressFn &progress)
         const int c_item = in.require_column(o.item_col);
         const int c_time = optional_column(in, o.time_col);
         const int c_weight = optional_column(in, o.weight_col);
+        detail::RowChecks check(in, report, issues);
         CsvRow row;
         int64_t n = 0, unknown_rows = 0;
         while (in.next(row)) {
             ++n;
-            if (!row.error.empty()) {
-                issues.malformed(o.interactions, row.line, row.error);
+            if (!check.well_formed(row))
                 continue;
-            }
-            if (const auto w = in.width_problem(row); !w.empty()) {
-                issues.malformed(o.interactions, row.line, w);
+            const auto user_field = check.id(row, c_user);
+            const auto item_field = user_field ? check.id(row, c_item) : std::nullopt;
+            if (!user_field || !item_field)
                 continue;
-            }
-            const std::string user = field(row, c_user);
-            const std::string item = field(row, c_item);
-            if (user.empty() || item.empty()) {
-                issues.malformed(o.interactions, row.line,
-                                 "empty "
-                                     + std::string(user.empty() ? "user id in column '" + o.user_col
-                                                                : "item id in column '" + o.item_col)
-                                     + "'");
-                continue;
-            }
+            const std::string &user = *user_field, &item = *item_field;
             int64_t ts = 0;
             if (c_time >= 0) {
                 const auto t = parse_timestamp(row.fields[static_cast<size_t>(c_time)]);
                 if (!t) {
-                    issues.malformed(o.interactions, row.line,
-                                     "time '" + field(row, c_time) + "' in column '" + o.time_col
+                    check.malformed(row, "time '" + check.field(row, c_time) + "' in column '" + o.time_col
                                          + "' is not epoch seconds or ISO 8601");
                     continue;
                 }
@@ -154,8 +133,7 @@ ImportResult import_csv(const CsvImportOptions &o, const ProgressFn &progress)
             if (c_weight >= 0) {
                 const auto w = detail::parse_number(row.fields[static_cast<size_t>(c_weight)]);
                 if (!w) {
-                    issues.malformed(o.interactions, row.line,
-                                     "weight '" + field(row, c_weight) + "' in column '" + o.weight_col
+                    check.malformed(row, "weight '" + check.field(row, c_weight) + "' in column '" + o.weight_col
                                          + "' is not a number");
                     continue;
                 }

@@ -3,6 +3,7 @@
 #include "core/common/error.h"
 #include "core/data/csvreader.h"
 #include "core/data/importutil.h"
+#include "core/data/rowchecks.h"
 #include "core/data/timestamp.h"
 
 #include <filesystem>
@@ -35,23 +36,17 @@ ImportResult import_movielens(const std::string &dir, const MovieLensOptions &op
         const int c_id = movies.require_column("movieId");
         const int c_title = movies.require_column("title");
         const int c_genres = movies.require_column("genres");
+        detail::RowChecks check(movies, report, issues);
         CsvRow row;
         int64_t n = 0;
         while (movies.next(row)) {
             ++n;
-            if (!row.error.empty()) {
-                issues.malformed(movies_path, row.line, row.error);
+            if (!check.well_formed(row))
                 continue;
-            }
-            if (const auto w = movies.width_problem(row); !w.empty()) {
-                issues.malformed(movies_path, row.line, w);
+            const auto id_field = check.id(row, c_id);
+            if (!id_field)
                 continue;
-            }
-            const std::string id(detail::trim(row.fields[static_cast<size_t>(c_id)]));
-            if (id.empty()) {
-                issues.malformed(movies_path, row.line, "empty movieId");
-                continue;
-            }
+            const std::string &id = *id_field;
             if (b.find_item(id) >= 0) {
                 report.add_skipped("movies.csv: duplicate movieId (first row kept)");
                 continue;
@@ -86,35 +81,27 @@ ImportResult import_movielens(const std::string &dir, const MovieLensOptions &op
         const int c_movie = ratings.require_column("movieId");
         const int c_rating = ratings.require_column("rating");
         const int c_ts = ratings.require_column("timestamp");
+        detail::RowChecks check(ratings, report, issues);
         CsvRow row;
         int64_t n = 0;
         int64_t unknown_movie_rows = 0;
         while (ratings.next(row)) {
             ++n;
-            if (!row.error.empty()) {
-                issues.malformed(ratings_path, row.line, row.error);
+            if (!check.well_formed(row))
                 continue;
-            }
-            if (const auto w = ratings.width_problem(row); !w.empty()) {
-                issues.malformed(ratings_path, row.line, w);
+            const auto user_field = check.id(row, c_user);
+            const auto movie_field = user_field ? check.id(row, c_movie) : std::nullopt;
+            if (!user_field || !movie_field)
                 continue;
-            }
-            const std::string user(detail::trim(row.fields[static_cast<size_t>(c_user)]));
-            const std::string movie(detail::trim(row.fields[static_cast<size_t>(c_movie)]));
-            if (user.empty() || movie.empty()) {
-                issues.malformed(ratings_path, row.line, user.empty() ? "empty userId" : "empty movieId");
-                continue;
-            }
+            const std::string &user = *user_field, &movie = *movie_field;
             const auto rating = detail::parse_number(row.fields[static_cast<size_t>(c_rating)]);
             if (!rating) {
-                issues.malformed(ratings_path, row.line,
-                                 "rating '" + row.fields[static_cast<size_t>(c_rating)] + "' is not a number");
+                check.malformed(row, "rating '" + row.fields[static_cast<size_t>(c_rating)] + "' is not a number");
                 continue;
             }
             const auto ts = parse_timestamp(row.fields[static_cast<size_t>(c_ts)]);
             if (!ts) {
-                issues.malformed(ratings_path, row.line,
-                                 "timestamp '" + row.fields[static_cast<size_t>(c_ts)] + "' is not a time");
+                check.malformed(row, "timestamp '" + row.fields[static_cast<size_t>(c_ts)] + "' is not a time");
                 continue;
             }
             if (options.min_rating && *rating < *options.min_rating) {

@@ -74,7 +74,9 @@ MetricContext::MetricContext(const Dataset &dataset, int category_level, std::sp
         m_bucket[i] = bucket_of(dataset, static_cast<int32_t>(i), m_level, unknown_bucket());
     m_head = compute_head(dataset);
     m_head_size = static_cast<int32_t>(std::count(m_head.begin(), m_head.end(), uint8_t{1}));
-    if (dim > 0 && item_embeddings.size() == n * static_cast<size_t>(dim)) {
+    // One dimension is a score column (e.g. popularity), not a representation: every unit vector is
+    // ±1, so a "distance" would read 0 as if measured. ild_embedding is undefined (NaN) then.
+    if (dim >= kMinEmbeddingDim && item_embeddings.size() == n * static_cast<size_t>(dim)) {
         m_dim = dim;
         m_unit = unit_rows(item_embeddings, n, dim);
     }

@@ -83,12 +83,16 @@ struct UserMetrics {
 // Returns is_head per item (1 = head). No train interactions -> no head.
 std::vector<uint8_t> compute_head(const Dataset &dataset, double share = 0.8);
 
+// Embeddings with fewer dimensions carry no notion of similarity (a one-column "embedding" is a
+// score): ild_embedding is undefined for them.
+inline constexpr int kMinEmbeddingDim = 2;
+
 // Everything the per-list metrics need, precomputed once per (dataset, level, embeddings).
 class MetricContext {
 public:
     // category_level: 1..H, or 0 = the deepest level H. Levels beyond H are clamped to H.
-    // item_embeddings: row-major n_items x dim (may be empty -> ild_embedding is NaN). The span must
-    // outlive the context (a Model's embeddings do).
+    // item_embeddings: row-major n_items x dim (empty, or dim < kMinEmbeddingDim -> ild_embedding is
+    // NaN). The span must outlive the context (a Model's embeddings do).
     explicit MetricContext(const Dataset &dataset, int category_level = 0, std::span<const float> item_embeddings = {},
                            int dim = 0);
 

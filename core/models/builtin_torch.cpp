@@ -2,6 +2,7 @@
 // are built in C++ (attributes + methods defined from TorchScript source) so the archive is an
 // ordinary TorchScript file: Python's torch.jit.load reads it and Model::load maps it like any other.
 #include "core/common/error.h"
+#include "core/common/files.h"
 #include "core/models/builtin.h"
 
 #include <torch/script.h>
@@ -55,21 +56,14 @@ void save_module(torch::jit::Module &module, const std::string &path)
     const auto dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     if (!fs::is_directory(dir))
         throw Error(located(path, "cannot write the model: folder '" + dir.string() + "' does not exist"));
-    const std::string temp = path + ".part";
-    try {
-        module.save(temp);
-    } catch (const c10::Error &e) {
-        std::error_code ignored;
-        fs::remove(temp, ignored);
-        throw Error(located(path, "cannot write the model (" + std::string(e.what_without_backtrace()).substr(0, 160)
-                                      + "); check the folder is writable"));
-    }
-    std::error_code ec;
-    fs::rename(temp, target, ec);
-    if (ec) {
-        fs::remove(temp, ec);
-        throw Error(located(path, "cannot write the model: " + ec.message()));
-    }
+    write_via_temporary(path, "model", [&](const std::string &temp) {
+        try {
+            module.save(temp);
+        } catch (const c10::Error &e) {
+            throw Error(located(path, "cannot write the model (" + std::string(e.what_without_backtrace()).substr(0, 160)
+                                          + "); check the folder is writable"));
+        }
+    });
 }
 
 } // namespace
@@ -178,6 +172,15 @@ BprModel BprModel::train(const Dataset &dataset, const TrainOptions &options, co
 
     const int threads = options.threads > 0 ? options.threads
                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    // Training's thread count is training's own: the caller's setting comes back afterwards.
+    struct ThreadsGuard {
+        int previous = torch::get_num_threads();
+        ~ThreadsGuard()
+        {
+            if (torch::get_num_threads() != previous)
+                torch::set_num_threads(previous);
+        }
+    } restore_threads;
     torch::set_num_threads(threads);
     torch::manual_seed(options.seed);
     const int64_t d = options.dim;

@@ -150,6 +150,10 @@ void finish_fast_path(Model::Impl &impl)
     for (int64_t i = 0; i < n_items; ++i)
         if (impl.item_to_model[static_cast<size_t>(i)] < 0)
             offset[i] = kNegInf;
+    impl.item_emb = impl.item_emb.contiguous();
+    impl.user_emb = impl.user_emb.contiguous();
+    impl.packed = kernel::pack_items({impl.item_emb.data_ptr<float>(), static_cast<size_t>(impl.item_emb.numel())},
+                                     n_items, static_cast<int>(impl.item_emb.size(1)));
 }
 
 std::unique_ptr<Model::Impl> load_impl(const std::string &path, const Dataset &dataset)
@@ -262,7 +266,6 @@ torch::Tensor Model::Impl::score_matched(const std::vector<int32_t> &users, cons
     const auto &path = info.path;
     torch::Tensor out;
     {
-        std::lock_guard lock(m_score_mutex);
         torch::InferenceMode guard;
         // Without this, the first calls run the profiling executor and then graph optimisation,
         // which costs seconds per model; scoring graphs are a few tensor ops that gain nothing.
@@ -404,23 +407,52 @@ std::vector<float> Model::score_all(int32_t user) const
     std::vector<float> out(n_items, kNegInf);
     if (!impl.user_valid(user))
         return out;
-    torch::InferenceMode guard;
     if (impl.info.has_embeddings) {
-        auto scores = torch::addmv(impl.item_offset, impl.item_emb, impl.user_emb[user]).contiguous();
-        std::copy_n(scores.data_ptr<float>(), n_items, out.begin());
-        return out;
+        const int32_t one[] = {user};
+        impl.score_rows(one, 0, static_cast<int64_t>(n_items), out.data(), static_cast<int64_t>(n_items));
+    } else {
+        impl.score_generic_row(user, out.data());
     }
-    constexpr size_t kChunk = 65536;
-    for (size_t begin = 0; begin < impl.matched_items.size(); begin += kChunk) {
-        const size_t end = std::min(impl.matched_items.size(), begin + kChunk);
-        std::vector<int32_t> items(impl.matched_items.begin() + static_cast<std::ptrdiff_t>(begin),
-                                   impl.matched_items.begin() + static_cast<std::ptrdiff_t>(end));
-        auto scores = impl.score_matched({user}, items);
+    return out;
+}
+
+void Model::Impl::score_rows(std::span<const int32_t> users, int64_t j0, int64_t j1, float *out, int64_t ld) const
+{
+    const float *base = user_emb.data_ptr<float>();
+    const float *offset = item_offset.data_ptr<float>();
+    const auto dim = static_cast<size_t>(packed.dim);
+    // Runs of matched users go through the kernel together; unmatched rows are -inf.
+    std::vector<const float *> rows;
+    size_t r = 0;
+    while (r < users.size()) {
+        if (!user_valid(users[r])) {
+            std::fill_n(out + static_cast<int64_t>(r) * ld, j1 - j0, kNegInf);
+            ++r;
+            continue;
+        }
+        const size_t start = r;
+        rows.clear();
+        for (; r < users.size() && user_valid(users[r]); ++r)
+            rows.push_back(base + static_cast<size_t>(users[r]) * dim);
+        kernel::dot_rows(rows.data(), static_cast<int>(rows.size()), packed, offset, j0, j1,
+                         out + static_cast<int64_t>(start) * ld, ld);
+    }
+}
+
+void Model::Impl::score_generic_row(int32_t user, float *out) const
+{
+    std::fill_n(out, item_to_model.size(), kNegInf);
+    if (!user_valid(user))
+        return;
+    for (size_t begin = 0; begin < matched_items.size(); begin += kGenericChunk) {
+        const size_t end = std::min(matched_items.size(), begin + kGenericChunk);
+        std::vector<int32_t> items(matched_items.begin() + static_cast<std::ptrdiff_t>(begin),
+                                   matched_items.begin() + static_cast<std::ptrdiff_t>(end));
+        auto scores = score_matched({user}, items);
         const float *p = scores.data_ptr<float>();
         for (size_t i = 0; i < items.size(); ++i)
             out[static_cast<size_t>(items[i])] = p[i];
     }
-    return out;
 }
 
 } // namespace reclens

@@ -1,12 +1,12 @@
 #pragma once
 // Internal: the torch side of a loaded Model, for core/scoring and core/rerank only (never ui/).
 // Everything here is in dataset order so callers never see the model's own row order.
+#include "core/models/dotkernel.h"
 #include "core/models/model.h"
 
 #include <torch/script.h>
 #include <torch/torch.h>
 
-#include <mutex>
 #include <optional>
 
 namespace reclens {
@@ -22,6 +22,7 @@ struct Model::Impl {
     torch::Tensor item_emb;    // [n_items, d]
     torch::Tensor item_bias;   // [n_items] or undefined
     torch::Tensor item_offset; // [n_items]
+    kernel::PackedItems packed; // item_emb repacked for the CPU kernel
 
     // Dataset index -> model row, -1 when the model lacks the id.
     std::vector<int64_t> item_to_model;
@@ -33,13 +34,25 @@ struct Model::Impl {
 
     bool user_valid(int32_t user) const { return user >= 0 && user_to_model[static_cast<size_t>(user)] >= 0; }
 
-    // Calls the model's score() for dataset users x dataset items; returns [users, items] float32 on
-    // the CPU. Every given user and item must be matched (callers filter). Thread-safe. Throws Error
-    // naming the method on wrong shape/dtype or NaN/Inf output.
-    torch::Tensor score_matched(const std::vector<int32_t> &users, const std::vector<int32_t> &items) const;
+    // THE score of the CPU paths (scorer, AUC pass, Model::score_all, so GUI and CLI alike): for
+    // users[r], items [j0, j1) into out[r * ld + (j - j0)], user_emb · item_emb + item_offset by the
+    // dot-product kernel (a user's floats never depend on the block). Unmatched users' rows are
+    // -inf. Embedding models only; single-threaded, thread-safe.
+    void score_rows(std::span<const int32_t> users, int64_t j0, int64_t j1, float *out, int64_t ld) const;
 
-private:
-    mutable std::mutex m_score_mutex; // TorchScript calls are serialised: modules keep mutable state
+    // Items per score() call on the generic path: fixed, so that every caller makes the same calls.
+    static constexpr size_t kGenericChunk = 8192;
+
+    // Scores of every dataset item for one user through score() (one user per call, matched items in
+    // chunks of kGenericChunk), -inf for unmatched items; `out` has n_items entries. The same calls
+    // for whoever asks, so the GUI and the CLI get the same floats. Throws Error on bad output.
+    void score_generic_row(int32_t user, float *out) const;
+
+    // Calls the model's score() for dataset users x dataset items; returns [users, items] float32 on
+    // the CPU. Every given user and item must be matched (callers filter). Thread-safe: TorchScript
+    // methods may run on several threads at once (the module is only read). Throws Error naming the
+    // method on wrong shape/dtype or NaN/Inf output.
+    torch::Tensor score_matched(const std::vector<int32_t> &users, const std::vector<int32_t> &items) const;
 };
 
 } // namespace reclens

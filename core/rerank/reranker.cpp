@@ -174,12 +174,14 @@ int argmax_free(const std::vector<double> &v, const std::vector<uint8_t> &taken)
 std::vector<int> select_mmr(const Prepared &p, const SimilarityProvider &sim, double delta, size_t k)
 {
     const size_t n = p.items.size();
-    std::vector<double> maxsim(n, 0.0), val(n);
+    // maxsim[i] = max over the selected set S of sim(i, j): the true maximum, negative when every
+    // chosen item points away from i (DESIGN §6); only the empty S counts as 0.
+    std::vector<double> maxsim(n, -std::numeric_limits<double>::infinity()), val(n);
     std::vector<uint8_t> taken(n, 0);
     std::vector<int> sel;
     while (sel.size() < k && sel.size() < n) {
         for (size_t i = 0; i < n; ++i)
-            val[i] = (1.0 - delta) * p.rhat[i] - delta * maxsim[i];
+            val[i] = (1.0 - delta) * p.rhat[i] - (sel.empty() ? 0.0 : delta * maxsim[i]);
         const int j = argmax_free(val, taken);
         sel.push_back(j);
         taken[static_cast<size_t>(j)] = 1;
@@ -287,7 +289,23 @@ Reranker::Reranker(const Dataset &dataset, RerankOptions options, std::span<cons
     const bool have_emb = dim > 0 && item_embeddings.size() == static_cast<size_t>(dataset.n_items()) * static_cast<size_t>(dim);
     validate(m_options, dataset, have_emb);
     if (m_options.method == RerankMethod::mmr || m_options.method == RerankMethod::dpp)
-        m_similarity = std::make_unique<SimilarityProvider>(dataset, m_options.similarity, item_embeddings, dim);
+        m_similarity = std::make_shared<const SimilarityProvider>(dataset, m_options.similarity, item_embeddings, dim);
+    m_bucket = item_buckets(dataset, m_options.category_level);
+}
+
+Reranker::Reranker(const Dataset &dataset, RerankOptions options, std::shared_ptr<const SimilarityProvider> similarity)
+    : m_dataset(&dataset)
+    , m_options(std::move(options))
+{
+    const bool needs = m_options.method == RerankMethod::mmr || m_options.method == RerankMethod::dpp;
+    const bool have_emb = similarity && similarity->kind() == SimilarityKind::embedding && similarity->dim() > 0;
+    validate(m_options, dataset, have_emb || m_options.similarity != SimilarityKind::embedding);
+    if (needs) {
+        if (!similarity || similarity->kind() != m_options.similarity || &similarity->dataset() != &dataset)
+            throw Error("re-ranking: the shared similarity is not the " + std::string(similarity_name(m_options.similarity))
+                        + " similarity of this dataset");
+        m_similarity = std::move(similarity);
+    }
     m_bucket = item_buckets(dataset, m_options.category_level);
 }
 

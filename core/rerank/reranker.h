@@ -31,6 +31,7 @@ std::string_view similarity_name(SimilarityKind kind);
 struct MerchRule {
     enum class Kind { exclude_item, exclude_category, exclude_brand, boost_category, boost_brand, bury_category,
                       bury_brand, pin_item };
+    bool operator==(const MerchRule &) const = default;
     Kind kind = Kind::exclude_item;
     int32_t target = -1;  // item index, category index (any level: matches the item's whole path) or brand index
     double factor = 1.0;  // boost/bury: r̂' = r̂ * factor + amount (bury uses r̂ / factor - amount)
@@ -47,6 +48,7 @@ struct RerankOptions {
     int max_per_brand = 0;                        // caps; 0 = no cap
     int k = 10;                                   // list length returned
     std::vector<MerchRule> rules;
+    bool operator==(const RerankOptions &) const = default;
 };
 
 // Throws Error naming the option when δ is outside [0,1] or NaN, k < 1, caps < 0, a rule target is
@@ -86,6 +88,10 @@ class Reranker {
 public:
     // Validates options (throws Error). `dataset` must outlive the Reranker; embeddings are copied.
     Reranker(const Dataset &dataset, RerankOptions options, std::span<const float> item_embeddings = {}, int dim = 0);
+    // With a similarity built once and shared (the GUI keeps one per model and kind, so a δ tick
+    // does not copy and normalise every item embedding again). `similarity` may be null when the
+    // method needs none; otherwise its kind must be options.similarity (throws Error).
+    Reranker(const Dataset &dataset, RerankOptions options, std::shared_ptr<const SimilarityProvider> similarity);
     ~Reranker();
 
     const RerankOptions &options() const { return m_options; }
@@ -107,9 +113,12 @@ public:
 private:
     const Dataset *m_dataset;
     RerankOptions m_options;
-    std::unique_ptr<SimilarityProvider> m_similarity;
+    std::shared_ptr<const SimilarityProvider> m_similarity;
     std::vector<int32_t> m_bucket; // category at the chosen level per item; n_categories = unknown
 };
+
+// Whether this libtorch build sees a CUDA device (tests and tools choose the batched device by it).
+bool cuda_available();
 
 // Min-max normalisation of scores over the pool (all 1 when equal; -inf scores count as the minimum
 // of the finite ones).

@@ -2,6 +2,7 @@
 #include "core/scoring/scorer.h"
 
 #include "core/common/error.h"
+#include "core/common/parallel.h"
 #include "core/models/model_impl.h"
 
 #include <algorithm>
@@ -115,54 +116,89 @@ void score_embeddings(const Model::Impl &impl, std::span<const int32_t> users, c
     out.timing_ms["block_users"] = static_cast<double>(block);
 }
 
-// Min-heap of the k best (score, item) of one user; the root is the weakest kept entry. Equal
-// scores prefer the lower item index, so results do not depend on tiling or thread count.
-struct TopHeap {
-    float *score;
-    int64_t *item;
-    int64_t k;
+// The k best (score, item) of one user, selected by buffering: entries that beat the current k-th
+// best are appended, and when the buffer fills up it is cut back to the k best (nth_element), which
+// raises the bar. Much cheaper than a heap push per improvement. Order: higher score first, equal
+// scores by lower item index, so the result does not depend on tiling or thread count. Items must
+// arrive in ascending index order (then an item equal to the bar is never better than it).
+class TopK {
+public:
+    explicit TopK(int64_t k) : m_k(static_cast<size_t>(k)) { m_entries.reserve(2 * m_k + 64); }
+    int64_t k() const { return static_cast<int64_t>(m_k); }
 
-    static bool worse(float sa, int64_t ia, float sb, int64_t ib) { return sa < sb || (sa == sb && ia > ib); }
-
-    void push(float s, int64_t i)
+    void reset()
     {
-        if (!worse(score[0], item[0], s, i))
-            return;
-        int64_t pos = 0;
-        for (;;) { // sift the new entry down from the root
-            int64_t child = 2 * pos + 1;
-            if (child >= k)
-                break;
-            if (child + 1 < k && worse(score[child + 1], item[child + 1], score[child], item[child]))
-                ++child;
-            if (!worse(score[child], item[child], s, i))
-                break;
-            score[pos] = score[child];
-            item[pos] = item[child];
-            pos = child;
-        }
-        score[pos] = s;
-        item[pos] = i;
+        m_entries.clear();
+        m_bar = kNegInf;
+    }
+    float bar() const { return m_bar; }
+
+    void add(float score, int64_t item)
+    {
+        m_entries.push_back({score, item});
+        if (m_entries.size() >= 2 * m_k + 64)
+            cut();
     }
 
-    // Best first.
-    void sort_descending()
+    // Best first; `scores`/`items` receive at most k entries, and the count is returned.
+    int64_t finish(float *scores, int64_t *items)
     {
-        std::vector<std::pair<float, int64_t>> entries(static_cast<size_t>(k));
-        for (int64_t j = 0; j < k; ++j)
-            entries[static_cast<size_t>(j)] = {score[j], item[j]};
-        std::sort(entries.begin(), entries.end(),
-                  [](const auto &a, const auto &b) { return worse(b.first, b.second, a.first, a.second); });
-        for (int64_t j = 0; j < k; ++j) {
-            score[j] = entries[static_cast<size_t>(j)].first;
-            item[j] = entries[static_cast<size_t>(j)].second;
+        std::sort(m_entries.begin(), m_entries.end(), better);
+        const size_t n = std::min(m_k, m_entries.size());
+        for (size_t j = 0; j < n; ++j) {
+            scores[j] = m_entries[j].first;
+            items[j] = m_entries[j].second;
         }
+        return static_cast<int64_t>(n);
     }
+
+private:
+    static bool better(const std::pair<float, int64_t> &a, const std::pair<float, int64_t> &b)
+    {
+        return a.first > b.first || (a.first == b.first && a.second < b.second);
+    }
+
+    void cut()
+    {
+        std::nth_element(m_entries.begin(), m_entries.begin() + static_cast<std::ptrdiff_t>(m_k - 1), m_entries.end(),
+                         better);
+        m_entries.resize(m_k);
+        m_bar = m_entries.back().first; // the k-th best
+    }
+
+    size_t m_k;
+    std::vector<std::pair<float, int64_t>> m_entries;
+    float m_bar = kNegInf;
 };
 
-// CPU fast path, tiled like Faiss's exhaustive search: per (user block x item tile) one GEMM into a
-// cache-sized buffer, then each row is folded into that user's top-k heap, with the seen items of
-// the tile set to -inf first. The users x items matrix never exists, not even per block.
+// Folds one user's scores of items [t0, t0 + n) into its TopK, with the seen items of that range
+// (cursor .. end, ascending) set to -inf first. Runs of 16 whose maximum does not beat the bar are
+// skipped (a vectorisable max); the others are looked at one by one, in item order.
+void fold_row(float *row, int64_t t0, int64_t n, const int32_t *&cursor, const int32_t *end, TopK &top)
+{
+    for (; cursor < end && *cursor < t0 + n; ++cursor)
+        row[*cursor - t0] = kNegInf;
+    constexpr int64_t kRun = 16;
+    int64_t j = 0;
+    for (; j + kRun <= n; j += kRun) {
+        float m = row[j];
+        for (int64_t q = 1; q < kRun; ++q)
+            m = std::max(m, row[j + q]);
+        if (!(m > top.bar()))
+            continue;
+        for (int64_t q = j; q < j + kRun; ++q)
+            if (row[q] > top.bar())
+                top.add(row[q], t0 + q);
+    }
+    for (; j < n; ++j)
+        if (row[j] > top.bar())
+            top.add(row[j], t0 + j);
+}
+
+// CPU fast path, tiled like Faiss's exhaustive search: each thread takes a few users at a time,
+// scores them tile by tile with the dot-product kernel (Model::Impl::score_rows, the same floats
+// as every other caller) into a cache-sized buffer and folds each row into that user's TopK.
+// The users x items matrix never exists, not even per block.
 void score_embeddings_cpu(const Model::Impl &impl, std::span<const int32_t> users, const ScoringOptions &options,
                           Candidates &out, ProgressReporter &progress)
 {
@@ -172,139 +208,88 @@ void score_embeddings_cpu(const Model::Impl &impl, std::span<const int32_t> user
     const auto n = static_cast<int64_t>(users.size());
     if (k == 0)
         return;
-    // Defaults: a 256 x 8192 float tile is 8 MiB, about what a core's share of L2/L3 holds.
+    // Defaults: 16 users x 8192 items is a 512 KiB buffer per thread; the tile's packed items
+    // (8192 x d floats) stay in the shared cache while all users of a block pass over them.
     int64_t tile = options.tile_items > 0 ? options.tile_items : 8192;
-    int64_t block = options.block_users > 0 ? options.block_users : 256;
-    block = std::clamp<int64_t>(std::min<int64_t>(block, options.memory_budget_bytes / (tile * 4)), 1, n);
-    tile = std::clamp<int64_t>(tile, 1, n_items);
-    const auto item_emb_t = impl.item_emb.t();
-    const float *offset = impl.item_offset.data_ptr<float>();
-    std::vector<float> heap_score(static_cast<size_t>(block * k));
-    std::vector<int64_t> heap_item(static_cast<size_t>(block * k));
-    std::vector<const int32_t *> seen_cursor(static_cast<size_t>(block)), seen_end(static_cast<size_t>(block));
-    auto buffer = torch::empty({block, tile}, torch::kFloat32);
-    double gemm_ms = 0, heap_ms = 0;
+    tile = std::clamp<int64_t>((tile + kernel::kLanes - 1) / kernel::kLanes * kernel::kLanes, kernel::kLanes,
+                               (n_items + kernel::kLanes - 1) / kernel::kLanes * kernel::kLanes);
+    int64_t block = options.block_users > 0 ? options.block_users : 1024;
+    block = std::clamp<int64_t>(block, 1, n);
+    constexpr int64_t kStrip = 16; // users per task
+    Stopwatch total;
     for (int64_t begin = 0; begin < n; begin += block) {
         const int64_t end = std::min(n, begin + block);
-        const int64_t b = end - begin;
-        std::fill(heap_score.begin(), heap_score.end(), kNegInf);
-        std::fill(heap_item.begin(), heap_item.end(), -1);
-        std::vector<int64_t> index(users.begin() + begin, users.begin() + end);
-        const auto ub = impl.user_emb.index_select(0, torch::tensor(index, torch::kInt64));
-        for (int64_t r = 0; r < b; ++r) {
-            const auto row = dataset.train.row(static_cast<int32_t>(index[static_cast<size_t>(r)]));
-            seen_cursor[static_cast<size_t>(r)] = row.data();
-            seen_end[static_cast<size_t>(r)] = options.exclude_train ? row.data() + row.size() : row.data();
-        }
-        for (int64_t t0 = 0; t0 < n_items; t0 += tile) {
-            const int64_t t1 = std::min(n_items, t0 + tile);
-            Stopwatch watch;
-            auto scores = buffer.view({-1}).narrow(0, 0, b * (t1 - t0)).view({b, t1 - t0}); // contiguous
-            torch::mm_out(scores, ub, item_emb_t.narrow(1, t0, t1 - t0));
-            gemm_ms += watch.elapsed_ms();
-            watch.restart();
-            float *base = scores.data_ptr<float>();
-            const int64_t stride = scores.stride(0);
-            at::parallel_for(0, b, 16, [&](int64_t r0, int64_t r1) {
+        const auto block_users = users.subspan(static_cast<size_t>(begin), static_cast<size_t>(end - begin));
+        // One task per strip of kStrip users, spread over the threads (std::thread: Debian's ATen
+        // runs at::parallel_for on one thread).
+        const auto strips = static_cast<size_t>((end - begin + kStrip - 1) / kStrip);
+        parallel_rows(strips, options.threads, [&](size_t strip) {
+            thread_local std::vector<float> buffer;
+            buffer.resize(static_cast<size_t>(kStrip * tile));
+            thread_local std::vector<TopK> tops;
+            if (tops.size() != static_cast<size_t>(kStrip) || tops.front().k() != k)
+                tops.assign(static_cast<size_t>(kStrip), TopK(k));
+            std::vector<float> best_score(static_cast<size_t>(k));
+            std::vector<int64_t> best_item(static_cast<size_t>(k));
+            const int64_t r0 = static_cast<int64_t>(strip) * kStrip;
+            const int64_t r1 = std::min(end - begin, r0 + kStrip);
+            std::vector<const int32_t *> cursor, stop;
+            for (int64_t r = r0; r < r1; ++r) {
+                const auto row = dataset.train.row(block_users[static_cast<size_t>(r)]);
+                cursor.push_back(row.data());
+                stop.push_back(options.exclude_train ? row.data() + row.size() : row.data());
+                tops[static_cast<size_t>(r - r0)].reset();
+            }
+            for (int64_t t0 = 0; t0 < n_items; t0 += tile) {
+                const int64_t t1 = std::min(n_items, t0 + tile);
+                impl.score_rows(block_users.subspan(static_cast<size_t>(r0), static_cast<size_t>(r1 - r0)), t0, t1,
+                                buffer.data(), tile);
                 for (int64_t r = r0; r < r1; ++r) {
-                    float *row = base + r * stride;
-                    auto &cursor = seen_cursor[static_cast<size_t>(r)];
-                    for (; cursor < seen_end[static_cast<size_t>(r)] && *cursor < t1; ++cursor)
-                        row[*cursor - t0] = kNegInf;
-                    TopHeap heap{heap_score.data() + r * k, heap_item.data() + r * k, k};
-                    for (int64_t j = 0; j < t1 - t0; ++j) {
-                        const float v = row[j] + offset[t0 + j];
-                        if (v > heap.score[0])
-                            heap.push(v, t0 + j);
-                    }
+                    const auto q = static_cast<size_t>(r - r0);
+                    fold_row(buffer.data() + (r - r0) * tile, t0, t1 - t0, cursor[q], stop[q], tops[q]);
                 }
-            });
-            heap_ms += watch.elapsed_ms();
-        }
-        for (int64_t r = 0; r < b; ++r) {
-            TopHeap heap{heap_score.data() + r * k, heap_item.data() + r * k, k};
-            heap.sort_descending();
-            const auto row = static_cast<size_t>(begin + r);
-            if (impl.user_valid(users[row]))
-                store_row(out, row, heap.score, heap.item, k);
-        }
+            }
+            for (int64_t r = r0; r < r1; ++r) {
+                const auto row = static_cast<size_t>(begin + r);
+                const int64_t got = tops[static_cast<size_t>(r - r0)].finish(best_score.data(), best_item.data());
+                if (impl.user_valid(users[row]))
+                    store_row(out, row, best_score.data(), best_item.data(), got);
+            }
+        }, {}, {}, 1);
         progress.report(static_cast<double>(end) / static_cast<double>(n), "scoring");
     }
-    out.timing_ms["gemm"] = gemm_ms;
-    out.timing_ms["topk"] = heap_ms;
+    out.timing_ms["score_topk"] = total.elapsed_ms();
     out.timing_ms["block_users"] = static_cast<double>(block);
     out.timing_ms["tile_items"] = static_cast<double>(tile);
 }
 
-// Generic path: the model's score() over item chunks with a running top-k merge, on the CPU (the
-// TorchScript module stays where it was loaded).
+// Generic path: the model's score() for one user at a time over fixed item chunks
+// (Model::Impl::score_generic_row, the same calls the GUI makes), then the same TopK.
 void score_generic(const Model::Impl &impl, std::span<const int32_t> users, const ScoringOptions &options,
                    Candidates &out, ProgressReporter &progress)
 {
     const auto &dataset = *impl.dataset;
-    const auto &items = impl.matched_items;
-    if (items.empty())
+    const int64_t n_items = dataset.n_items();
+    const int64_t k = std::min<int64_t>(options.pool, n_items);
+    if (impl.matched_items.empty() || k == 0)
         return;
-    std::vector<int32_t> valid;
-    std::vector<size_t> valid_rows;
-    for (size_t r = 0; r < users.size(); ++r)
-        if (impl.user_valid(users[r])) {
-            valid.push_back(users[r]);
-            valid_rows.push_back(r);
-        }
-    const auto n_matched = static_cast<int64_t>(items.size());
-    const int64_t user_block = std::min<int64_t>(1024, std::max<int64_t>(1, static_cast<int64_t>(valid.size())));
-    const int64_t chunk
-        = std::clamp<int64_t>(options.memory_budget_bytes / (2 * user_block * static_cast<int64_t>(sizeof(float))),
-                              std::min<int64_t>(n_matched, 16), n_matched);
-    const int64_t n_chunks = (n_matched + chunk - 1) / chunk;
-    const auto n_valid = static_cast<int64_t>(valid.size());
-    const int64_t total_steps = std::max<int64_t>(1, ((n_valid + user_block - 1) / user_block) * n_chunks);
-    int64_t step = 0;
-    double model_ms = 0, merge_ms = 0;
-    for (int64_t ub = 0; ub < n_valid; ub += user_block) {
-        const int64_t ue = std::min(n_valid, ub + user_block);
-        const int64_t b = ue - ub;
-        std::vector<int32_t> block_users(valid.begin() + ub, valid.begin() + ue);
-        torch::Tensor best_v, best_i;
-        for (int64_t cb = 0; cb < n_matched; cb += chunk) {
-            const int64_t ce = std::min(n_matched, cb + chunk);
-            std::vector<int32_t> chunk_items(items.begin() + cb, items.begin() + ce);
-            Stopwatch watch;
-            auto scores = impl.score_matched(block_users, chunk_items);
-            model_ms += watch.elapsed_ms();
-            watch.restart();
-            if (options.exclude_train) {
-                auto acc = scores.accessor<float, 2>();
-                for (int64_t r = 0; r < b; ++r)
-                    for (int32_t seen : dataset.train.row(block_users[static_cast<size_t>(r)])) {
-                        auto it = std::lower_bound(chunk_items.begin(), chunk_items.end(), seen);
-                        if (it != chunk_items.end() && *it == seen)
-                            acc[r][it - chunk_items.begin()] = kNegInf;
-                    }
-            }
-            std::vector<int64_t> ids(chunk_items.begin(), chunk_items.end());
-            auto chunk_idx = torch::tensor(ids, torch::kInt64).unsqueeze(0).expand({b, ce - cb});
-            if (best_v.defined()) {
-                scores = torch::cat({best_v, scores}, 1);
-                chunk_idx = torch::cat({best_i, chunk_idx}, 1);
-            }
-            const int64_t k = std::min<int64_t>(options.pool, scores.size(1));
-            auto [v, pos] = torch::topk(scores, k, 1, true, true);
-            best_v = v;
-            best_i = chunk_idx.gather(1, pos);
-            merge_ms += watch.elapsed_ms();
-            progress.report(static_cast<double>(++step) / static_cast<double>(total_steps), "scoring");
-        }
-        best_v = best_v.contiguous();
-        best_i = best_i.contiguous();
-        const int64_t k = best_v.size(1);
-        for (int64_t r = 0; r < b; ++r)
-            store_row(out, valid_rows[static_cast<size_t>(ub + r)], best_v.data_ptr<float>() + r * k,
-                      best_i.data_ptr<int64_t>() + r * k, k);
+    std::vector<float> row(static_cast<size_t>(n_items));
+    std::vector<float> best_score(static_cast<size_t>(k));
+    std::vector<int64_t> best_item(static_cast<size_t>(k));
+    TopK top(k);
+    Stopwatch watch;
+    for (size_t r = 0; r < users.size(); ++r) {
+        if (!impl.user_valid(users[r]))
+            continue;
+        impl.score_generic_row(users[r], row.data());
+        top.reset();
+        const auto seen = dataset.train.row(users[r]);
+        const int32_t *cursor = seen.data();
+        fold_row(row.data(), 0, n_items, cursor, options.exclude_train ? seen.data() + seen.size() : seen.data(), top);
+        store_row(out, r, best_score.data(), best_item.data(), top.finish(best_score.data(), best_item.data()));
+        progress.report(static_cast<double>(r + 1) / static_cast<double>(users.size()), "scoring");
     }
-    out.timing_ms["model_score"] = model_ms;
-    out.timing_ms["merge_topk"] = merge_ms;
+    out.timing_ms["model_score_topk"] = watch.elapsed_ms();
 }
 
 } // namespace
@@ -341,8 +326,12 @@ std::string resolve_device(const std::string &device)
 std::string device_description(const std::string &device)
 {
     const auto resolved = resolve_device(device);
-    if (resolved == "cpu")
-        return "CPU (" + std::to_string(torch::get_num_threads()) + " threads)";
+    if (resolved == "cpu") {
+        // What score_top uses with the default options (threads = 0: every core), not whatever
+        // torch's pool happens to be set to at this moment.
+        const unsigned n = std::max(1u, std::thread::hardware_concurrency());
+        return "CPU (" + std::to_string(n) + (n == 1 ? " thread)" : " threads)");
+    }
     return "CUDA device " + resolved.substr(5) + " (of " + std::to_string(torch::cuda::device_count()) + ")";
 }
 

@@ -8,10 +8,12 @@
 #include "core/data/datasetrepository.h"
 #include "../core/metrics/toydataset.h"
 
+#include <CLI/CLI.hpp>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <numeric>
 #include <random>
@@ -44,31 +46,66 @@ double ms_since(Clock::time_point t0)
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-// Naive reference for `n` users: all scores, mask train, full sort, metrics (no AUC).
-double naive_ms_per_user(const Model &model, const std::vector<int32_t> &users, int k, size_t n)
+struct NaiveRun {
+    double ms_per_user = 0;
+    int checked = 0;  // users whose list and ndcg were compared
+    int differ = 0;   // ... whose list or ndcg differ from the engine's (ties at rank K aside)
+};
+
+// Naive reference for `n` users spread over `r.users`: all scores, mask train, full sort, top-K list
+// and ndcg (no AUC), compared with the engine's list and per-user ndcg. A user whose K-th and (K+1)-th scores touch
+// (within float rounding) is a tie that either order resolves; it is not compared.
+NaiveRun naive_reference(const Model &model, const EvaluationResult &r, int k, size_t n)
 {
     const Dataset &ds = model.dataset();
     const MetricContext ctx(ds, 0, model.item_embeddings(), model.dim());
+    NaiveRun out;
+    n = std::min(n, r.users.size());
+    if (n == 0)
+        return out;
+    model.score_all(r.users.front()); // warm-up, as the engine's run had one
     const auto t0 = Clock::now();
-    double sink = 0;
-    n = std::min(n, users.size());
-    for (size_t r = 0; r < n; ++r) {
-        const int32_t u = users[r * (users.size() / n)];
+    std::vector<double> ndcg(n);
+    std::vector<std::vector<int32_t>> lists(n);
+    std::vector<uint8_t> tie(n);
+    std::vector<size_t> rows(n);
+    for (size_t j = 0; j < n; ++j) {
+        const size_t row = j * (r.users.size() / n);
+        const int32_t u = r.users[row];
         auto s = model.score_all(u);
         auto train = ds.train.row(u);
         std::vector<int32_t> idx;
         for (int32_t i = 0; i < ds.n_items(); ++i)
             if (!std::binary_search(train.begin(), train.end(), i))
                 idx.push_back(i);
-        std::sort(idx.begin(), idx.end(), [&](int32_t a, int32_t b) { return s[static_cast<size_t>(a)] > s[static_cast<size_t>(b)]; });
-        idx.resize(static_cast<size_t>(k));
-        sink += user_metrics(ctx, u, idx, k)[MetricId::ndcg];
+        std::stable_sort(idx.begin(), idx.end(),
+                         [&](int32_t a, int32_t b) { return s[static_cast<size_t>(a)] > s[static_cast<size_t>(b)]; });
+        const size_t kk = std::min(idx.size(), static_cast<size_t>(k));
+        if (kk < idx.size()) {
+            const float a = s[static_cast<size_t>(idx[kk - 1])], b = s[static_cast<size_t>(idx[kk])];
+            tie[j] = std::abs(a - b) <= 1e-5f * std::max(1.0f, std::abs(a));
+        }
+        idx.resize(kk);
+        ndcg[j] = user_metrics(ctx, u, idx, k)[MetricId::ndcg];
+        lists[j] = idx;
+        rows[j] = row;
     }
-    return ms_since(t0) / static_cast<double>(n) + sink * 0.0;
+    out.ms_per_user = ms_since(t0) / static_cast<double>(n);
+    for (size_t j = 0; j < n; ++j) {
+        if (tie[j])
+            continue;
+        ++out.checked;
+        const double ours = r.per_user[rows[j]][MetricId::ndcg];
+        if (!(std::abs(ours - ndcg[j]) <= 1e-12) || r.lists[rows[j]] != lists[j])
+            ++out.differ;
+    }
+    return out;
 }
 
-void report(const char *label, const EvaluationResult &r, double wall_ms, double cpu, double naive_per_user)
+// Prints the figures; false when the naive reference disagrees with the engine.
+bool report(const char *label, const EvaluationResult &r, double wall_ms, double cpu, const NaiveRun &naive)
 {
+    const double naive_per_user = naive.ms_per_user;
     std::printf("%s: %zu users, K=%d pool=%d device=%s\n", label, r.users.size(), r.k, r.pool, r.device.c_str());
     std::printf("  RecLens   %10.0f ms CPU time (user + system, all threads)\n", cpu);
     std::printf("  RecLens   %10.0f ms total (", wall_ms);
@@ -82,6 +119,28 @@ void report(const char *label, const EvaluationResult &r, double wall_ms, double
                 naive_total, naive_per_user, naive_total / std::max(1e-9, wall_ms - auc_ms));
     std::printf("  ndcg %.4f recall %.4f auc %.4f auc_pooled %.4f coverage %.4f\n", r.metrics.at("ndcg"),
                 r.metrics.at("recall"), r.metrics.at("auc"), r.metrics.at("auc_pooled"), r.metrics.at("catalog_coverage"));
+    std::printf("  naive lists and ndcg vs RecLens: %d of %d users differ\n", naive.differ, naive.checked);
+    if (naive.differ > 0 || naive.checked == 0) {
+        std::printf("FAILED: %s\n", naive.checked == 0 ? "no user could be compared with the naive reference"
+                                                        : "the engine disagrees with the naive reference");
+        return false;
+    }
+    return true;
+}
+
+// The timed run, after an untimed warm-up on a few users (thread pools, first allocations).
+EvaluationResult timed_evaluate(const Model &model, const EvaluationOptions &o, double &wall, double &cpu)
+{
+    EvaluationOptions warm = o;
+    const auto users = evaluated_users(model.dataset());
+    warm.users.assign(users.begin(), users.begin() + static_cast<long>(std::min<size_t>(users.size(), 64)));
+    evaluate(model, warm);
+    const auto t0 = Clock::now();
+    const double c0 = cpu_ms();
+    auto r = evaluate(model, o);
+    wall = ms_since(t0);
+    cpu = cpu_ms() - c0;
+    return r;
 }
 
 } // namespace
@@ -90,29 +149,24 @@ int main(int argc, char **argv)
 {
     std::string data, model_path;
     int n_users = 100000, n_items = 100000, dim = 64, k = 10, pool = 100, naive_users = 200;
-    bool auc = true;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto next = [&]() { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-        if (a == "--data")
-            data = next();
-        else if (a == "--model")
-            model_path = next();
-        else if (a == "--users")
-            n_users = std::stoi(next());
-        else if (a == "--items")
-            n_items = std::stoi(next());
-        else if (a == "--dim")
-            dim = std::stoi(next());
-        else if (a == "--k")
-            k = std::stoi(next());
-        else if (a == "--pool")
-            pool = std::stoi(next());
-        else if (a == "--naive-users")
-            naive_users = std::stoi(next());
-        else if (a == "--no-auc")
-            auc = false;
+    bool no_auc = false;
+    CLI::App app{"Evaluation benchmark: RecLens evaluate vs a naive per-user reference"};
+    app.add_option("--data", data, "a real dataset (.sqlite) ...");
+    app.add_option("--model", model_path, "... and its model (.pt)");
+    app.add_option("--users", n_users, "generated users (0 = no generated run)")->capture_default_str();
+    app.add_option("--items", n_items, "generated items")->capture_default_str();
+    app.add_option("--dim", dim, "generated embedding dimension")->capture_default_str()->check(CLI::PositiveNumber);
+    app.add_option("--k", k, "list length")->capture_default_str()->check(CLI::PositiveNumber);
+    app.add_option("--pool", pool, "candidates per user")->capture_default_str()->check(CLI::PositiveNumber);
+    app.add_option("--naive-users", naive_users, "users run through the naive reference")->capture_default_str();
+    app.add_flag("--no-auc", no_auc, "leave out auc and auc_pooled");
+    CLI11_PARSE(app, argc, argv);
+    if (data.empty() != model_path.empty()) {
+        std::fprintf(stderr, "bench_evaluate: --data and --model go together\n");
+        return 2;
     }
+    const bool auc = !no_auc;
+    bool ok = true;
     EvaluationOptions o;
     o.k = k;
     o.pool = pool;
@@ -122,14 +176,14 @@ int main(int argc, char **argv)
     if (!data.empty() && !model_path.empty()) {
         const Dataset ds = load_dataset(data);
         const auto model = Model::load(model_path, ds);
-        auto t0 = Clock::now();
-        const double c0 = cpu_ms();
-        const auto r = evaluate(*model, o);
-        const double wall = ms_since(t0), cpu = cpu_ms() - c0;
-        report(("sample " + data).c_str(), r, wall, cpu, naive_ms_per_user(*model, r.users, k, static_cast<size_t>(naive_users)));
+        double wall = 0, cpu = 0;
+        const auto r = timed_evaluate(*model, o, wall, cpu);
+        ok = report(("sample " + data).c_str(), r, wall, cpu,
+                    naive_reference(*model, r, k, static_cast<size_t>(naive_users)))
+             && ok;
     }
     if (n_users <= 0 || n_items <= 0)
-        return 0;
+        return ok ? 0 : 1;
 
     // Generated data: Zipf-like item popularity, 3-level category tree, 20 train + 5 test per user.
     auto t0 = Clock::now();
@@ -167,10 +221,8 @@ int main(int argc, char **argv)
     const auto model = Model::from_embeddings(ds, std::move(ue), std::move(ie), dim, "generated");
     std::printf("generated %d users x %d items, d=%d in %.0f ms (peak RSS so far %.0f MB)\n", n_users, n_items, dim,
                 ms_since(t0), peak_rss_mb());
-    t0 = Clock::now();
-    const double c0 = cpu_ms();
-    const auto r = evaluate(*model, o);
-    const double wall = ms_since(t0), cpu = cpu_ms() - c0;
-    report("generated", r, wall, cpu, naive_ms_per_user(*model, r.users, k, static_cast<size_t>(naive_users)));
-    return 0;
+    double wall = 0, cpu = 0;
+    const auto r = timed_evaluate(*model, o, wall, cpu);
+    ok = report("generated", r, wall, cpu, naive_reference(*model, r, k, static_cast<size_t>(naive_users))) && ok;
+    return ok ? 0 : 1;
 }

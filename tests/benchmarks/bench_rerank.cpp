@@ -5,6 +5,7 @@
 #include "core/rerank/reranker.h"
 #include "../core/metrics/toydataset.h"
 
+#include <CLI/CLI.hpp>
 #include <torch/cuda.h>
 
 #include <algorithm>
@@ -25,7 +26,8 @@ double ms_since(Clock::time_point t0)
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-// Naive MMR: at each step recompute max_{j in S} sim(i,j) for every candidate.
+// Naive MMR: at each step recompute max_{j in S} sim(i,j) for every candidate (the true maximum,
+// negative when every chosen item points away; 0 only for the empty S).
 std::vector<int32_t> naive_mmr(const SimilarityProvider &sim, std::span<const int32_t> items,
                                const std::vector<double> &rhat, double delta, size_t k)
 {
@@ -37,7 +39,7 @@ std::vector<int32_t> naive_mmr(const SimilarityProvider &sim, std::span<const in
         for (size_t i = 0; i < items.size(); ++i) {
             if (used[i])
                 continue;
-            double mx = 0;
+            double mx = sel.empty() ? 0.0 : -1e300;
             for (int32_t j : sel)
                 mx = std::max(mx, sim.similarity(items[i], j));
             const double v = (1 - delta) * rhat[i] - delta * mx;
@@ -110,21 +112,21 @@ std::vector<int32_t> naive_dpp(const SimilarityProvider &sim, std::span<const in
 
 int main(int argc, char **argv)
 {
-    int n_users = 2000, pool = 200, k = 20, dim = 64, reps = 200;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string a = argv[i];
-        const int v = std::atoi(argv[i + 1]);
-        if (a == "--users")
-            n_users = v;
-        else if (a == "--pool")
-            pool = v;
-        else if (a == "--k")
-            k = v;
-        else if (a == "--dim")
-            dim = v;
-        else if (a == "--reps")
-            reps = v;
+    int n_users = 2000, pool = 200, k = 20, dim = 64, reps = 200, check_users = 20;
+    CLI::App app{"Re-ranking benchmark: RecLens re-rankers vs naive references, scalar vs batched"};
+    app.add_option("--users", n_users, "generated users")->capture_default_str()->check(CLI::PositiveNumber);
+    app.add_option("--pool", pool, "candidates per user")->capture_default_str()->check(CLI::PositiveNumber);
+    app.add_option("--k", k, "list length")->capture_default_str()->check(CLI::PositiveNumber);
+    app.add_option("--dim", dim, "embedding dimension")->capture_default_str()->check(CLI::PositiveNumber);
+    app.add_option("--reps", reps, "timed repetitions per re-ranker")->capture_default_str()->check(CLI::PositiveNumber);
+    app.add_option("--check-users", check_users, "users whose lists are compared with the naive reference")
+        ->capture_default_str();
+    CLI11_PARSE(app, argc, argv);
+    if (k > pool) {
+        std::fprintf(stderr, "bench_rerank: --k %d is larger than --pool %d\n", k, pool);
+        return 2;
     }
+    int failures = 0;
     const int n_items = std::max(5000, pool * 2);
     std::mt19937 rng(42);
     test::ToySpec spec;
@@ -218,11 +220,21 @@ int main(int argc, char **argv)
                                                   : naive_dpp(sim, row, rhat, delta, static_cast<size_t>(k)))
                             .size();
             naive = ms_since(t0) / nreps;
-            const auto ref = c.m == RerankMethod::mmr ? naive_mmr(sim, row, rhat, delta, static_cast<size_t>(k))
-                                                      : naive_dpp(sim, row, rhat, delta, static_cast<size_t>(k));
-            const auto got = r.rerank(0, row, rs).items;
-            if (got != ref)
-                std::printf("  note: %s list differs from the naive reference\n", c.name);
+            int differ = 0;
+            const int n_check = std::min(check_users, n_users);
+            for (int u = 0; u < n_check; ++u) {
+                const std::span<const int32_t> urow(items.data() + static_cast<size_t>(u) * pool, static_cast<size_t>(pool));
+                const std::span<const float> us(scores.data() + static_cast<size_t>(u) * pool, static_cast<size_t>(pool));
+                const auto urhat = normalise_scores(us);
+                const auto ref = c.m == RerankMethod::mmr ? naive_mmr(sim, urow, urhat, delta, static_cast<size_t>(k))
+                                                          : naive_dpp(sim, urow, urhat, delta, static_cast<size_t>(k));
+                differ += r.rerank(u, urow, us).items != ref ? 1 : 0;
+            }
+            if (differ > 0) {
+                std::printf("FAILED: %s lists differ from the naive reference for %d of %d users\n", c.name, differ,
+                            n_check);
+                ++failures;
+            }
         }
         std::printf("%-26s %12.4f %14.4f %8.1f%s\n", c.name, ours, naive, naive / ours, sink ? "" : " ");
     }
@@ -262,6 +274,12 @@ int main(int argc, char **argv)
         }
         std::printf("%-26s %12.1f %14.1f %14.1f %8.2f %s\n", c.name, ts, tb, tc, ts / tb,
                     same ? "identical lists" : "LISTS DIFFER");
+        if (!same) {
+            std::printf("FAILED: %s batched lists differ from the per-user lists\n", c.name);
+            ++failures;
+        }
     }
-    return 0;
+    if (failures > 0)
+        std::printf("%d comparison(s) failed\n", failures);
+    return failures > 0 ? 1 : 0;
 }

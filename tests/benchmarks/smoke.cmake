@@ -10,5 +10,5 @@ endif()
 # Scoring: engine vs naive loop vs Faiss on tiny generated embeddings.
 if(TARGET bench_scoring)
   add_test(NAME smoke_bench_scoring COMMAND bench_scoring --users 300 --items 2000 --dim 16 --k 20 --naive-users 20)
-  set_tests_properties(smoke_bench_scoring PROPERTIES TIMEOUT 120 PASS_REGULAR_EXPRESSION "top-20 agreement with faiss")
+  set_tests_properties(smoke_bench_scoring PROPERTIES TIMEOUT 120)
 endif()

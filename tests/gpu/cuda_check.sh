@@ -10,7 +10,9 @@
 # 2. builds reclens-cli, bench_scoring (when Faiss is present) and the tests;
 # 3. runs the model and scoring tests (ctest), the scoring benchmark with --device cuda, and
 # 4. checks that `reclens-cli evaluate --lists` gives the same top-K on cpu and cuda, for the Python
-#    two-tower fixture and a generated 20k x 100k embedding model.
+#    two-tower fixture and a generated 20k x 100k embedding model, and
+# 5. that the batched re-rankers on CUDA (mmr, dpp, calibrated, caps) give exactly the per-user
+#    re-rankers' lists on the same CUDA candidates (and how CPU and CUDA re-ranked lists compare).
 # Exit status 0 only when every step passed. Writes a log per step into the build dir.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,13 +49,14 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
 log "build"
 targets=(reclens-cli)
 if ninja -C "$build" -t targets all 2>/dev/null | grep -q '^bench_scoring:'; then targets+=(bench_scoring); fi
-if [ "$tests" = ON ]; then targets+=(tst_model tst_builtin tst_scorer); fi
+if [ "$tests" = ON ]; then targets+=(tst_model tst_builtin tst_dotkernel tst_scorer tst_reranker tst_rerankbatch tst_evaluation); fi
 cmake --build "$build" --target "${targets[@]}" | tail -2
 cli="$build/app/cli/reclens-cli"
 
 if [ "$tests" = ON ]; then
-  log "model and scoring tests"
-  (cd "$build" && ctest -R 'tst_(model|builtin|scorer)$' --output-on-failure) | tee "$build/cuda_check-tests.log"
+  log "model, scoring, re-ranking and evaluation tests (the batched re-rankers run on CUDA here)"
+  (cd "$build" && ctest -R 'tst_(model|builtin|dotkernel|scorer|reranker|rerankbatch|evaluation)$' --output-on-failure) \
+    | tee "$build/cuda_check-tests.log"
 fi
 
 if [ -x "$build/tests/benchmarks/bench_scoring" ]; then
@@ -85,4 +88,29 @@ if [ -f "$build/sample_data/completejourney-bpr.pt" ]; then
   compare sample_bpr "$build/sample_data/completejourney.sqlite" "$build/sample_data/completejourney-bpr.pt"
 fi
 [ $status -eq 0 ] && echo "cuda_check: CPU and CUDA top-K lists are equal" || echo "cuda_check: CPU and CUDA lists DIFFER"
+
+log "re-ranked lists: batched on CUDA vs per user on the same CUDA candidates (must be identical)"
+rerank_status=0
+rerank() { # name dataset model method similarity
+  local base=(evaluate --data "$2" --model "$3" --k 10 --pool 100 --no-auc --rerank "$4" --diversity 0.6
+              --similarity "$5" --max-per-category 2)
+  "$cli" "${base[@]}" --device cuda --lists "$work/$1-$4-$5-batched.csv" > /dev/null
+  "$cli" "${base[@]}" --device cuda --scalar-rerank --lists "$work/$1-$4-$5-scalar.csv" > /dev/null
+  "$cli" "${base[@]}" --device cpu --lists "$work/$1-$4-$5-cpu.csv" > /dev/null
+  if cmp -s "$work/$1-$4-$5-batched.csv" "$work/$1-$4-$5-scalar.csv"; then
+    echo "$1 $4 $5: batched CUDA = per-user (identical files)"
+  else
+    echo "$1 $4 $5: batched CUDA lists DIFFER from per-user"; rerank_status=1
+  fi
+  printf '%s %s %s, CPU vs CUDA re-ranked: ' "$1" "$4" "$5"
+  "$python" "$root/tests/gpu/compare_lists.py" "$work/$1-$4-$5-cpu.csv" "$work/$1-$4-$5-batched.csv" | tail -1 || true
+}
+for m in mmr dpp; do
+  for sim in embedding category; do rerank two_tower "$root/tests/data/models/dataset.sqlite" "$root/tests/data/models/two_tower.pt" $m $sim; done
+done
+rerank generated "$work/generated.sqlite" "$work/generated.pt" mmr embedding
+rerank generated "$work/generated.sqlite" "$work/generated.pt" dpp embedding
+rerank two_tower "$root/tests/data/models/dataset.sqlite" "$root/tests/data/models/two_tower.pt" calibrated category
+rerank two_tower "$root/tests/data/models/dataset.sqlite" "$root/tests/data/models/two_tower.pt" caps category
+[ $rerank_status -eq 0 ] || status=1
 exit $status

@@ -150,8 +150,29 @@ private slots:
         QVERIFY(div.lists != base.lists);
         // (Accuracy falling with δ is checked on trained models in docs/benchmarks.md: these random
         // embeddings have no accuracy to lose.)
-        o.batched_rerank = false;
-        QCOMPARE(evaluate(*m_model, o).lists, div.lists);
+        // The batched re-ranker through evaluate() (on the CPU, and on CUDA when there is one) gives
+        // the per-user lists for every method.
+        for (auto method : {RerankMethod::mmr, RerankMethod::dpp, RerankMethod::calibrated, RerankMethod::caps}) {
+            o.rerank.method = method;
+            o.rerank.diversity = 0.6;
+            o.rerank_path = RerankPath::per_user;
+            const EvaluationResult scalar = evaluate(*m_model, o);
+            o.rerank_path = RerankPath::batched;
+            QCOMPARE(evaluate(*m_model, o).lists, scalar.lists);
+            if (cuda_available()) {
+                o.device = "cuda";
+                const EvaluationResult cuda = evaluate(*m_model, o);
+                o.device = "cpu";
+                QCOMPARE(cuda.device, std::string("cuda:0"));
+                // Scores come from the GPU's GEMM: compare the re-ranker on those candidates with
+                // the per-user loop on the same candidates.
+                o.rerank_path = RerankPath::per_user;
+                o.device = "cuda";
+                QCOMPARE(evaluate(*m_model, o).lists, cuda.lists);
+                o.device = "cpu";
+            }
+            o.rerank_path = RerankPath::automatic;
+        }
     }
 
     void badInput()

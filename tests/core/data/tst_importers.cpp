@@ -159,8 +159,23 @@ private slots:
             }
         }
 
+        if (x.contains("skipped_by_reason")) {
+            for (const auto &[reason, count] : x.at("skipped_by_reason").items()) {
+                int64_t got = -1;
+                for (const auto &[r_, n] : rep.skipped)
+                    if (r_ == reason)
+                        got = n;
+                QVERIFY2(got == count.get<int64_t>(), (reason + " = " + std::to_string(got)).c_str());
+            }
+        }
+
         const Dataset d = load_dataset(out);
         QCOMPARE(d.meta.at("schema_version"), std::string("1"));
+        // A blank id is never stored (DESIGN §9), in any case.
+        for (const auto &id : d.user_external)
+            QVERIFY2(!id.empty() && id.find_first_not_of(" \t") != std::string::npos, "a user with a blank id");
+        for (const auto &id : d.item_external)
+            QVERIFY2(!id.empty() && id.find_first_not_of(" \t") != std::string::npos, "an item with a blank id");
         check("users", d.n_users());
         check("items", d.n_items());
         check("train", d.train_rows);

@@ -159,6 +159,27 @@ private slots:
         QCOMPARE(r1.rerank(0, iota_items(4), std::vector<float>{4, 3, 2, 1}).items, (std::vector<int32_t>{0, 2, 3}));
     }
 
+    void mmrNegativeSimilarity()
+    {
+        // e0=(1,0), e2=(0,1), e5=(-1,0); r̂ = 1, 0.5, 0; δ = 0.6, K = 2 (DESIGN §6: the max over S is
+        // the true maximum). Step 1: 0.4 (item 0). Step 2: item 2 -> 0.4*0.5 - 0.6*cos(e2,e0) = 0.2,
+        // item 5 -> 0 - 0.6*cos(e5,e0) = 0.6: item 5. Clamping the max at 0 would give item 2 (0.2 > 0).
+        RerankOptions o;
+        o.method = RerankMethod::mmr;
+        o.diversity = 0.6;
+        o.k = 2;
+        Reranker r(m_ds, o, m_emb, 2);
+        const std::vector<int32_t> items{0, 2, 5};
+        const std::vector<float> scores{2, 1, 0};
+        QCOMPARE(r.rerank(0, items, scores).items, (std::vector<int32_t>{0, 5}));
+        // The batched version, on the CPU (and on CUDA when there is one), gives the same list.
+        const std::vector<int32_t> users{0}, count{3};
+        QCOMPARE(r.rerank_batch(users, items, scores, count, 3, "cpu").front().items, (std::vector<int32_t>{0, 5}));
+        if (cuda_available())
+            QCOMPARE(r.rerank_batch(users, items, scores, count, 3, "cuda").front().items,
+                     (std::vector<int32_t>{0, 5}));
+    }
+
     void dppByHandCategory()
     {
         // One-level tree: S = 1 within a category, 0 across. Items 0,1,3 are X, 2 is Y: after 0 and
