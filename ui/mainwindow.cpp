@@ -2,13 +2,13 @@
 
 #include "core/common/error.h"
 #include "core/common/files.h"
-#include "ui/importdialog.h"
-#include "ui/inspectpage.h"
-#include "ui/rerankpanel.h"
-#include "ui/rulespanel.h"
-#include "ui/summarypage.h"
-#include "ui/userspage.h"
-#include "ui/workspace.h"
+#include "ui/widgets/importdialog.h"
+#include "ui/pages/inspectpage.h"
+#include "ui/widgets/rerankpanel.h"
+#include "ui/widgets/rulespanel.h"
+#include "ui/pages/summarypage.h"
+#include "ui/pages/userspage.h"
+#include "ui/session/workspace.h"
 
 #include <QAction>
 #include <QApplication>

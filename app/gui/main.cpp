@@ -4,7 +4,7 @@
 #include "core/common/files.h"
 #include "core/rerank/reranker.h"
 #include "ui/mainwindow.h"
-#include "ui/workspace.h"
+#include "ui/session/workspace.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

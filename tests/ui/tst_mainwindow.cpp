@@ -1,17 +1,17 @@
 // The whole window, offscreen: open the sample data, select a user, move the δ slider and check
 // that lists, plots and metrics follow; δ = 0 gives identical lists; broken files give an error
 // dialog and the app keeps working.
-#include "ui/categoryplot.h"
-#include "ui/diversityplot.h"
-#include "ui/inspectpage.h"
+#include "ui/plots/categoryplot.h"
+#include "ui/plots/diversityplot.h"
+#include "ui/pages/inspectpage.h"
 #include "ui/mainwindow.h"
-#include "ui/rankinglistmodel.h"
-#include "ui/rerankpanel.h"
-#include "ui/rocplot.h"
-#include "ui/tradeoffplot.h"
-#include "ui/userspage.h"
-#include "ui/usertablemodel.h"
-#include "ui/workspace.h"
+#include "ui/models/rankinglistmodel.h"
+#include "ui/widgets/rerankpanel.h"
+#include "ui/plots/rocplot.h"
+#include "ui/plots/tradeoffplot.h"
+#include "ui/pages/userspage.h"
+#include "ui/models/usertablemodel.h"
+#include "ui/session/workspace.h"
 
 #include <QComboBox>
 #include <QFile>

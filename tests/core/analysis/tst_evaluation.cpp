@@ -175,6 +175,33 @@ private slots:
         }
     }
 
+    void cancelReachesEveryStage_data()
+    {
+        QTest::addColumn<QString>("stage");
+        for (const char *s : {"scoring", "re-ranking", "AUC", "metrics"})
+            QTest::addRow("%s", s) << QString::fromLatin1(s);
+    }
+
+    void cancelReachesEveryStage()
+    {
+        // A cancel asked for during a stage stops the evaluation in that stage.
+        QFETCH(QString, stage);
+        EvaluationOptions o;
+        o.k = 5;
+        o.pool = 20;
+        o.device = "cpu";
+        o.rerank.method = RerankMethod::mmr;
+        o.rerank.diversity = 0.5;
+        QStringList seen;
+        const std::string want = stage.toStdString();
+        QVERIFY_THROWS_EXCEPTION(Cancelled, evaluate(*m_model, o, [&](double, std::string_view s) {
+            seen << QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+            return s != want;
+        }));
+        QVERIFY2(seen.contains(stage), qPrintable(seen.join(u',')));
+        QVERIFY(!seen.contains(QStringLiteral("done")));
+    }
+
     void badInput()
     {
         EvaluationOptions o;

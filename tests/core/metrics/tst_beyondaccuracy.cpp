@@ -128,6 +128,18 @@ private slots:
         QCOMPARE(user_metrics(ctx, 0, z, 2)[MetricId::ild_embedding], 1.0);
     }
 
+    void oneDimensionalEmbeddingsAreNoDistance()
+    {
+        // A one-column "embedding" (the popularity model's) is a score: every unit vector is ±1 and
+        // 1 − cos would read 0 as if measured. ild_embedding is undefined instead.
+        std::vector<float> emb{3, 1, 2, 5, 4, 1, 1, 2};
+        MetricContext ctx(m_ds, 0, emb, 1);
+        QVERIFY(!ctx.has_embeddings());
+        const std::vector<int32_t> l{0, 1, 2};
+        QVERIFY(std::isnan(user_metrics(ctx, 0, l, 3)[MetricId::ild_embedding]));
+        QVERIFY(!std::isnan(user_metrics(ctx, 0, l, 3)[MetricId::ild_category]));
+    }
+
     void shares()
     {
         const std::vector<int32_t> l{0, 1, 5, 2};

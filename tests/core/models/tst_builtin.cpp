@@ -3,6 +3,7 @@
 #include "core/common/error.h"
 #include "core/models/builtin.h"
 #include "core/models/model.h"
+#include "core/scoring/scorer.h"
 #include "memorydataset.h"
 
 #include <QProcess>
@@ -12,6 +13,7 @@
 
 #include <cmath>
 #include <random>
+#include <thread>
 
 using namespace reclens;
 
@@ -172,6 +174,20 @@ private Q_SLOTS:
         const double auc = mean_auc(d, scores);
         qInfo("BPR held-out AUC %.3f (random = 0.5)", auc);
         QVERIFY(auc > 0.7); // a perfect cluster learner expects ~0.83 here
+    }
+
+    void trainingLeavesThreadsAlone()
+    {
+        // Training on one thread must not leave the scorer (and the status bar) at one thread.
+        const auto d = clustered(3);
+        TrainOptions options;
+        options.dim = 4;
+        options.epochs = 1;
+        options.threads = 1;
+        BprModel::train(d, options);
+        const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+        const std::string want = "CPU (" + std::to_string(cores) + (cores == 1 ? " thread)" : " threads)");
+        QCOMPARE(QString::fromStdString(device_description("cpu")), QString::fromStdString(want));
     }
 
     void bprCancels()

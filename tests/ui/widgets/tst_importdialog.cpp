@@ -1,0 +1,57 @@
+// The import dialog runs importers in the background: a bad input folder gives the importer's
+// one-line message and leaves no output file; a real MovieLens folder imports and announces the file.
+#include "ui/widgets/importdialog.h"
+#include "ui/session/jobtracker.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace reclens::ui;
+
+class TestImportDialog : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void missingFolderFails()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("out.sqlite"));
+        ImportDialog dialog;
+        QSignalSpy failed(&dialog, &ImportDialog::importFailed);
+        QSignalSpy imported(&dialog, &ImportDialog::datasetImported);
+        dialog.setSource(ImportDialog::MovieLens);
+        dialog.setInput(dir.filePath(QStringLiteral("no-such-folder")));
+        dialog.setOutput(out);
+        dialog.startImport();
+        QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 20000);
+        QCOMPARE(imported.size(), 0);
+        QVERIFY2(failed.first().first().toString().contains(u"no-such-folder"_qs),
+            qPrintable(failed.first().first().toString()));
+        QVERIFY(!QFile::exists(out));
+    }
+
+    void movieLensImports()
+    {
+        const QString source = QStringLiteral(RECLENS_SHARED_DATASETS "/ml-latest-small");
+        if (!QFile::exists(source + u"/ratings.csv"_qs))
+            QSKIP("../shared/datasets/ml-latest-small not found");
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("ml.sqlite"));
+        ImportDialog dialog;
+        QSignalSpy imported(&dialog, &ImportDialog::datasetImported);
+        QSignalSpy progress(dialog.jobs(), &JobTracker::progressChanged);
+        dialog.setSource(ImportDialog::MovieLens);
+        dialog.setInput(source);
+        dialog.setOutput(out);
+        dialog.startImport();
+        QTRY_COMPARE_WITH_TIMEOUT(imported.size(), 1, 120000);
+        QCOMPARE(imported.first().first().toString(), out);
+        QVERIFY(QFile::exists(out));
+        QVERIFY(!progress.isEmpty());
+    }
+};
+
+QTEST_MAIN(TestImportDialog)
+#include "tst_importdialog.moc"

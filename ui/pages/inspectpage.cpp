@@ -1,0 +1,370 @@
+#include "ui/pages/inspectpage.h"
+
+#include "core/common/progress.h"
+#include "ui/models/rankinglistmodel.h"
+#include "ui/plots/categoryplot.h"
+#include "ui/plots/diversityplot.h"
+#include "ui/plots/plotstyle.h"
+#include "ui/plots/rocplot.h"
+#include "ui/plots/tradeoffplot.h"
+#include "ui/session/workspace.h"
+#include "ui/widgets/chipdelegate.h"
+
+#include <QComboBox>
+#include <QDebug>
+#include <QEvent>
+#include <QGridLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListView>
+#include <QSignalBlocker>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <cmath>
+
+namespace reclens::ui
+{
+
+namespace
+{
+QString fmt(double v, int decimals = 3)
+{
+    return std::isnan(v) ? QStringLiteral("–") : QString::number(v, 'f', decimals);
+}
+
+QColor columnColor(ListColumn::Role role)
+{
+    switch (role) {
+    case ListColumn::Role::ModelOrder:
+        return SeriesColors::modelOrder();
+    case ListColumn::Role::Reranked:
+        return SeriesColors::reranked();
+    case ListColumn::Role::SecondModel:
+        return SeriesColors::secondModel();
+    }
+    return Qt::gray;
+}
+} // namespace
+
+InspectPage::InspectPage(Workspace *workspace, QWidget *parent)
+    : QWidget(parent)
+    , m_workspace(workspace)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->setSpacing(4);
+
+    m_headline = new QLabel(QStringLiteral("No dataset open — File › Open dataset…"), this);
+    m_headline->setObjectName(QStringLiteral("userHeadline"));
+    layout->addWidget(m_headline);
+
+    m_historyModel = new HistoryModel(this);
+    m_history = new QListView(this);
+    m_history->setModel(m_historyModel);
+    m_history->setFlow(QListView::LeftToRight);
+    m_history->setWrapping(false);
+    m_history->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // scrolls with the wheel; keeps the strip slim
+    m_history->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_history->setItemDelegate(new ChipDelegate(m_history, 190));
+    m_history->setFixedHeight(30);
+    m_history->setSpacing(1);
+    m_history->setToolTip(QStringLiteral("Purchase history, most recent first"));
+    auto *historyRow = new QHBoxLayout;
+    auto *historyLabel = new QLabel(QStringLiteral("History\n(recent first)"), this);
+    historyLabel->setStyleSheet(QStringLiteral("color:#5a6370; font-size:8pt;"));
+    historyRow->addWidget(historyLabel);
+    historyRow->addWidget(m_history, 1);
+    layout->addLayout(historyRow);
+
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    auto *listsBox = new QWidget(splitter);
+    auto *listsLayout = new QHBoxLayout(listsBox);
+    listsLayout->setContentsMargins(0, 0, 0, 0);
+    listsLayout->setSpacing(8);
+    for (int i = 0; i < 3; ++i) {
+        ListPanel panel = makeListPanel();
+        panel.box->setParent(listsBox);
+        listsLayout->addWidget(panel.box, 1);
+        m_lists.push_back(panel);
+    }
+    m_lists[2].box->hide();
+
+    auto *plots = new QWidget(splitter);
+    auto *grid = new QGridLayout(plots);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setSpacing(6);
+    m_categoryPlot = new CategoryPlot(plots);
+    m_diversityPlot = new DiversityPlot(plots);
+    m_rocPlot = new RocPlot(plots);
+    m_tradeoffPlot = new TradeoffPlot(plots);
+    // The category mix has its own level: the deepest level of a large tree spreads a history over
+    // too many bars, so it starts at the top level (departments).
+    m_barsLevel = new QComboBox(m_categoryPlot);
+    m_barsLevel->setToolTip(QStringLiteral("Category level of this plot"));
+    m_categoryPlot->installEventFilter(this);
+    connect(m_barsLevel, &QComboBox::currentIndexChanged, this, [this](int i) {
+        if (i >= 0)
+            m_workspace->setBarsLevel(m_barsLevel->itemData(i).toInt());
+    });
+    grid->addWidget(m_categoryPlot, 0, 0);
+    grid->addWidget(m_diversityPlot, 0, 1);
+    grid->addWidget(m_rocPlot, 1, 0);
+    grid->addWidget(m_tradeoffPlot, 1, 1);
+    splitter->addWidget(listsBox);
+    splitter->addWidget(plots);
+    splitter->setStretchFactor(0, 4);
+    splitter->setStretchFactor(1, 6);
+    splitter->setChildrenCollapsible(false);
+    layout->addWidget(splitter, 1);
+
+    auto tooltip = [this](int32_t item) {
+        const auto ds = m_workspace->dataset();
+        return ds ? itemTooltip(*ds, item, m_workspace->similarHistory(item, 3)) : QString();
+    };
+    m_historyModel->setTooltipProvider(tooltip);
+    for (ListPanel &p : m_lists)
+        p.model->setTooltipProvider(tooltip);
+
+    connect(m_workspace, &Workspace::datasetChanged, this, &InspectPage::onDatasetChanged);
+    connect(m_workspace, &Workspace::userViewChanged, this, &InspectPage::applyView);
+    connect(m_workspace, &Workspace::pooledRocChanged, this, &InspectPage::applyRoc);
+    connect(m_workspace, &Workspace::sweepChanged, this, &InspectPage::applySweep);
+    connect(m_workspace->sweepJobs(), &JobTracker::jobStarted, this,
+        [this] { m_tradeoffPlot->setStatus(QStringLiteral("computing the δ sweep over all users…")); });
+    connect(m_workspace->sweepJobs(), &JobTracker::jobFailed, this,
+        [this] { m_tradeoffPlot->setStatus(QStringLiteral("sweep failed")); });
+    connect(m_workspace, &Workspace::settingsChanged, this,
+        [this] { m_tradeoffPlot->setCurrentDelta(m_workspace->settings().rerank.diversity); });
+}
+
+InspectPage::ListPanel InspectPage::makeListPanel()
+{
+    ListPanel p;
+    p.box = new QWidget;
+    auto *v = new QVBoxLayout(p.box);
+    v->setContentsMargins(0, 0, 0, 0);
+    v->setSpacing(2);
+    p.title = new QLabel(p.box);
+    p.title->setObjectName(QStringLiteral("listTitle"));
+    p.metrics = new QLabel(p.box);
+    p.metrics->setStyleSheet(QStringLiteral("color:#4a5360; font-size:8.5pt;"));
+    p.metrics->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    p.model = new RankingListModel(p.box);
+    p.table = new QTableView(p.box);
+    p.table->setModel(p.model);
+    p.table->setItemDelegateForColumn(RankingListModel::CategoryColumn, new ChipDelegate(p.table));
+    p.table->verticalHeader()->hide();
+    p.table->verticalHeader()->setDefaultSectionSize(23);
+    p.table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    p.table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    p.table->setShowGrid(false);
+    p.table->setAlternatingRowColors(true);
+    p.table->setWordWrap(false);
+    p.table->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Ten rows and the header visible without scrolling (K = 10 is the default list length).
+    p.table->setMinimumHeight(10 * 23 + 26);
+    QHeaderView *h = p.table->horizontalHeader();
+    h->setMinimumSectionSize(24);
+    h->setSectionResizeMode(QHeaderView::Interactive);
+    h->setSectionResizeMode(RankingListModel::TitleColumn, QHeaderView::Stretch);
+    h->resizeSection(RankingListModel::RankColumn, 28);
+    h->resizeSection(RankingListModel::CategoryColumn, 112);
+    h->resizeSection(RankingListModel::BrandColumn, 96);
+    h->resizeSection(RankingListModel::PriceColumn, 46);
+    h->resizeSection(RankingListModel::ScoreColumn, 50);
+    h->resizeSection(RankingListModel::HitColumn, 30);
+    h->resizeSection(RankingListModel::MoveColumn, 54);
+    v->addWidget(p.title);
+    v->addWidget(p.metrics);
+    v->addWidget(p.table, 1);
+    return p;
+}
+
+RankingListModel *InspectPage::listModel(int column) const
+{
+    return column >= 0 && static_cast<size_t>(column) < m_lists.size() ? m_lists[static_cast<size_t>(column)].model
+                                                                       : nullptr;
+}
+
+int InspectPage::visibleListCount() const
+{
+    return static_cast<int>(m_workspace->view().columns.size());
+}
+
+void InspectPage::onDatasetChanged()
+{
+    const auto ds = m_workspace->dataset();
+    m_historyModel->setDataset(ds, m_workspace->palette());
+    for (ListPanel &p : m_lists)
+        p.model->setDataset(ds, m_workspace->palette());
+    m_categoryPlot->clearBars();
+    m_rocPlot->setCurves({});
+    m_tradeoffPlot->setCurve({}, QStringLiteral("ild"), QStringLiteral("ndcg"));
+    m_tradeoffPlot->setStatus(QStringLiteral("waiting for the all-user evaluation…"));
+    {
+        const QSignalBlocker block(m_barsLevel);
+        m_barsLevel->clear();
+        for (int l = 1; ds && l <= ds->category_levels; ++l)
+            m_barsLevel->addItem(u"level "_qs + QString::number(l), l);
+        m_barsLevel->adjustSize();
+        positionLevelBox();
+    }
+    if (ds && m_workspace->models().empty())
+        m_headline->setText(QStringLiteral("Dataset open — add a model (File › Add model…) to see rankings"));
+}
+
+void InspectPage::applyView()
+{
+    Stopwatch watch;
+    const UserView &view = m_workspace->view();
+    const auto ds = m_workspace->dataset();
+    if (!ds || view.user < 0)
+        return;
+    const auto u = static_cast<size_t>(view.user);
+    const QString segment
+        = ds->user_segment[u].empty() ? QStringLiteral("no segment") : QString::fromStdString(ds->user_segment[u]);
+    const size_t tests = view.columns.empty() ? 0 : static_cast<size_t>(view.columns.front().metrics.test_size);
+    m_headline->setText(u"Shopper "_qs + QString::fromStdString(ds->user_external[u]) + u"  ·  "_qs + segment
+        + u"  ·  "_qs + QString::number(view.history.size()) + u" items in history  ·  "_qs + QString::number(tests)
+        + u" held-out test items (✔ = hit)"_qs);
+    m_historyModel->setItems(view.history);
+
+    const bool three = view.columns.size() > 2;
+    for (size_t i = 0; i < m_lists.size(); ++i) {
+        ListPanel &p = m_lists[i];
+        if (i >= view.columns.size()) {
+            p.box->hide();
+            p.model->clear();
+            continue;
+        }
+        const ListColumn &c = view.columns[i];
+        p.box->show();
+        p.model->setList(c, view.level);
+        p.table->setColumnHidden(RankingListModel::BrandColumn, three);
+        p.table->setColumnHidden(RankingListModel::PriceColumn, three);
+        p.title->setText(u"<span style='color:"_qs + columnColor(c.role).name() + u"'>■</span> "_qs
+            + QString::fromStdString(c.title).toHtmlEscaped());
+        const UserMetrics &m = c.metrics;
+        const std::string ild = view.diversityMetrics.empty() ? "ild_category" : view.diversityMetrics.front();
+        const MetricId ildId = ild == "ild_embedding" ? MetricId::ild_embedding : MetricId::ild_category;
+        p.metrics->setText(u"hits "_qs + QString::number(m.hits) + u"/"_qs + QString::number(view.k) + u" · nDCG "_qs
+            + fmt(m[MetricId::ndcg]) + u" · recall "_qs + fmt(m[MetricId::recall]) + u" · ILD "_qs + fmt(m[ildId], 2)
+            + u" · categories "_qs + fmt(m[MetricId::category_count], 0) + u" · AUC "_qs + fmt(m[MetricId::auc]));
+    }
+
+    // Category mix.
+    QStringList groupNames;
+    QList<QColor> groupColors;
+    for (int32_t key : view.bars.categories) {
+        if (key == CategoryBars::kOther) {
+            groupNames << QStringLiteral("other");
+            groupColors << QColor(0xe3, 0xe6, 0xea);
+        } else {
+            groupNames << categoryName(*ds, key);
+            int32_t top = key;
+            while (top >= 0 && ds->categories[static_cast<size_t>(top)].parent >= 0)
+                top = ds->categories[static_cast<size_t>(top)].parent;
+            groupColors << m_workspace->palette().color(top);
+        }
+    }
+    QStringList seriesNames;
+    QList<QColor> seriesColors { SeriesColors::history() };
+    for (const std::string &s : view.seriesNames)
+        seriesNames << QString::fromStdString(s);
+    for (const ListColumn &c : view.columns)
+        seriesColors << columnColor(c.role);
+    m_categoryPlot->setBars(view.bars, groupNames, groupColors, seriesNames, seriesColors,
+        QStringLiteral("Category mix — history vs lists"));
+    {
+        const QSignalBlocker block(m_barsLevel);
+        m_barsLevel->setCurrentIndex(m_barsLevel->findData(view.barsLevel));
+    }
+
+    // Diversity scores.
+    std::vector<std::vector<double>> values, fractions;
+    QStringList listNames;
+    QList<QColor> listColors;
+    int categoriesAtLevel = 0;
+    for (const Category &c : ds->categories)
+        categoriesAtLevel += (c.level == view.level) ? 1 : 0;
+    for (const ListColumn &c : view.columns) {
+        std::vector<double> v, f;
+        for (const std::string &metric : view.diversityMetrics) {
+            const MetricInfo *info = find_metric(metric);
+            double value = kNaN;
+            if (info) {
+                for (int id = 0; id < kUserMetricCount; ++id) {
+                    if (metric_name(static_cast<MetricId>(id)) == metric)
+                        value = c.metrics.values[static_cast<size_t>(id)];
+                }
+            }
+            v.push_back(value);
+            f.push_back(DiversityScale::forMetric(metric, view.k, ds->n_users(), categoriesAtLevel).fraction(value));
+        }
+        values.push_back(std::move(v));
+        fractions.push_back(std::move(f));
+        listNames << QString::fromStdString(view.seriesNames[static_cast<size_t>(&c - view.columns.data()) + 1]);
+        listColors << columnColor(c.role);
+    }
+    m_diversityPlot->setScores(view.diversityMetrics, values, fractions, listNames, listColors);
+    applyRoc();
+    m_tradeoffPlot->setCurrentDelta(m_workspace->settings().rerank.diversity);
+
+    m_lastApplyMs = watch.elapsed_ms() + view.elapsedMs;
+    Q_EMIT viewApplied(m_lastApplyMs);
+}
+
+bool InspectPage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_categoryPlot && event->type() == QEvent::Resize)
+        positionLevelBox();
+    return QWidget::eventFilter(watched, event);
+}
+
+void InspectPage::positionLevelBox()
+{
+    m_barsLevel->move(m_categoryPlot->width() - m_barsLevel->width() - 6, 2);
+}
+
+void InspectPage::applyRoc()
+{
+    const UserView &view = m_workspace->view();
+    std::vector<RocPlot::Curve> curves;
+    for (const ListColumn &c : view.columns) {
+        RocPlot::Curve curve;
+        curve.name = c.role == ListColumn::Role::Reranked ? QStringLiteral("this user, re-ranked")
+            : c.role == ListColumn::Role::ModelOrder      ? QStringLiteral("this user, model order")
+                                                          : QStringLiteral("this user, second model");
+        curve.fpr = c.roc.fpr;
+        curve.tpr = c.roc.tpr;
+        curve.auc = c.roc.auc;
+        curve.color = columnColor(c.role);
+        curves.push_back(std::move(curve));
+    }
+    const auto &pooled = m_workspace->pooledRoc();
+    for (size_t m = 0; m < pooled.size(); ++m) {
+        if (pooled[m].fpr.empty() || (m > 0 && view.columns.size() < 3))
+            continue;
+        RocPlot::Curve curve;
+        curve.name = m == 0 ? QStringLiteral("pooled, all users") : QStringLiteral("pooled, second model");
+        curve.fpr = pooled[m].fpr;
+        curve.tpr = pooled[m].tpr;
+        curve.auc = pooled[m].auc;
+        curve.color = m == 0 ? SeriesColors::pooled() : SeriesColors::secondModel().lighter(130);
+        curve.dashed = true;
+        curves.push_back(std::move(curve));
+    }
+    m_rocPlot->setCurves(curves);
+}
+
+void InspectPage::applySweep()
+{
+    const SweepResult &sweep = m_workspace->sweep();
+    m_tradeoffPlot->setCurve(
+        sweep.curve, QString::fromStdString(sweep.diversityMetric), QString::fromStdString(sweep.accuracyMetric));
+    m_tradeoffPlot->setCurrentDelta(m_workspace->settings().rerank.diversity);
+    m_tradeoffPlot->setStatus(sweep.curve.delta.empty() ? QStringLiteral("no sweep yet") : QString());
+}
+
+} // namespace reclens::ui

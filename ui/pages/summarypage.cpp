@@ -1,0 +1,144 @@
+#include "ui/pages/summarypage.h"
+
+#include "ui/models/summarymodel.h"
+#include "ui/session/workspace.h"
+
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <cmath>
+
+namespace reclens::ui
+{
+
+namespace
+{
+QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
+{
+    auto *view = new QTableView(parent);
+    view->setModel(model);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(21);
+    view->setAlternatingRowColors(true);
+    view->setShowGrid(false);
+    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    view->horizontalHeader()->setDefaultAlignment(Qt::AlignCenter);
+    view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    return view;
+}
+QStandardItem *cell(const QString &text, bool right = true)
+{
+    auto *item = new QStandardItem(text);
+    if (right)
+        item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    return item;
+}
+QString num(double v)
+{
+    return std::isnan(v) ? QStringLiteral("–") : QString::number(v, 'f', 4);
+}
+} // namespace
+
+SummaryPage::SummaryPage(Workspace *workspace, QWidget *parent)
+    : QWidget(parent)
+    , m_workspace(workspace)
+{
+    m_model = new SummaryModel(this);
+    m_popularity = new QStandardItemModel(this);
+    m_activity = new QStandardItemModel(this);
+    m_segments = new QStandardItemModel(this);
+
+    auto *layout = new QVBoxLayout(this);
+    m_header = new QLabel(QStringLiteral("Waiting for the all-user evaluation…"), this);
+    m_header->setWordWrap(true);
+    layout->addWidget(m_header);
+
+    auto *metricsBox
+        = new QGroupBox(QStringLiteral("Global metrics (mean over evaluated users; aggregates over all lists)"), this);
+    auto *mb = new QVBoxLayout(metricsBox);
+    auto *metricsView = makeTable(m_model, metricsBox);
+    metricsView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    metricsView->horizontalHeader()->setStretchLastSection(true);
+    m_metricsView = metricsView;
+    mb->addWidget(metricsView);
+    layout->addWidget(metricsBox, 3);
+
+    auto *strata = new QHBoxLayout;
+    for (auto [title, model] :
+        { std::pair { QStringLiteral("Item popularity (head = items with 80% of interactions)"), m_popularity },
+            std::pair { QStringLiteral("User activity terciles (train interactions)"), m_activity },
+            std::pair { QStringLiteral("User segments"), m_segments } }) {
+        auto *box = new QGroupBox(title, this);
+        auto *v = new QVBoxLayout(box);
+        m_strataViews << makeTable(model, box);
+        v->addWidget(m_strataViews.back());
+        strata->addWidget(box, 1);
+    }
+    layout->addLayout(strata, 2);
+    connect(m_workspace, &Workspace::runsChanged, this, &SummaryPage::onRunsChanged);
+    connect(m_workspace->evaluationJobs(), &JobTracker::jobStarted, this,
+        [this] { m_header->setText(QStringLiteral("Evaluating all users for the current settings…")); });
+}
+
+void SummaryPage::onRunsChanged()
+{
+    const GlobalRuns &runs = m_workspace->runs();
+    m_model->setRuns(runs);
+    for (int c : { SummaryModel::SecondColumn, SummaryModel::SecondDeltaColumn, SummaryModel::SecondPColumn })
+        m_metricsView->setColumnHidden(c, !runs.second);
+    m_popularity->clear();
+    m_activity->clear();
+    m_segments->clear();
+    if (!runs.base || !runs.reranked) {
+        m_header->setText(QStringLiteral("Waiting for the all-user evaluation…"));
+        return;
+    }
+    const auto &r = *runs.reranked;
+    m_header->setText(u"Model order vs re-ranked ("_qs + QString::fromUtf8(rerank_method_name(r.rerank.method).data())
+        + u", δ "_qs + QString::number(r.rerank.diversity, 'f', 2) + u") over "_qs + QString::number(r.users.size())
+        + u" users, K = "_qs + QString::number(r.k) + u", device "_qs + QString::fromStdString(r.device)
+        + u". p-values: paired t-test and Wilcoxon signed-rank; CI: bootstrap of the mean difference (1000 resamples)."_qs);
+
+    m_popularity->setHorizontalHeaderLabels({ QStringLiteral("stratum"), QStringLiteral("items"),
+        QStringLiteral("recall\norder"), QStringLiteral("recall\nre-rank"), QStringLiteral("hit rate\norder"),
+        QStringLiteral("hit rate\nre-rank") });
+    auto addPopularity = [&](const QString &name, const PopularityStratum &a, const PopularityStratum &b) {
+        m_popularity->appendRow({ cell(name, false), cell(QString::number(a.items)), cell(num(a.recall)),
+            cell(num(b.recall)), cell(num(a.hit_rate)), cell(num(b.hit_rate)) });
+    };
+    addPopularity(QStringLiteral("head"), runs.base->strata.head, r.strata.head);
+    addPopularity(QStringLiteral("tail"), runs.base->strata.tail, r.strata.tail);
+
+    auto fillGroups = [&](QStandardItemModel *model, const std::vector<UserGroupStratum> &a,
+                          const std::vector<UserGroupStratum> &b) {
+        model->setHorizontalHeaderLabels(
+            { QStringLiteral("group"), QStringLiteral("users"), QStringLiteral("ndcg\norder"),
+                QStringLiteral("ndcg\nre-rank"), QStringLiteral("recall\norder"), QStringLiteral("recall\nre-rank") });
+        for (size_t i = 0; i < a.size(); ++i) {
+            const UserGroupStratum *other = i < b.size() && b[i].name == a[i].name ? &b[i] : nullptr;
+            const auto ndcg = static_cast<size_t>(MetricId::ndcg);
+            const auto recall = static_cast<size_t>(MetricId::recall);
+            QString name = QString::fromStdString(a[i].name);
+            if (model == m_activity)
+                name
+                    += u" ("_qs + QString::number(a[i].train_min) + u"–"_qs + QString::number(a[i].train_max) + u")"_qs;
+            model->appendRow({ cell(name, false), cell(QString::number(a[i].users)), cell(num(a[i].metrics[ndcg])),
+                cell(other ? num(other->metrics[ndcg]) : QStringLiteral("–")), cell(num(a[i].metrics[recall])),
+                cell(other ? num(other->metrics[recall]) : QStringLiteral("–")) });
+        }
+    };
+    fillGroups(m_activity, runs.base->strata.activity, r.strata.activity);
+    fillGroups(m_segments, runs.base->strata.segments, r.strata.segments);
+    // Names in full; the numbers share the rest.
+    for (QTableView *view : std::as_const(m_strataViews)) {
+        if (view->model()->columnCount() > 0)
+            view->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    }
+}
+
+} // namespace reclens::ui

@@ -1,0 +1,178 @@
+#include "ui/pages/userspage.h"
+
+#include "ui/models/usertablemodel.h"
+#include "ui/session/workspace.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
+#include <QSet>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace reclens::ui
+{
+
+UsersPage::UsersPage(Workspace *workspace, QWidget *parent)
+    : QWidget(parent)
+    , m_workspace(workspace)
+{
+    m_model = new UserTableModel(this);
+    m_proxy = new UserFilterProxy(this);
+    m_proxy->setSourceModel(m_model);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->setSpacing(4);
+    m_search = new QLineEdit(this);
+    m_search->setPlaceholderText(QStringLiteral("Search user id…"));
+    m_search->setClearButtonEnabled(true);
+    layout->addWidget(m_search);
+
+    auto *filters = new QHBoxLayout;
+    m_segment = new QComboBox(this);
+    m_segment->setToolTip(QStringLiteral("Show one segment only"));
+    m_evaluatedOnly = new QCheckBox(QStringLiteral("with test items"), this);
+    m_evaluatedOnly->setChecked(true);
+    m_evaluatedOnly->setToolTip(QStringLiteral("Only users with held-out test items (the evaluated users)"));
+    filters->addWidget(m_segment, 1);
+    filters->addWidget(m_evaluatedOnly);
+    layout->addLayout(filters);
+
+    auto *worst = new QHBoxLayout;
+    m_worstMetric = new QComboBox(this);
+    for (int id = 0; id < kUserMetricCount; ++id) {
+        const auto name = metric_name(static_cast<MetricId>(id));
+        m_worstMetric->addItem(QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())));
+    }
+    m_worstMetric->setCurrentText(QStringLiteral("ndcg"));
+    auto *worstButton = new QPushButton(QStringLiteral("Worst first"), this);
+    worstButton->setToolTip(QStringLiteral("Sort so the users with the worst value of this metric come first"));
+    worst->addWidget(m_worstMetric, 1);
+    worst->addWidget(worstButton);
+    layout->addLayout(worst);
+
+    m_view = new QTableView(this);
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setAlternatingRowColors(true);
+    m_view->setShowGrid(false);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(21);
+    m_view->horizontalHeader()->setDefaultSectionSize(56);
+    m_view->horizontalHeader()->setMinimumSectionSize(30);
+    m_view->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_view->sortByColumn(UserTableModel::IdColumn, Qt::AscendingOrder);
+    layout->addWidget(m_view, 1);
+
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &UserFilterProxy::setSearch);
+    connect(m_segment, &QComboBox::currentIndexChanged, this,
+        [this](int i) { m_proxy->setSegment(i <= 0 ? QString() : m_segment->itemText(i)); });
+    connect(m_evaluatedOnly, &QCheckBox::toggled, m_proxy, &UserFilterProxy::setEvaluatedOnly);
+    m_proxy->setEvaluatedOnly(true);
+    connect(worstButton, &QPushButton::clicked, this, [this] { showWorstFirst(m_worstMetric->currentText()); });
+    connect(m_worstMetric, &QComboBox::currentIndexChanged, this, &UsersPage::showMetricColumns);
+    connect(m_view->horizontalHeader(), &QHeaderView::customContextMenuRequested, this, [this](const QPoint &pos) {
+        QMenu menu;
+        for (int c = 0; c < m_model->columnCount(); ++c) {
+            QAction *a = menu.addAction(m_model->headerData(c, Qt::Horizontal).toString());
+            a->setCheckable(true);
+            a->setChecked(!m_view->isColumnHidden(c));
+            connect(a, &QAction::toggled, this, [this, c](bool on) { m_view->setColumnHidden(c, !on); });
+        }
+        menu.exec(m_view->horizontalHeader()->mapToGlobal(pos));
+    });
+    connect(
+        m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+            if (m_selecting || !current.isValid())
+                return;
+            m_workspace->selectUser(current.data(UserTableModel::UserIndexRole).toInt());
+        });
+    connect(m_workspace, &Workspace::datasetChanged, this, &UsersPage::onDatasetChanged);
+    connect(m_workspace, &Workspace::runsChanged, this, &UsersPage::onRunsChanged);
+    connect(m_workspace, &Workspace::userViewChanged, this, &UsersPage::selectCurrentUser);
+    showMetricColumns(m_worstMetric->currentIndex());
+}
+
+void UsersPage::onDatasetChanged()
+{
+    const auto ds = m_workspace->dataset();
+    m_model->setDataset(ds);
+    QSet<QString> segments;
+    if (ds) {
+        for (const std::string &s : ds->user_segment) {
+            if (!s.empty())
+                segments.insert(QString::fromStdString(s));
+        }
+    }
+    QStringList sorted(segments.begin(), segments.end());
+    sorted.sort();
+    const QSignalBlocker block(m_segment);
+    m_segment->clear();
+    m_segment->addItem(QStringLiteral("All segments"));
+    m_segment->addItems(sorted);
+    m_segment->setEnabled(!sorted.isEmpty());
+    m_proxy->setSegment({});
+    m_view->setColumnWidth(UserTableModel::IdColumn, 52);
+    m_view->setColumnWidth(UserTableModel::SegmentColumn, 92);
+    m_view->setColumnWidth(UserTableModel::HistoryColumn, 56);
+    m_view->setColumnWidth(UserTableModel::TestColumn, 36);
+}
+
+void UsersPage::onRunsChanged()
+{
+    const GlobalRuns &runs = m_workspace->runs();
+    if (!runs.base) {
+        m_model->clearMetrics();
+    } else {
+        // Both runs evaluate the same users in the same (ascending) order.
+        const bool paired = runs.reranked && runs.reranked->users == runs.base->users;
+        m_model->setMetrics(
+            runs.base->users, runs.base->per_user, paired ? runs.reranked->per_user : std::vector<UserMetrics> {});
+    }
+    selectCurrentUser();
+}
+
+void UsersPage::showMetricColumns(int metricIndex)
+{
+    for (int c = UserTableModel::FirstMetricColumn; c < m_model->columnCount(); ++c) {
+        const int id = (c - UserTableModel::FirstMetricColumn) / 2;
+        m_view->setColumnHidden(c, id != metricIndex && id != static_cast<int>(MetricId::ndcg));
+    }
+}
+
+void UsersPage::showWorstFirst(const QString &metric)
+{
+    const int index = m_worstMetric->findText(metric);
+    if (index < 0)
+        return;
+    m_worstMetric->setCurrentIndex(index);
+    showMetricColumns(index);
+    const MetricInfo *info = find_metric(metric.toStdString());
+    const bool higherIsBetter = info ? info->higher_is_better : true;
+    m_view->sortByColumn(UserTableModel::metricColumn(static_cast<MetricId>(index)),
+        higherIsBetter ? Qt::AscendingOrder : Qt::DescendingOrder);
+    m_view->scrollToTop();
+}
+
+void UsersPage::selectCurrentUser()
+{
+    const int row = m_model->rowOfUser(m_workspace->currentUser());
+    if (row < 0)
+        return;
+    const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+    if (!index.isValid() || m_view->currentIndex().row() == index.row())
+        return;
+    m_selecting = true;
+    m_view->setCurrentIndex(index);
+    m_view->scrollTo(index);
+    m_selecting = false;
+}
+
+} // namespace reclens::ui

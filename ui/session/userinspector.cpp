@@ -1,0 +1,276 @@
+#include "ui/session/userinspector.h"
+
+#include "core/common/error.h"
+#include "core/common/progress.h"
+#include "core/scoring/scorer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+namespace reclens::ui
+{
+
+namespace
+{
+constexpr size_t kRocDrawPoints = 400;
+
+std::string formatDelta(double d)
+{
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%.2f", d);
+    return buf;
+}
+
+std::string modelName(const Model &model)
+{
+    return model.info().name.empty() ? std::string("model") : model.info().name;
+}
+} // namespace
+
+void UserInspector::setData(std::shared_ptr<const Dataset> dataset, std::vector<std::shared_ptr<const Model>> models)
+{
+    m_dataset = std::move(dataset);
+    m_models = std::move(models);
+    m_scores.assign(m_models.size(), UserScores {});
+    m_contexts.clear();
+    m_reranker.reset();
+    m_similarities.clear();
+    m_similarity.reset();
+    if (hasData()) {
+        const bool embeddings = !m_models.front()->item_embeddings().empty();
+        m_similarity = similarityFor(embeddings ? SimilarityKind::embedding : SimilarityKind::category);
+        setOptions(m_options, m_pool);
+    }
+}
+
+std::shared_ptr<const SimilarityProvider> UserInspector::similarityFor(SimilarityKind kind)
+{
+    auto &slot = m_similarities[kind];
+    if (!slot) {
+        const Model &primary = *m_models.front();
+        const bool embeddings = kind == SimilarityKind::embedding;
+        slot = std::make_shared<const SimilarityProvider>(*m_dataset, kind,
+            embeddings ? primary.item_embeddings() : std::span<const float> {}, embeddings ? primary.dim() : 0);
+    }
+    return slot;
+}
+
+void UserInspector::setOptions(const RerankOptions &options, int pool)
+{
+    if (pool < 1)
+        throw Error("re-ranking: candidate pool must be at least 1; choose a larger pool");
+    RerankOptions effective = options;
+    if (!hasData()) {
+        m_options = effective;
+        m_pool = pool;
+        return;
+    }
+    const Model &primary = *m_models.front();
+    const bool embeddings = !primary.item_embeddings().empty();
+    // A model without embeddings (e.g. popularity) can only diversify by category.
+    if (!embeddings && effective.similarity == SimilarityKind::embedding)
+        effective.similarity = SimilarityKind::category;
+    validate(effective, *m_dataset, embeddings);
+    const bool needsSimilarity = effective.method == RerankMethod::mmr || effective.method == RerankMethod::dpp;
+    auto reranker = std::make_unique<Reranker>(
+        *m_dataset, effective, needsSimilarity ? similarityFor(effective.similarity) : nullptr);
+    m_reranker = std::move(reranker);
+    m_options = effective;
+    if (pool != m_pool) {
+        m_pool = pool;
+        m_scores.assign(m_models.size(), UserScores {}); // pools are cut at the old size
+    }
+}
+
+std::vector<float> UserInspector::listFirstScores(std::span<const float> modelScores, std::span<const int32_t> list)
+{
+    std::vector<float> out(modelScores.begin(), modelScores.end());
+    float top = -std::numeric_limits<float>::infinity();
+    for (float s : modelScores) {
+        if (std::isfinite(s))
+            top = std::max(top, s);
+    }
+    if (!std::isfinite(top))
+        top = 0;
+    // Above every model score, in list order: entry r gets top + (n - r) spaced so float keeps them apart.
+    const float step = std::max(1.0f, std::abs(top)) * 1e-3f + 1.0f;
+    const size_t n = list.size();
+    for (size_t r = 0; r < n; ++r) {
+        const int32_t item = list[r];
+        if (item >= 0 && static_cast<size_t>(item) < out.size())
+            out[static_cast<size_t>(item)] = top + step * static_cast<float>(n - r);
+    }
+    return out;
+}
+
+const UserInspector::UserScores &UserInspector::scoresFor(size_t model, int32_t user)
+{
+    UserScores &s = m_scores[model];
+    const int poolSize = std::max(m_pool, m_options.k); // evaluate raises the pool to K the same way
+    if (s.user == user && s.poolSize == poolSize)
+        return s;
+    s = UserScores {};
+    s.poolSize = poolSize;
+    // The candidate pool from core's scorer, exactly as `evaluate` computes it (the same kernel and
+    // top-k; a user the model does not know gets an empty pool there and here).
+    ScoringOptions so;
+    so.pool = poolSize;
+    so.device = "cpu"; // one user: the CPU kernel (on a CUDA machine lists agree up to near-ties)
+    const int32_t one[] = { user };
+    const Candidates c = score_top(*m_models[model], one, so);
+    const auto items = c.row_items(0);
+    const auto scores = c.row_scores(0);
+    s.pool.assign(items.begin(), items.end());
+    s.poolScores.assign(scores.begin(), scores.end());
+    // Every item's score for the ROC curves: the floats of evaluate's AUC stage.
+    s.all = m_models[model]->score_all(user);
+    s.roc = user_roc(*m_dataset, user, s.all);
+    s.user = user;
+    return s;
+}
+
+const MetricContext &UserInspector::contextFor(size_t model, int level)
+{
+    auto &slot = m_contexts[{ model, level }];
+    if (!slot) {
+        const Model &m = *m_models[model];
+        slot = std::make_unique<MetricContext>(*m_dataset, level, m.item_embeddings(), m.dim());
+    }
+    return *slot;
+}
+
+ListColumn UserInspector::makeColumn(
+    size_t model, ListColumn::Role role, int32_t user, const RerankedList &list, const std::vector<int32_t> &testItems)
+{
+    ListColumn col;
+    col.role = role;
+    col.items = list.items;
+    col.scores = list.scores;
+    col.hit.reserve(col.items.size());
+    for (int32_t item : col.items)
+        col.hit.push_back(std::binary_search(testItems.begin(), testItems.end(), item) ? 1 : 0);
+    const UserScores &s = scoresFor(model, user);
+    const size_t k = static_cast<size_t>(m_options.k);
+    const bool sameAsModelOrder = col.items.size() == std::min(k, s.pool.size())
+        && std::equal(col.items.begin(), col.items.end(), s.pool.begin());
+    if (role == ListColumn::Role::Reranked && !sameAsModelOrder) {
+        const std::vector<float> ranked = listFirstScores(s.all, col.items);
+        col.roc = user_roc(*m_dataset, user, ranked);
+    } else {
+        col.roc = s.roc; // the model's own ranking (ties handled as scikit-learn does)
+    }
+    const RocPoints thin = RocPoints::thin(col.roc.fpr, col.roc.tpr, kRocDrawPoints);
+    col.roc.fpr = thin.fpr;
+    col.roc.tpr = thin.tpr;
+    col.roc.thresholds.clear();
+    col.metrics = user_metrics(contextFor(model, m_options.category_level), user, col.items, m_options.k, col.roc.auc);
+    return col;
+}
+
+std::vector<std::pair<int32_t, double>> UserInspector::similarHistory(
+    int32_t item, const std::vector<int32_t> &history, size_t n) const
+{
+    std::vector<std::pair<int32_t, double>> out;
+    if (!m_similarity)
+        return out;
+    const SimilarityProvider &sim = *m_similarity;
+    for (int32_t h : history) {
+        if (h != item)
+            out.emplace_back(h, sim.similarity(item, h));
+    }
+    const size_t keep = std::min(n, out.size());
+    std::partial_sort(out.begin(), out.begin() + static_cast<long>(keep), out.end(),
+        [](const auto &a, const auto &b) { return a.second > b.second; });
+    out.resize(keep);
+    return out;
+}
+
+UserView UserInspector::inspect(int32_t user)
+{
+    Stopwatch watch;
+    if (!hasData() || !m_reranker)
+        throw Error("inspect: no dataset or model is loaded; open a dataset and add a model");
+    if (user < 0 || user >= m_dataset->n_users())
+        throw Error("inspect: user index " + std::to_string(user) + " is out of range");
+    UserView view;
+    view.user = user;
+    view.k = m_options.k;
+    const MetricContext &ctx = contextFor(0, m_options.category_level);
+    view.level = ctx.level();
+
+    // History, most recent first (ties: later item index first, stable across runs).
+    const auto items = m_dataset->train.row(user);
+    const auto ts = m_dataset->train.row_ts(user);
+    std::vector<size_t> order(items.size());
+    std::iota(order.begin(), order.end(), size_t { 0 });
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ts[a] > ts[b]; });
+    for (size_t i : order)
+        view.history.push_back(items[i]);
+
+    const std::vector<int32_t> testItems = test_set(*m_dataset, user);
+    const UserScores &primary = scoresFor(0, user);
+    const size_t k = static_cast<size_t>(m_options.k);
+
+    RerankedList modelOrder;
+    const size_t n = std::min(k, primary.pool.size());
+    modelOrder.items.assign(primary.pool.begin(), primary.pool.begin() + static_cast<long>(n));
+    modelOrder.scores.assign(primary.poolScores.begin(), primary.poolScores.begin() + static_cast<long>(n));
+    const RerankedList reranked = m_reranker->rerank(user, primary.pool, primary.poolScores);
+
+    const std::string name = modelName(*m_models.front());
+    ListColumn a = makeColumn(0, ListColumn::Role::ModelOrder, user, modelOrder, testItems);
+    a.title = name + " \u2014 model order";
+    a.moves.assign(a.items.size(), RankMove {});
+    ListColumn b = makeColumn(0, ListColumn::Role::Reranked, user, reranked, testItems);
+    b.title = name + " \u2014 re-ranked (" + std::string(rerank_method_name(m_options.method)) + ", \u03B4 "
+        + formatDelta(m_options.diversity) + ")";
+    b.moves = RankMove::compare(a.items, b.items);
+    b.dropped = RankMove::dropped(a.items, b.items);
+    view.columns.push_back(std::move(a));
+    view.columns.push_back(std::move(b));
+
+    if (m_showSecond && m_models.size() > 1) {
+        const UserScores &second = scoresFor(1, user);
+        RerankedList other;
+        const size_t m = std::min(k, second.pool.size());
+        other.items.assign(second.pool.begin(), second.pool.begin() + static_cast<long>(m));
+        other.scores.assign(second.poolScores.begin(), second.poolScores.begin() + static_cast<long>(m));
+        ListColumn c = makeColumn(1, ListColumn::Role::SecondModel, user, other, testItems);
+        c.title = modelName(*m_models[1]) + " \u2014 model order";
+        c.moves = RankMove::compare(view.columns[0].items, c.items);
+        c.dropped = RankMove::dropped(view.columns[0].items, c.items);
+        view.columns.push_back(std::move(c));
+    }
+
+    // Category mix at the bars' level: history first, then each list.
+    std::vector<std::vector<int32_t>> keys;
+    view.barsLevel = std::min(m_barsLevel, std::max(1, m_dataset->category_levels));
+    auto bucketsOf = [&](std::span<const int32_t> list) {
+        std::vector<int32_t> out;
+        out.reserve(list.size());
+        for (int32_t item : list) {
+            const int32_t category = m_dataset->category_at_level(item, view.barsLevel);
+            out.push_back(category < 0 ? CategoryBars::kUnknown : category);
+        }
+        return out;
+    };
+    keys.push_back(bucketsOf(view.history));
+    view.seriesNames.push_back("history");
+    for (const ListColumn &c : view.columns) {
+        keys.push_back(bucketsOf(c.items));
+        view.seriesNames.push_back(c.role == ListColumn::Role::ModelOrder ? "model order"
+                : c.role == ListColumn::Role::Reranked                    ? "re-ranked"
+                                                                          : modelName(*m_models[1]));
+    }
+    view.bars = CategoryBars::compute(keys, 8);
+    view.diversityMetrics
+        = { m_options.similarity == SimilarityKind::embedding && ctx.has_embeddings() ? "ild_embedding"
+                                                                                      : "ild_category",
+              "category_count", "entropy", "calibration_kl", "novelty", "long_tail_share" };
+    view.elapsedMs = watch.elapsed_ms();
+    return view;
+}
+
+} // namespace reclens::ui

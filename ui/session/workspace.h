@@ -1,0 +1,150 @@
+#pragma once
+// The session's state behind every page: the dataset, its models, the re-ranking settings, the
+// selected user and the results of the background runs. Pages read from it and call its slots;
+// it never touches widgets. Long work (loading, evaluation of all users, δ sweeps, pooled ROC) runs
+// in JobTrackers; the selected user's view is computed at once on the GUI thread (UserInspector).
+#include "core/analysis/compare.h"
+#include "core/analysis/evaluation.h"
+#include "ui/plots/categorypalette.h"
+#include "ui/plots/plotmath.h"
+#include "ui/session/jobtracker.h"
+#include "ui/session/userinspector.h"
+
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+#include <memory>
+#include <optional>
+
+namespace reclens::ui
+{
+
+struct WorkspaceSettings {
+    RerankOptions rerank = defaultRerank();
+    int pool = 100;
+    bool showSecondModel = false;
+
+    static RerankOptions defaultRerank()
+    {
+        RerankOptions o;
+        o.method = RerankMethod::mmr;
+        return o;
+    }
+};
+
+// Results of the all-user evaluation for the current settings.
+struct GlobalRuns {
+    std::shared_ptr<const EvaluationResult> base; // primary model, model order
+    std::shared_ptr<const EvaluationResult> reranked; // primary model, current re-ranking
+    std::shared_ptr<const EvaluationResult> second; // second model, model order (optional)
+    std::optional<ComparisonResult> rerankedVsBase;
+    std::optional<ComparisonResult> secondVsBase;
+};
+
+// δ sweep over all users: accuracy vs diversity per δ.
+struct SweepResult {
+    std::string accuracyMetric = "ndcg";
+    std::string diversityMetric = "ild_embedding";
+    TradeoffCurve curve;
+};
+
+class Workspace : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Workspace(QObject *parent = nullptr);
+    ~Workspace() override;
+
+    // --- state ---
+    std::shared_ptr<const Dataset> dataset() const { return m_dataset; }
+    const std::vector<std::shared_ptr<const Model>> &models() const { return m_models; }
+    const CategoryPalette &palette() const { return m_palette; }
+    const WorkspaceSettings &settings() const { return m_settings; }
+    int32_t currentUser() const { return m_user; }
+    const UserView &view() const { return m_view; }
+    const GlobalRuns &runs() const { return m_runs; }
+    const SweepResult &sweep() const { return m_sweep; }
+    // Pooled ROC over all evaluated users per model (empty curve until computed).
+    const std::vector<reclens::RocCurve> &pooledRoc() const { return m_pooledRoc; }
+    QString deviceDescription() const { return m_device; }
+    // The `n` items of the current user's history most similar to `item` (current similarity).
+    std::vector<std::pair<int32_t, double>> similarHistory(int32_t item, size_t n) const;
+
+    JobTracker *loadJobs() const { return m_loadJobs; }
+    JobTracker *evaluationJobs() const { return m_evalJobs; }
+    JobTracker *sweepJobs() const { return m_sweepJobs; }
+    JobTracker *rocJobs() const { return m_rocJobs; }
+    bool isBusy() const;
+
+    // Waits for all background work (tests, screenshots, shutdown).
+    void waitForJobs();
+
+public Q_SLOTS:
+    // Loads a dataset and its models in the background; replaces the current session when done.
+    // `user`: external id to select afterwards (empty: the first evaluated user).
+    void openDataset(const QString &path, const QStringList &modelPaths = {}, const QString &user = {});
+    void addModel(const QString &path);
+    void setSettings(const WorkspaceSettings &settings);
+    void setDiversity(double delta);
+    void setBarsLevel(int level); // level of the category-mix plot only
+    void selectUser(int32_t user);
+    void selectUserById(const QString &externalId);
+    void recomputeGlobal(); // all-user evaluation + sweep for the current settings
+    void cancelAll();
+
+Q_SIGNALS:
+    void datasetChanged();
+    void modelsChanged();
+    void settingsChanged();
+    void userViewChanged(); // view() is new
+    void runsChanged(); // runs() is new (or cleared)
+    void sweepChanged();
+    void pooledRocChanged();
+    void errorOccurred(const QString &title, const QString &message);
+    void jobTimed(const QString &label, double ms);
+    void viewTimed(double ms); // time of the last user view, for the status bar and the log
+
+private:
+    void installSession(
+        std::shared_ptr<const Dataset> dataset, std::vector<std::shared_ptr<const Model>> models, const QString &user);
+    void refreshView();
+    void showUser(int32_t user);
+    void pickTellingUser();
+    void startEvaluation();
+    bool startSweep(); // false when the current sweep is still valid
+    void continueBackground();
+    void startPooledRoc();
+    void connectTracker(JobTracker *tracker);
+    EvaluationOptions evaluationOptions(const RerankOptions &rerank) const;
+
+    std::shared_ptr<const Dataset> m_dataset; // declared before the models: they point at it
+    std::vector<std::shared_ptr<const Model>> m_models;
+    CategoryPalette m_palette;
+    WorkspaceSettings m_settings;
+    UserInspector m_inspector;
+    int32_t m_user = -1;
+    bool m_autoUser = false; // no user chosen by a person (or the command line) yet
+    UserView m_view;
+    GlobalRuns m_runs;
+    SweepResult m_sweep;
+    std::vector<reclens::RocCurve> m_pooledRoc;
+    QString m_device;
+    // Everything a sweep depends on except δ, compared whole (rules included, not just counted).
+    struct SweepKey {
+        RerankOptions rerank;
+        int pool = 0;
+        const Model *model = nullptr;
+        bool operator==(const SweepKey &) const = default;
+    };
+    SweepKey sweepKey() const;
+    SweepKey m_sweepStarted; // settings of the sweep last started
+    SweepKey m_sweepDone; // settings m_sweep was computed for
+    QTimer m_globalDebounce;
+
+    JobTracker *m_loadJobs;
+    JobTracker *m_evalJobs;
+    JobTracker *m_sweepJobs;
+    JobTracker *m_rocJobs;
+};
+
+} // namespace reclens::ui

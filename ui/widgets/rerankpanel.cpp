@@ -1,0 +1,190 @@
+#include "ui/widgets/rerankpanel.h"
+
+#include <QComboBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QSpinBox>
+
+namespace reclens::ui
+{
+
+namespace
+{
+QLabel *caption(const QString &text, QWidget *parent)
+{
+    auto *l = new QLabel(text, parent);
+    l->setStyleSheet(QStringLiteral("color:#4a5360; font-size:8.5pt;"));
+    return l;
+}
+} // namespace
+
+RerankPanel::RerankPanel(Workspace *workspace, QWidget *parent)
+    : QWidget(parent)
+    , m_workspace(workspace)
+{
+    setObjectName(QStringLiteral("rerankPanel"));
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(8, 4, 8, 4);
+    layout->setSpacing(14);
+
+    auto addField = [&](const QString &label, QWidget *field) {
+        auto *box = new QVBoxLayout;
+        box->setSpacing(1);
+        box->addWidget(caption(label, this));
+        box->addWidget(field);
+        layout->addLayout(box);
+    };
+
+    m_method = new QComboBox(this);
+    m_method->addItem(QStringLiteral("MMR"), static_cast<int>(RerankMethod::mmr));
+    m_method->addItem(QStringLiteral("DPP"), static_cast<int>(RerankMethod::dpp));
+    m_method->addItem(QStringLiteral("Calibrated"), static_cast<int>(RerankMethod::calibrated));
+    m_method->addItem(QStringLiteral("Caps only"), static_cast<int>(RerankMethod::caps));
+    m_method->addItem(QStringLiteral("None (rules only)"), static_cast<int>(RerankMethod::none));
+    m_method->setToolTip(QStringLiteral("Re-ranking algorithm applied to the model's top candidates"));
+    addField(QStringLiteral("Re-ranker"), m_method);
+
+    // The slider with its meaning written at both ends.
+    auto *sliderBox = new QVBoxLayout;
+    sliderBox->setSpacing(1);
+    auto *sliderHead = new QHBoxLayout;
+    sliderHead->addWidget(caption(QStringLiteral("Diversity δ"), this));
+    m_value = new QLabel(this);
+    m_value->setStyleSheet(QStringLiteral("font-weight:600; color:#179c8c;"));
+    sliderHead->addWidget(m_value);
+    sliderHead->addStretch(1);
+    sliderBox->addLayout(sliderHead);
+    m_slider = new QSlider(Qt::Horizontal, this);
+    m_slider->setRange(0, sliderSteps());
+    m_slider->setSingleStep(1);
+    m_slider->setPageStep(10);
+    m_slider->setMinimumWidth(260);
+    m_slider->setToolTip(QStringLiteral("0 = model order … 1 = most diverse"));
+    sliderBox->addWidget(m_slider);
+    auto *ends = new QHBoxLayout;
+    ends->addWidget(caption(QStringLiteral("0 = model order"), this));
+    ends->addStretch(1);
+    ends->addWidget(caption(QStringLiteral("…"), this));
+    ends->addStretch(1);
+    ends->addWidget(caption(QStringLiteral("1 = most diverse"), this));
+    sliderBox->addLayout(ends);
+    layout->addLayout(sliderBox, 2);
+
+    m_similarity = new QComboBox(this);
+    m_similarity->addItem(QStringLiteral("Embedding"), static_cast<int>(SimilarityKind::embedding));
+    m_similarity->addItem(QStringLiteral("Category"), static_cast<int>(SimilarityKind::category));
+    m_similarity->setToolTip(QStringLiteral("How similar two items are: cosine of the model's item embeddings, or "
+                                            "closeness in the category tree"));
+    addField(QStringLiteral("Similarity"), m_similarity);
+
+    m_level = new QComboBox(this);
+    m_level->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_level->setToolTip(QStringLiteral("Category level for the category mix, calibration and caps"));
+    addField(QStringLiteral("Category level"), m_level);
+
+    m_maxCategory = new QSpinBox(this);
+    m_maxCategory->setRange(0, 100);
+    m_maxCategory->setSpecialValueText(QStringLiteral("no cap"));
+    m_maxCategory->setToolTip(QStringLiteral("Caps re-ranker: at most this many items per category (0 = no cap)"));
+    addField(QStringLiteral("Max / category"), m_maxCategory);
+    m_maxBrand = new QSpinBox(this);
+    m_maxBrand->setRange(0, 100);
+    m_maxBrand->setSpecialValueText(QStringLiteral("no cap"));
+    m_maxBrand->setToolTip(QStringLiteral("Caps re-ranker: at most this many items per brand (0 = no cap)"));
+    addField(QStringLiteral("Max / brand"), m_maxBrand);
+
+    m_k = new QSpinBox(this);
+    m_k->setRange(1, 100);
+    m_k->setToolTip(QStringLiteral("List length K"));
+    addField(QStringLiteral("List length K"), m_k);
+
+    m_second = new QComboBox(this);
+    m_second->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_second->setToolTip(QStringLiteral("Show a second model's list beside the two lists"));
+    addField(QStringLiteral("Compare with"), m_second);
+    layout->addStretch(1);
+
+    connect(m_slider, &QSlider::valueChanged, this, [this](int v) {
+        const double delta = static_cast<double>(v) / sliderSteps();
+        m_value->setText(QString::number(delta, 'f', 2));
+        if (m_updating)
+            return;
+        Q_EMIT diversityMoved(delta);
+        m_workspace->setDiversity(delta);
+    });
+    for (QComboBox *box : { m_method, m_similarity, m_level, m_second })
+        connect(box, &QComboBox::currentIndexChanged, this, &RerankPanel::toWorkspace);
+    for (QSpinBox *spin : { m_maxCategory, m_maxBrand, m_k })
+        connect(spin, &QSpinBox::valueChanged, this, &RerankPanel::toWorkspace);
+    connect(m_workspace, &Workspace::settingsChanged, this, &RerankPanel::fromWorkspace);
+    connect(m_workspace, &Workspace::datasetChanged, this, &RerankPanel::onDatasetChanged);
+    connect(m_workspace, &Workspace::modelsChanged, this, &RerankPanel::onDatasetChanged);
+    onDatasetChanged();
+}
+
+void RerankPanel::onDatasetChanged()
+{
+    m_updating = true;
+    m_level->clear();
+    const auto ds = m_workspace->dataset();
+    const int levels = ds ? ds->category_levels : 0;
+    static const char *const cjNames[] = { "department", "product category", "product type" };
+    for (int l = 1; l <= levels; ++l) {
+        // Name a level after one of its categories' depth when the dataset is CompleteJourney-like.
+        QString text = u"level "_qs + QString::number(l);
+        if (levels == 3)
+            text += u" ("_qs + QString::fromLatin1(cjNames[l - 1]) + u")"_qs;
+        m_level->addItem(text, l);
+    }
+    if (levels == 0)
+        m_level->addItem(QStringLiteral("none"), 0);
+    m_second->clear();
+    m_second->addItem(QStringLiteral("(no second model)"), -1);
+    const auto &models = m_workspace->models();
+    for (size_t i = 1; i < models.size(); ++i)
+        m_second->addItem(QString::fromStdString(models[i]->info().name), static_cast<int>(i));
+    m_updating = false;
+    fromWorkspace();
+}
+
+void RerankPanel::fromWorkspace()
+{
+    m_updating = true;
+    const WorkspaceSettings &s = m_workspace->settings();
+    m_method->setCurrentIndex(std::max(0, m_method->findData(static_cast<int>(s.rerank.method))));
+    m_slider->setValue(static_cast<int>(std::lround(s.rerank.diversity * sliderSteps())));
+    m_value->setText(QString::number(s.rerank.diversity, 'f', 2));
+    m_similarity->setCurrentIndex(std::max(0, m_similarity->findData(static_cast<int>(s.rerank.similarity))));
+    const auto ds = m_workspace->dataset();
+    const int level = s.rerank.category_level == 0 && ds ? ds->category_levels : s.rerank.category_level;
+    m_level->setCurrentIndex(std::max(0, m_level->findData(level)));
+    m_maxCategory->setValue(s.rerank.max_per_category);
+    m_maxBrand->setValue(s.rerank.max_per_brand);
+    m_k->setValue(s.rerank.k);
+    m_second->setCurrentIndex(s.showSecondModel && m_second->count() > 1 ? 1 : 0);
+    const bool hasEmbeddings
+        = !m_workspace->models().empty() && !m_workspace->models().front()->item_embeddings().empty();
+    m_similarity->setEnabled(hasEmbeddings);
+    m_updating = false;
+}
+
+void RerankPanel::toWorkspace()
+{
+    if (m_updating)
+        return;
+    WorkspaceSettings s = m_workspace->settings();
+    s.rerank.method = static_cast<RerankMethod>(m_method->currentData().toInt());
+    s.rerank.diversity = static_cast<double>(m_slider->value()) / sliderSteps();
+    s.rerank.similarity = static_cast<SimilarityKind>(m_similarity->currentData().toInt());
+    s.rerank.category_level = m_level->currentData().toInt();
+    s.rerank.max_per_category = m_maxCategory->value();
+    s.rerank.max_per_brand = m_maxBrand->value();
+    s.rerank.k = m_k->value();
+    s.showSecondModel = m_second->currentData().toInt() > 0;
+    m_workspace->setSettings(s);
+}
+
+} // namespace reclens::ui
