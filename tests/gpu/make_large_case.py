@@ -5,46 +5,14 @@ list comparison of tests/gpu/cuda_check.sh. Deterministic (fixed seeds)."""
 import os
 import sqlite3
 import sys
-from typing import List
 
 import numpy as np
 import torch
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "models"))
+from twotower import TwoTower  # noqa: E402
+
 USERS, ITEMS, DIM = 5000, 50000, 32
-
-
-class Embeddings(torch.nn.Module):
-    def __init__(self, items: List[str], users: List[str]):
-        super().__init__()
-        g = torch.Generator().manual_seed(5)
-        self.items = items
-        self.users = users
-        self.register_buffer("u", torch.randn(len(users), DIM, generator=g))
-        self.register_buffer("v", torch.randn(len(items), DIM, generator=g))
-        self.register_buffer("b", 0.1 * torch.randn(len(items), generator=g))
-
-    @torch.jit.export
-    def item_ids(self) -> List[str]:
-        return self.items
-
-    @torch.jit.export
-    def user_ids(self) -> List[str]:
-        return self.users
-
-    @torch.jit.export
-    def user_embeddings(self) -> torch.Tensor:
-        return self.u
-
-    @torch.jit.export
-    def item_embeddings(self) -> torch.Tensor:
-        return self.v
-
-    @torch.jit.export
-    def item_bias(self) -> torch.Tensor:
-        return self.b
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x
 
 
 def main():
@@ -82,7 +50,11 @@ CREATE TABLE interactions(user_id INTEGER NOT NULL, item_id INTEGER NOT NULL, ts
     con.executemany("INSERT INTO interactions VALUES (?, ?, ?, ?, ?, ?)", rows)
     con.commit()
     con.close()
-    torch.jit.script(Embeddings([f"g{i}" for i in range(ITEMS)], [f"h{u}" for u in range(USERS)])).save(
+    g = torch.Generator().manual_seed(5)
+    model = TwoTower([f"g{i}" for i in range(ITEMS)], [f"h{u}" for u in range(USERS)],
+                     torch.randn(USERS, DIM, generator=g), torch.randn(ITEMS, DIM, generator=g),
+                     0.1 * torch.randn(ITEMS, generator=g))
+    torch.jit.script(model).save(
         os.path.join(out, "generated.pt"))
 
 

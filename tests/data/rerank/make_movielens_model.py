@@ -20,46 +20,15 @@ external id. Deterministic: re-running on the same dataset writes the same tenso
 timestamps aside). Runs in a few seconds on MovieLens ml-latest-small.
 """
 import argparse
+import os
 import sqlite3
 import sys
-from typing import List
 
 import numpy as np
 import torch
 
-
-class TwoTower(torch.nn.Module):
-    def __init__(self, items: List[str], users: List[str], user_emb: torch.Tensor, item_emb: torch.Tensor,
-                 bias: torch.Tensor):
-        super().__init__()
-        self.items = items
-        self.users = users
-        self.register_buffer("user_emb", user_emb)
-        self.register_buffer("item_emb", item_emb)
-        self.register_buffer("bias", bias)
-
-    @torch.jit.export
-    def item_ids(self) -> List[str]:
-        return self.items
-
-    @torch.jit.export
-    def user_ids(self) -> List[str]:
-        return self.users
-
-    @torch.jit.export
-    def user_embeddings(self) -> torch.Tensor:
-        return self.user_emb
-
-    @torch.jit.export
-    def item_embeddings(self) -> torch.Tensor:
-        return self.item_emb
-
-    @torch.jit.export
-    def item_bias(self) -> torch.Tensor:
-        return self.bias
-
-    def forward(self, users: torch.Tensor, items: torch.Tensor) -> torch.Tensor:
-        return self.user_emb[users] @ self.item_emb[items].t() + self.bias[items]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models"))
+from twotower import TwoTower  # noqa: E402
 
 
 def load_train(db):

@@ -52,6 +52,7 @@ Prints one line per mismatching user (the first 10) and a summary. Exit code 0 o
 import argparse
 import csv
 import math
+import os
 import sqlite3
 import sys
 
@@ -62,45 +63,14 @@ except ImportError:  # pragma: no cover
     print("numpy/torch missing: skipped")
     sys.exit(77)
 
+# The dataset reader of the metric recomputation (plain sqlite3, no RecLens code).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "metrics"))
+from recompute import load as load_dataset  # noqa: E402
+
 TIE = 1e-9
 DPP_STOP = 1e-10
 SCORE_RTOL = 1e-5
 SHOW = 10
-
-
-def load_dataset(db):
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    cur = con.cursor()
-    items = cur.execute("SELECT item_id, external_id, category_id FROM items ORDER BY item_id").fetchall()
-    users = cur.execute("SELECT user_id, external_id FROM users ORDER BY user_id").fetchall()
-    cats = cur.execute("SELECT category_id, parent_id FROM categories").fetchall()
-    inter = cur.execute("SELECT user_id, item_id, split FROM interactions").fetchall()
-    con.close()
-    item_index = {row[0]: i for i, row in enumerate(items)}
-    user_index = {row[0]: u for u, row in enumerate(users)}
-    parent = {c: p for c, p in cats}
-
-    def path(c):
-        out = []
-        while c is not None:
-            out.append(c)
-            c = parent.get(c)
-        return out[::-1]
-
-    paths = [path(row[2]) if row[2] is not None else [] for row in items]
-    H = max([len(p) for p in paths] + [len(path(c)) for c, _ in cats] + [0])
-    train = [set() for _ in users]
-    test = [set() for _ in users]
-    for u, i, s in inter:
-        (train if s == "train" else test)[user_index[u]].add(item_index[i])
-    return {
-        "item_ext": [row[1] for row in items],
-        "user_ext": [row[1] for row in users],
-        "paths": paths,
-        "H": H,
-        "train": train,
-        "test": test,
-    }
 
 
 def padded_paths(paths, H):
