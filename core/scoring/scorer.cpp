@@ -208,14 +208,12 @@ void score_embeddings_cpu(const Model::Impl &impl, std::span<const int32_t> user
     const auto n = static_cast<int64_t>(users.size());
     if (k == 0)
         return;
-    // Defaults: 16 users x 8192 items is a 512 KiB buffer per thread; the tile's packed items
-    // (8192 x d floats) stay in the shared cache while all users of a block pass over them.
-    int64_t tile = options.tile_items > 0 ? options.tile_items : 8192;
+    int64_t tile = options.tile_items > 0 ? options.tile_items : kCpuTileItems;
     tile = std::clamp<int64_t>((tile + kernel::kLanes - 1) / kernel::kLanes * kernel::kLanes, kernel::kLanes,
                                (n_items + kernel::kLanes - 1) / kernel::kLanes * kernel::kLanes);
     int64_t block = options.block_users > 0 ? options.block_users : 1024;
     block = std::clamp<int64_t>(block, 1, n);
-    constexpr int64_t kStrip = 16; // users per task
+    constexpr int64_t kStrip = kCpuStripUsers;
     Stopwatch total;
     for (int64_t begin = 0; begin < n; begin += block) {
         const int64_t end = std::min(n, begin + block);

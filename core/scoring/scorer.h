@@ -1,8 +1,11 @@
 #pragma once
-// Top-`pool` candidate generation for many users (DESIGN §3, §8). The embedding fast path does one
-// GEMM per user block on the device, masks seen items there, runs topk there and copies back only
-// (index, score) pairs; the block size follows a memory budget so users x items is never
-// materialised. Models with only score() go through item chunks and a running top-k merge.
+// Top-`pool` candidate generation for one user, a block or all users: THE candidate pool of a
+// request (DESIGN §3, §8), for evaluate, the GUI and the benchmarks alike. On the CPU, embedding
+// models are scored by the dot-product kernel (core/models/dotkernel.h: a user's floats never
+// depend on the block) in strips x tiles folded into per-user top-k selections, ties by lower item
+// index; users x items is never materialised. On CUDA one GEMM per user block, seen items masked and
+// topk on the device, only (index, score) pairs copied back. Models with only score() are called one
+// user at a time over fixed item chunks.
 #include "core/common/progress.h"
 #include "core/data/dataset.h"
 #include "core/models/model.h"
@@ -15,14 +18,21 @@
 
 namespace reclens {
 
+// The CPU fast path's geometry: each task scores a strip of kCpuStripUsers users against tiles of
+// kCpuTileItems items (the default of ScoringOptions::tile_items). 128 x 1024 floats is a 512 KiB
+// buffer per thread, and a tile's packed items (1024 x d floats) stay in L2 while the strip passes.
+inline constexpr int64_t kCpuStripUsers = 128;
+inline constexpr int64_t kCpuTileItems = 1024;
+
 struct ScoringOptions {
     int pool = 100;                         // candidates kept per user
     std::string device = "auto";            // auto | cpu | cuda | cuda:N
     int64_t memory_budget_bytes = 512ll << 20; // for one block's score matrix and mask
     int threads = 0;                        // CPU threads; 0 = all cores
     bool exclude_train = true;              // ranking universe = items not in the user's train set
-    // CPU fast path tiling (0 = automatic): users per GEMM block and items per tile. The CPU path
-    // keeps each block x tile score matrix cache-sized and folds it into per-user top-k heaps.
+    // CPU fast path (0 = automatic): users per block (between progress reports; 1024) and items per
+    // tile (kCpuTileItems). Each strip x tile score matrix stays cache-sized and is folded into
+    // per-user top-k selections; results do not depend on either value.
     int block_users = 0;
     int tile_items = 0;
 };

@@ -167,8 +167,8 @@ double kernel_floor(const Model &model, const std::vector<int32_t> &users, const
 {
     const auto &impl = model.impl();
     const int64_t n_items = model.dataset().n_items();
-    const int64_t tile = std::min<int64_t>(n_items, options.tile_items > 0 ? options.tile_items : 8192);
-    constexpr int64_t kStrip = 16;
+    const int64_t tile = std::min<int64_t>(n_items, options.tile_items > 0 ? options.tile_items : kCpuTileItems);
+    constexpr int64_t kStrip = kCpuStripUsers;
     const auto strips = (users.size() + kStrip - 1) / kStrip;
     std::atomic<double> sink{0};
     Stopwatch watch;

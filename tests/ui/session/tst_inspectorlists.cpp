@@ -100,6 +100,7 @@ InspectorLists inspectorLists(UserInspector &inspector, const std::vector<int32_
         const auto view = inspector.inspect(u);
         r.modelOrder.lists.push_back(view.columns.at(0).items);
         r.modelOrder.scores.push_back(view.columns.at(0).scores);
+        r.modelOrder.per_user.push_back(view.columns.at(0).metrics);
         r.reranked.lists.push_back(view.columns.at(1).items);
         r.reranked.scores.push_back(view.columns.at(1).scores);
     }
@@ -174,6 +175,11 @@ private:
                 qPrintable(QString::fromLatin1(c.name) + QStringLiteral(": ") + firstDifference(shown, cliLists)));
             if (c.method == RerankMethod::none) {
                 noneLists = cliLists;
+                // The metrics shown above the model-order list (AUC included) are the CLI's
+                // --per-user row for that user, to the last digit.
+                const QByteArray metrics = QByteArray::fromStdString(per_user_csv(*ds, gui.modelOrder));
+                QVERIFY2(metrics == onlyUsers(cliPerUser, ids),
+                    qPrintable(firstDifference(metrics, onlyUsers(cliPerUser, ids))));
             } else {
                 // The model-order column beside it is the CLI's --rerank none list.
                 const QByteArray base = QByteArray::fromStdString(lists_csv(*ds, gui.modelOrder));
