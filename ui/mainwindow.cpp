@@ -2,13 +2,13 @@
 
 #include "core/common/error.h"
 #include "core/common/files.h"
-#include "ui/widgets/importdialog.h"
 #include "ui/pages/inspectpage.h"
-#include "ui/widgets/rerankpanel.h"
-#include "ui/widgets/rulespanel.h"
 #include "ui/pages/summarypage.h"
 #include "ui/pages/userspage.h"
 #include "ui/session/workspace.h"
+#include "ui/widgets/importdialog.h"
+#include "ui/widgets/rerankpanel.h"
+#include "ui/widgets/rulespanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -138,7 +138,15 @@ MainWindow::MainWindow(QWidget *parent)
     updateStatus();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The Workspace (a child) cancels its jobs when it is destroyed, after this window's own members
+    // are gone: its trackers' signals must not reach this window's slots any more.
+    for (JobTracker *t :
+        { m_workspace->loadJobs(), m_workspace->evaluationJobs(), m_workspace->sweepJobs(), m_workspace->rocJobs() })
+        t->disconnect(this);
+    m_workspace->disconnect(this);
+}
 
 void MainWindow::showSummaryPage()
 {
