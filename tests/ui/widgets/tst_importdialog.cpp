@@ -1,7 +1,7 @@
 // The import dialog runs importers in the background: a bad input folder gives the importer's
 // one-line message and leaves no output file; a real MovieLens folder imports and announces the file.
-#include "ui/widgets/importdialog.h"
 #include "ui/session/jobtracker.h"
+#include "ui/widgets/importdialog.h"
 
 #include <QFile>
 #include <QSignalSpy>
@@ -30,6 +30,36 @@ private Q_SLOTS:
         QVERIFY2(failed.first().first().toString().contains(u"no-such-folder"_qs),
             qPrintable(failed.first().first().toString()));
         QVERIFY(!QFile::exists(out));
+    }
+
+    void outputThatIsAnInputIsRefused()
+    {
+        // DESIGN §9: choosing one of the folder's own files as the output is refused before any
+        // work, with one line, and the file keeps its bytes.
+        QTemporaryDir dir;
+        for (const char *f : { "ratings.csv", "movies.csv" })
+            QVERIFY(QFile::copy(QStringLiteral(RECLENS_TEST_DATA "/import/ml_wellformed/") + QLatin1String(f),
+                dir.filePath(QLatin1String(f))));
+        const QString victim = dir.filePath(QStringLiteral("ratings.csv"));
+        QFile before(victim);
+        QVERIFY(before.open(QIODevice::ReadOnly));
+        const QByteArray bytes = before.readAll();
+        before.close();
+        ImportDialog dialog;
+        QSignalSpy failed(&dialog, &ImportDialog::importFailed);
+        QSignalSpy started(dialog.jobs(), &JobTracker::jobStarted);
+        dialog.setSource(ImportDialog::MovieLens);
+        dialog.setInput(dir.path());
+        dialog.setOutput(dir.filePath(QStringLiteral("./ratings.csv")));
+        dialog.startImport();
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(started.size(), 0);
+        const QString message = failed.first().first().toString();
+        QVERIFY2(
+            message.contains(u"is the same file as the input"_qs) && !message.contains(u'\n'), qPrintable(message));
+        QFile after(victim);
+        QVERIFY(after.open(QIODevice::ReadOnly));
+        QCOMPARE(after.readAll(), bytes);
     }
 
     void movieLensImports()
