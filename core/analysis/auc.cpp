@@ -10,17 +10,13 @@
 
 
 #include <algorithm>
-#include <deque>
-#include <map>
-#include <mutex>
-#include <thread>
 
 namespace reclens {
 
 namespace {
 
-// Calls fn(row, user, scores) for each user of `users`, scores = all items in dataset order, from
-// several threads at once. The scores are Model::Impl::score_rows' (embedding models, a few users at
+// Calls fn(row, user, scores, worker) for each user of `users`, scores = all items in dataset order,
+// from several threads at once (worker: parallel_rows' worker index, one thread each). The scores are Model::Impl::score_rows' (embedding models, a few users at
 // a time) or score_generic_row's: the same floats as the scorer's and the GUI's.
 template<typename Fn>
 void for_each_scored(const Model &model, std::span<const int32_t> users, int threads, ProgressReporter &rep, double p0,
@@ -39,7 +35,7 @@ void for_each_scored(const Model &model, std::span<const int32_t> users, int thr
         // Strips of kStrip users (embeddings) or single users (score()), over std::threads.
         const int64_t per = embeddings ? kStrip : 1;
         const auto strips = static_cast<size_t>((b1 - b0 + per - 1) / per);
-        parallel_rows(strips, threads, [&](size_t strip) {
+        parallel_rows(strips, threads, [&](size_t strip, size_t worker) {
             const int64_t r0 = b0 + static_cast<int64_t>(strip) * per;
             const int64_t r1 = std::min(b1, r0 + per);
             thread_local std::vector<float> rows;
@@ -52,41 +48,11 @@ void for_each_scored(const Model &model, std::span<const int32_t> users, int thr
                 if (!embeddings)
                     impl.score_generic_row(users[static_cast<size_t>(r)], row);
                 fn(static_cast<size_t>(r), users[static_cast<size_t>(r)],
-                   std::span<const float>(row, static_cast<size_t>(n_items)));
+                   std::span<const float>(row, static_cast<size_t>(n_items)), worker);
             }
         }, {}, {}, 1);
     }
 }
-
-// One pooled accumulator per worker thread, found by thread id (not by a thread number, which can
-// change when the pool is resized): no two threads ever share one.
-class PerThreadAccumulators {
-public:
-    explicit PerThreadAccumulators(std::vector<float> positives) : m_prototype(std::move(positives)) {}
-
-    PooledAucAccumulator &mine()
-    {
-        std::lock_guard lock(m_mutex);
-        auto [it, added] = m_slot.try_emplace(std::this_thread::get_id(), m_all.size());
-        if (added)
-            m_all.push_back(m_prototype);
-        return m_all[it->second];
-    }
-
-    PooledAucAccumulator merged()
-    {
-        PooledAucAccumulator out = m_prototype;
-        for (const auto &a : m_all)
-            out.merge(a);
-        return out;
-    }
-
-private:
-    PooledAucAccumulator m_prototype;
-    std::mutex m_mutex;
-    std::map<std::thread::id, size_t> m_slot;
-    std::deque<PooledAucAccumulator> m_all; // stable addresses while others are added
-};
 
 } // namespace
 
@@ -98,7 +64,7 @@ AucResult compute_auc(const Model &model, std::span<const int32_t> users, const 
     AucResult out;
     out.per_user.assign(users.size(), kNaN);
     std::vector<std::vector<float>> pos(users.size());
-    for_each_scored(model, users, threads, rep, 0.0, 0.5, [&](size_t row, int32_t user, std::span<const float> s) {
+    for_each_scored(model, users, threads, rep, 0.0, 0.5, [&](size_t row, int32_t user, std::span<const float> s, size_t) {
         out.per_user[row] = user_auc(ds, user, s);
         const auto truth = test_set(ds, user);
         auto &p = pos[row];
@@ -111,9 +77,11 @@ AucResult compute_auc(const Model &model, std::span<const int32_t> users, const 
         all.insert(all.end(), p.begin(), p.end());
     pos.clear();
     pos.shrink_to_fit();
-    PerThreadAccumulators acc(std::move(all));
-    for_each_scored(model, users, threads, rep, 0.5, 1.0, [&](size_t, int32_t user, std::span<const float> s) {
-        auto &a = acc.mine();
+    // One accumulator per worker (not per torch thread number): no two threads ever share one.
+    std::vector<PooledAucAccumulator> acc(parallel_workers(threads), PooledAucAccumulator(std::move(all)));
+    for_each_scored(model, users, threads, rep, 0.5, 1.0, [&](size_t, int32_t user, std::span<const float> s,
+                                                              size_t worker) {
+        auto &a = acc[worker];
         const auto truth = test_set(ds, user);
         auto train = ds.train.row(user);
         size_t ti = 0, ri = 0;
@@ -129,7 +97,9 @@ AucResult compute_auc(const Model &model, std::span<const int32_t> users, const 
             a.add_negative(s[static_cast<size_t>(it)]);
         }
     });
-    const PooledAucAccumulator pooled = acc.merged();
+    for (size_t w = 1; w < acc.size(); ++w)
+        acc[0].merge(acc[w]);
+    const PooledAucAccumulator &pooled = acc[0];
     out.pooled = pooled.auc();
     if (want_curve)
         out.pooled_curve = pooled.curve();
@@ -141,12 +111,6 @@ RocCurve pooled_roc(const Model &model, const ProgressFn &progress)
 {
     const std::vector<int32_t> users = evaluated_users(model.dataset());
     return compute_auc(model, users, progress, true).pooled_curve;
-}
-
-RocCurve user_roc_curve(const Model &model, int32_t user)
-{
-    const std::vector<float> scores = model.score_all(user);
-    return user_roc(model.dataset(), user, scores);
 }
 
 } // namespace reclens

@@ -66,8 +66,5 @@ AucResult compute_auc(const Model &model, std::span<const int32_t> users, const 
 // The pooled ROC curve of all evaluated users (what the GUI draws), by compute_auc.
 RocCurve pooled_roc(const Model &model, const ProgressFn &progress = {});
 
-// One user's ROC over their ranking universe from the same scores as compute_auc (the GUI's curve
-// for a user, whose AUC equals that user's `auc` in evaluate's per-user results).
-RocCurve user_roc_curve(const Model &model, int32_t user);
 
 } // namespace reclens

@@ -10,32 +10,43 @@
 #include <mutex>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace reclens {
 
-// Calls fn(i) for every i in [0, n) on up to `threads` threads (0 = hardware concurrency) in chunks
-// of `chunk`. If fn throws, no new chunk starts, every thread is joined, and the first exception is
+// The most workers parallel_rows uses for `threads` (0 = hardware concurrency): size per-worker
+// state (accumulators, buffers) with it.
+inline size_t parallel_workers(int threads)
+{
+    return threads > 0 ? static_cast<size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Calls fn(i) — or fn(i, worker) with worker in [0, parallel_workers(threads)), fixed per thread for
+// the call — for every i in [0, n) on up to `threads` threads in chunks of `chunk`. If fn throws, no new chunk starts, every thread is joined, and the first exception is
 // rethrown here (never std::terminate). `progress` (may be empty) is called from this thread only,
 // with the share of rows done and `stage`; returning false stops the loop and throws Cancelled.
 template<typename Fn>
 void parallel_rows(size_t n, int threads, Fn &&fn, const ProgressFn &progress = {}, std::string_view stage = {},
                    size_t chunk = 64)
 {
-    const size_t hw = std::max(1u, std::thread::hardware_concurrency());
-    const size_t t = std::max<size_t>(1, std::min<size_t>((n + chunk - 1) / chunk, threads > 0 ? size_t(threads) : hw));
+    const size_t t = std::max<size_t>(1, std::min<size_t>((n + chunk - 1) / chunk, parallel_workers(threads)));
     std::atomic<size_t> next{0}, done{0};
     std::atomic<bool> stop{false};
     std::exception_ptr failure;
     std::mutex failure_mutex;
     // Runs the next chunk; false when there is none left or the loop was stopped.
-    auto run_chunk = [&] {
+    auto run_chunk = [&](size_t worker) {
         const size_t i = stop.load(std::memory_order_relaxed) ? n : next.fetch_add(chunk);
         if (i >= n)
             return false;
         try {
-            for (size_t j = i; j < std::min(n, i + chunk); ++j)
-                fn(j);
+            for (size_t j = i; j < std::min(n, i + chunk); ++j) {
+                if constexpr (std::is_invocable_v<Fn &, size_t, size_t>)
+                    fn(j, worker);
+                else
+                    fn(j);
+            }
         } catch (...) {
             std::lock_guard lock(failure_mutex);
             if (!failure)
@@ -49,8 +60,8 @@ void parallel_rows(size_t n, int threads, Fn &&fn, const ProgressFn &progress = 
     pool.reserve(t - 1);
     try {
         for (size_t w = 1; w < t; ++w)
-            pool.emplace_back([&] {
-                while (run_chunk()) {
+            pool.emplace_back([&, w] {
+                while (run_chunk(w)) {
                 }
             });
     } catch (const std::system_error &) {
@@ -58,7 +69,7 @@ void parallel_rows(size_t n, int threads, Fn &&fn, const ProgressFn &progress = 
     }
     ProgressReporter reporter(progress);
     bool cancelled = false;
-    while (run_chunk()) { // this thread works too, and reports progress between its chunks
+    while (run_chunk(0)) { // this thread works too, and reports progress between its chunks
         if (!progress)
             continue;
         try {

@@ -282,25 +282,37 @@ std::vector<int> select_caps(const Prepared &p, const std::vector<int32_t> &buck
 
 } // namespace
 
-Reranker::Reranker(const Dataset &dataset, RerankOptions options, std::span<const float> item_embeddings, int dim)
-    : m_dataset(&dataset)
-    , m_options(std::move(options))
+namespace {
+
+bool needs_similarity(const RerankOptions &o)
+{
+    return o.method == RerankMethod::mmr || o.method == RerankMethod::dpp;
+}
+
+// Validates (throws Error) before anything is built, then the similarity the method needs (or none).
+std::shared_ptr<const SimilarityProvider> similarity_for(const Dataset &dataset, const RerankOptions &o,
+                                                         std::span<const float> item_embeddings, int dim)
 {
     const bool have_emb = dim > 0 && item_embeddings.size() == static_cast<size_t>(dataset.n_items()) * static_cast<size_t>(dim);
-    validate(m_options, dataset, have_emb);
-    if (m_options.method == RerankMethod::mmr || m_options.method == RerankMethod::dpp)
-        m_similarity = std::make_shared<const SimilarityProvider>(dataset, m_options.similarity, item_embeddings, dim);
-    m_bucket = item_buckets(dataset, m_options.category_level);
+    validate(o, dataset, have_emb);
+    if (!needs_similarity(o))
+        return nullptr;
+    return std::make_shared<const SimilarityProvider>(dataset, o.similarity, item_embeddings, dim);
+}
+
+} // namespace
+
+Reranker::Reranker(const Dataset &dataset, RerankOptions options, std::span<const float> item_embeddings, int dim)
+    : Reranker(dataset, options, similarity_for(dataset, options, item_embeddings, dim))
+{
 }
 
 Reranker::Reranker(const Dataset &dataset, RerankOptions options, std::shared_ptr<const SimilarityProvider> similarity)
     : m_dataset(&dataset)
     , m_options(std::move(options))
 {
-    const bool needs = m_options.method == RerankMethod::mmr || m_options.method == RerankMethod::dpp;
-    const bool have_emb = similarity && similarity->kind() == SimilarityKind::embedding && similarity->dim() > 0;
-    validate(m_options, dataset, have_emb || m_options.similarity != SimilarityKind::embedding);
-    if (needs) {
+    validate(m_options, dataset, similarity && similarity->kind() == SimilarityKind::embedding && similarity->dim() > 0);
+    if (needs_similarity(m_options)) {
         if (!similarity || similarity->kind() != m_options.similarity || &similarity->dataset() != &dataset)
             throw Error("re-ranking: the shared similarity is not the " + std::string(similarity_name(m_options.similarity))
                         + " similarity of this dataset");
