@@ -157,6 +157,12 @@ ImportResult DatasetBuilder::build(std::unordered_map<std::string, std::string> 
         if (report.malformed > 0)
             why = " (" + std::to_string(report.malformed)
                 + " malformed rows skipped, the first: " + report.malformed_examples.front() + ")";
+        else if (report.skipped_total() > 0) // e.g. every row had a blank id
+            why = " (" + std::to_string(report.skipped_total()) + " rows skipped, the most as '"
+                + std::max_element(report.skipped.begin(), report.skipped.end(),
+                                   [](const auto &a, const auto &b) { return a.second < b.second; })
+                      ->first
+                + "')";
         throw Error("the import found no usable interactions"
                     + std::string(report.inputs.empty() ? "" : " in " + report.inputs.front()) + why
                     + "; check the files, the delimiter and the filters (e.g. --min-rating)");
