@@ -1,13 +1,10 @@
 // Per-user and pooled AUC over each user's whole ranking universe (DESIGN §5), and the pooled ROC
-// curve. Users are scored a few at a time by the model's kernel (or score()), so users x items is
-// never held at once. The pooled AUC needs every
-// positive score before negatives can be placed, so users are scored twice (the kernel gives the
-// same floats both times).
-#include "core/analysis/evaluation.h"
+// curve, counted tile by tile (core/analysis/auccounter.h). compute_auc makes its own single pass
+// for callers that do not score top-K at the same time (the GUI's ROC, CUDA runs).
+#include "core/analysis/auccounter.h"
 #include "core/common/error.h"
 #include "core/common/parallel.h"
 #include "core/models/model_impl.h"
-
 
 #include <algorithm>
 
@@ -15,25 +12,161 @@ namespace reclens {
 
 namespace {
 
-// Calls fn(row, user, scores, worker) for each user of `users`, scores = all items in dataset order,
-// from several threads at once (worker: parallel_rows' worker index, one thread each). The scores are Model::Impl::score_rows' (embedding models, a few users at
-// a time) or score_generic_row's: the same floats as the scorer's and the GUI's.
-template<typename Fn>
-void for_each_scored(const Model &model, std::span<const int32_t> users, int threads, ProgressReporter &rep, double p0,
-                     double p1, Fn &&fn)
+// 2 · (scores below p) + (scores equal to p) = [s < p] + [s <= p], summed: one vectorisable pass.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+int64_t twice_below(const float *s, size_t n, float p)
 {
+    int64_t total = 0;
+    for (size_t begin = 0; begin < n; begin += 1u << 20) { // int32 lanes cannot overflow
+        const size_t end = std::min(n, begin + (size_t{1} << 20));
+        int32_t acc = 0;
+        for (size_t i = begin; i < end; ++i)
+            acc += static_cast<int32_t>(s[i] < p) + static_cast<int32_t>(s[i] <= p);
+        total += acc;
+    }
+    return total;
+}
+
+int64_t twice_below_one(float s, float p)
+{
+    return static_cast<int64_t>(s < p) + static_cast<int64_t>(s <= p);
+}
+
+} // namespace
+
+AucCounter::AucCounter(const Model &model, std::span<const int32_t> users, int threads, bool want_curve)
+    : m_ds(model.dataset()), m_users(users)
+{
+    Stopwatch watch;
+    const auto &impl = model.impl();
+    const size_t n = users.size();
+    m_test.resize(n);
+    m_pos.resize(n);
+    m_twice.assign(n, 0);
+    parallel_rows(n, threads, [&](size_t r) {
+        m_test[r] = test_set(m_ds, users[r]);
+        m_pos[r].resize(m_test[r].size());
+        impl.score_items(users[r], m_test[r], m_pos[r].data());
+    });
+    std::vector<float> all;
+    for (const auto &p : m_pos)
+        all.insert(all.end(), p.begin(), p.end());
+    if (want_curve) {
+        m_workers.resize(parallel_workers(threads));
+        for (auto &w : m_workers)
+            w.curve.emplace(all);
+    } else {
+        m_workers.resize(parallel_workers(threads));
+    }
+    m_counter = std::make_unique<PooledAucCounter>(std::move(all));
+    m_positives_ms = watch.elapsed_ms();
+}
+
+void AucCounter::row_tile(size_t row, int64_t t0, std::span<const float> scores, size_t worker)
+{
+    Stopwatch watch;
+    Worker &w = m_workers[worker];
+    const int32_t user = m_users[row];
+    const auto &pos = m_pos[row];
+    const auto &truth = m_test[row];
+    const float *s = scores.data();
+    const int64_t t1 = t0 + static_cast<int64_t>(scores.size());
+    // Everything in the tile first (train items and positives too), then those taken back out.
+    int64_t twice = 0;
+    for (float p : pos)
+        twice += twice_below(s, scores.size(), p);
+    m_counter->add(scores, w.tally);
+    auto take_out = [&](int32_t item) {
+        const float x = s[item - t0];
+        for (float p : pos)
+            twice -= twice_below_one(x, p);
+        m_counter->remove(x, w.tally);
+    };
+    const auto train = m_ds.train.row(user);
+    const auto train_from = std::lower_bound(train.begin(), train.end(), static_cast<int32_t>(t0));
+    const auto test_from = std::lower_bound(truth.begin(), truth.end(), static_cast<int32_t>(t0));
+    for (auto it = train_from; it != train.end() && *it < t1; ++it)
+        take_out(*it);
+    for (auto it = test_from; it != truth.end() && *it < t1; ++it)
+        take_out(*it);
+    m_twice[row] += twice;
+    if (w.curve) { // the slot histogram: negatives one by one, in item order
+        auto tr = train_from;
+        auto te = test_from;
+        for (int64_t i = t0; i < t1; ++i) {
+            if (tr != train.end() && *tr == i) {
+                ++tr;
+                continue;
+            }
+            if (te != truth.end() && *te == i) {
+                ++te;
+                continue;
+            }
+            w.curve->add_negative(s[i - t0]);
+        }
+    }
+    w.ms += watch.elapsed_ms();
+    ++w.tiles;
+}
+
+AucResult AucCounter::result()
+{
+    AucResult out;
+    out.per_user.assign(m_users.size(), kNaN);
+    for (size_t r = 0; r < m_users.size(); ++r) {
+        const auto truth = m_test[r].size();
+        const int64_t negatives = m_ds.n_items() - static_cast<int64_t>(m_ds.train.row_size(m_users[r]))
+                                  - static_cast<int64_t>(truth);
+        if (truth > 0 && negatives > 0)
+            out.per_user[r] = static_cast<double>(m_twice[r])
+                              / (2.0 * static_cast<double>(truth) * static_cast<double>(negatives));
+    }
+    PooledAucCounter::Tally tally;
+    for (auto &w : m_workers) {
+        tally.merge(w.tally);
+    }
+    out.pooled = m_counter->auc(tally);
+    if (!m_workers.empty() && m_workers.front().curve) {
+        PooledAucAccumulator curve = *m_workers.front().curve;
+        for (size_t i = 1; i < m_workers.size(); ++i)
+            curve.merge(*m_workers[i].curve);
+        out.pooled_curve = curve.curve();
+        if (!(out.pooled_curve.auc == out.pooled) && !(std::isnan(out.pooled) && std::isnan(out.pooled_curve.auc)))
+            throw Error("pooled AUC: the ROC histogram and the counter disagree (" + std::to_string(out.pooled_curve.auc)
+                        + " vs " + std::to_string(out.pooled) + ")");
+    }
+    return out;
+}
+
+double AucCounter::counting_ms() const
+{
+    double ms = 0;
+    size_t busy = 0;
+    for (const auto &w : m_workers) {
+        ms += w.ms;
+        busy += w.tiles > 0;
+    }
+    return busy > 0 ? ms / static_cast<double>(busy) : 0.0;
+}
+
+AucResult compute_auc(const Model &model, std::span<const int32_t> users, const ProgressFn &progress,
+                      bool want_curve, int threads)
+{
+    ProgressReporter rep(progress);
+    AucCounter counter(model, users, threads, want_curve);
     const auto &impl = model.impl();
     const int64_t n_items = model.dataset().n_items();
     const bool embeddings = impl.info.has_embeddings && impl.user_emb.defined();
-    // Progress is reported between blocks, from this thread only (ProgressReporter is not shared).
+    // Blocks between progress reports; within a block, strips of 8 users (embeddings: the kernel's
+    // floats do not depend on the strip) or single users (score()) over std::threads.
     const int64_t n = static_cast<int64_t>(users.size());
     const int64_t block = embeddings ? 4096 : 64;
-    constexpr int64_t kStrip = 8;
+    const int64_t per = embeddings ? 8 : 1;
     for (int64_t b0 = 0; b0 < n; b0 += block) {
-        rep.report(p0 + (p1 - p0) * static_cast<double>(b0) / static_cast<double>(n), "AUC");
+        rep.report(static_cast<double>(b0) / static_cast<double>(std::max<int64_t>(1, n)), "AUC");
         const int64_t b1 = std::min(n, b0 + block);
-        // Strips of kStrip users (embeddings) or single users (score()), over std::threads.
-        const int64_t per = embeddings ? kStrip : 1;
         const auto strips = static_cast<size_t>((b1 - b0 + per - 1) / per);
         parallel_rows(strips, threads, [&](size_t strip, size_t worker) {
             const int64_t r0 = b0 + static_cast<int64_t>(strip) * per;
@@ -47,64 +180,12 @@ void for_each_scored(const Model &model, std::span<const int32_t> users, int thr
                 float *row = rows.data() + (r - r0) * n_items;
                 if (!embeddings)
                     impl.score_generic_row(users[static_cast<size_t>(r)], row);
-                fn(static_cast<size_t>(r), users[static_cast<size_t>(r)],
-                   std::span<const float>(row, static_cast<size_t>(n_items)), worker);
+                counter.row_tile(static_cast<size_t>(r), 0, {row, static_cast<size_t>(n_items)}, worker);
             }
         }, {}, {}, 1);
     }
-}
-
-} // namespace
-
-AucResult compute_auc(const Model &model, std::span<const int32_t> users, const ProgressFn &progress,
-                      bool want_curve, int threads)
-{
-    const Dataset &ds = model.dataset();
-    ProgressReporter rep(progress);
-    AucResult out;
-    out.per_user.assign(users.size(), kNaN);
-    std::vector<std::vector<float>> pos(users.size());
-    for_each_scored(model, users, threads, rep, 0.0, 0.5, [&](size_t row, int32_t user, std::span<const float> s, size_t) {
-        out.per_user[row] = user_auc(ds, user, s);
-        const auto truth = test_set(ds, user);
-        auto &p = pos[row];
-        p.reserve(truth.size());
-        for (int32_t it : truth)
-            p.push_back(s[static_cast<size_t>(it)]);
-    });
-    std::vector<float> all;
-    for (auto &p : pos)
-        all.insert(all.end(), p.begin(), p.end());
-    pos.clear();
-    pos.shrink_to_fit();
-    // One accumulator per worker (not per torch thread number): no two threads ever share one.
-    std::vector<PooledAucAccumulator> acc(parallel_workers(threads), PooledAucAccumulator(std::move(all)));
-    for_each_scored(model, users, threads, rep, 0.5, 1.0, [&](size_t, int32_t user, std::span<const float> s,
-                                                              size_t worker) {
-        auto &a = acc[worker];
-        const auto truth = test_set(ds, user);
-        auto train = ds.train.row(user);
-        size_t ti = 0, ri = 0;
-        for (int32_t it = 0; it < static_cast<int32_t>(s.size()); ++it) {
-            while (ri < train.size() && train[ri] < it)
-                ++ri;
-            if (ri < train.size() && train[ri] == it)
-                continue;
-            while (ti < truth.size() && truth[ti] < it)
-                ++ti;
-            if (ti < truth.size() && truth[ti] == it)
-                continue;
-            a.add_negative(s[static_cast<size_t>(it)]);
-        }
-    });
-    for (size_t w = 1; w < acc.size(); ++w)
-        acc[0].merge(acc[w]);
-    const PooledAucAccumulator &pooled = acc[0];
-    out.pooled = pooled.auc();
-    if (want_curve)
-        out.pooled_curve = pooled.curve();
     rep.force(1.0, "AUC");
-    return out;
+    return counter.result();
 }
 
 RocCurve pooled_roc(const Model &model, const ProgressFn &progress)

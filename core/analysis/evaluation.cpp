@@ -1,10 +1,12 @@
 // evaluate(): score_top -> re-rank -> metrics, with timings per stage (DESIGN §4, §5).
 #include "core/analysis/evaluation.h"
+#include "core/analysis/auccounter.h"
 #include "core/common/error.h"
 #include "core/common/parallel.h"
 #include "core/scoring/scorer.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace reclens {
 
@@ -64,16 +66,29 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
     // Validates re-rank options before any expensive work.
     Reranker reranker(ds, res.rerank, model.item_embeddings(), model.dim());
 
-    // 1. Candidates.
+    // 1. Candidates, and on the CPU the AUC counted inside the same pass (DESIGN §8): its
+    // positives are scored first, then every score tile is counted while in cache. The pass's wall
+    // time is split by the counting's own share (AucCounter::counting_ms).
     Stopwatch sw;
     ScoringOptions so;
     so.pool = res.pool;
     so.device = options.device;
     so.threads = options.threads;
-    const Candidates cand = score_top(model, users, so, sub_progress(progress, 0.0, 0.4));
+    const bool cpu = !model.info().has_embeddings || resolve_device(options.device) == "cpu";
+    std::optional<AucCounter> counter;
+    if (options.compute_auc && cpu)
+        counter.emplace(model, users, options.threads, false);
+    Stopwatch scoring;
+    const Candidates cand = score_top(model, users, so, sub_progress(progress, 0.0, 0.4), counter ? &*counter : nullptr);
     res.device = cand.device;
     res.users = cand.users;
-    res.timing_ms["scoring"] = sw.elapsed_ms();
+    const double counting = counter ? counter->counting_ms() : 0.0;
+    res.timing_ms["scoring"] = scoring.elapsed_ms() - counting;
+    double auc_ms = counter ? counter->positives_ms() + counting : 0.0;
+    if (counter) {
+        res.timing_ms["auc_positives"] = counter->positives_ms();
+        res.timing_ms["auc_counting"] = counting;
+    }
 
     // 2. Re-ranking.
     sw.restart();
@@ -103,13 +118,15 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
     }
     res.timing_ms["rerank"] = sw.elapsed_ms();
 
-    // 3. AUC over the whole universe.
+    // 3. AUC over the whole universe: counted above, or (CUDA) by its own pass over the CPU kernel.
     sw.restart();
     AucResult auc;
     auc.per_user.assign(n, kNaN);
-    if (options.compute_auc)
+    if (counter)
+        auc = counter->result();
+    else if (options.compute_auc)
         auc = compute_auc(model, res.users, sub_progress(progress, 0.5, 0.85), false, options.threads);
-    res.timing_ms["auc"] = sw.elapsed_ms();
+    res.timing_ms["auc"] = auc_ms + sw.elapsed_ms();
 
     // 4. Per-user metrics, aggregates, strata.
     sw.restart();

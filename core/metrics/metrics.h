@@ -165,6 +165,15 @@ double roc_auc(std::span<const float> scores, std::span<const uint8_t> labels);
 double user_auc(const Dataset &dataset, int32_t user, std::span<const float> all_scores);
 RocCurve user_roc(const Dataset &dataset, int32_t user, std::span<const float> all_scores);
 
+// 128-bit counts of (positive, negative) pairs: 1M users x 100k items with 2^32 positives still fit.
+__extension__ typedef unsigned __int128 PairCount;
+
+// The pooled AUC from exact integer counts: twice_rank_sum = Σ over negatives of (2 · positives
+// scoring below it + positives scoring equal), so AUC = (2PN − sum) / (2PN). NaN without both classes.
+// PooledAucCounter (core/metrics/pooledauc.h) and PooledAucAccumulator both end here, so they give
+// the same double.
+double pooled_auc_from_ranks(PairCount twice_rank_sum, int64_t positives, int64_t negatives);
+
 // Pooled AUC over all (user, item) pairs of many users, exact, in O(total pairs) after sorting the
 // positives: negatives are placed among the sorted positive scores through a bucket table.
 // Usage: add(...) every user's universe scores (thread-compatible: one accumulator per thread,

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace reclens {
@@ -216,21 +217,26 @@ void PooledAucAccumulator::merge(const PooledAucAccumulator &other)
 
 double PooledAucAccumulator::auc() const
 {
-    int64_t positives = 0;
-    for (int64_t c : m_pos_count)
-        positives += c;
-    if (positives == 0 || m_negatives == 0)
-        return kNaN;
-    // Sum over positives of (negatives below + 1/2 negatives equal), in long double to keep the
-    // integer-sized sums exact enough for 1e10+ pairs.
-    long double sum = 0;
-    int64_t below = 0;
+    // Σ over negatives of 2 · positives below + positives equal, from the slot histogram.
+    PairCount twice = 0;
+    int64_t positives_below = 0;
     for (size_t j = 0; j < m_pos.size(); ++j) {
-        below += m_neg_below[j];
-        sum += static_cast<long double>(m_pos_count[j]) * (static_cast<long double>(below) + 0.5L * m_neg_equal[j]);
-        below += m_neg_equal[j];
+        const auto below2 = static_cast<PairCount>(2 * positives_below);
+        twice += static_cast<PairCount>(m_neg_below[j]) * below2;
+        twice += static_cast<PairCount>(m_neg_equal[j]) * (below2 + static_cast<uint64_t>(m_pos_count[j]));
+        positives_below += m_pos_count[j];
     }
-    return static_cast<double>(sum / (static_cast<long double>(positives) * static_cast<long double>(m_negatives)));
+    twice += static_cast<PairCount>(m_neg_above) * static_cast<uint64_t>(2 * positives_below);
+    return pooled_auc_from_ranks(twice, positives_below, m_negatives);
+}
+
+double pooled_auc_from_ranks(PairCount twice_rank_sum, int64_t positives, int64_t negatives)
+{
+    if (positives <= 0 || negatives <= 0)
+        return kNaN;
+    const auto pairs2 = static_cast<PairCount>(2) * static_cast<uint64_t>(positives) * static_cast<uint64_t>(negatives);
+    // Both integers are exact; long double holds them exactly up to 2^64 and rounds once beyond.
+    return static_cast<double>(static_cast<long double>(pairs2 - twice_rank_sum) / static_cast<long double>(pairs2));
 }
 
 RocCurve PooledAucAccumulator::curve() const

@@ -106,4 +106,14 @@ void dot_rows(const float *const *users, int n_users, const PackedItems &items, 
                         offset, j, j1, out + (j - j0), ld);
 }
 
+float dot_one(const float *user, const PackedItems &items, const float *offset, int64_t j)
+{
+    const float *panel = items.panel.data() + static_cast<size_t>(j / kLanes) * static_cast<size_t>(items.dim) * kLanes
+                         + static_cast<size_t>(j % kLanes);
+    float acc = 0.0f; // as the kernel's lanes: start at zero, add each product in k order
+    for (int k = 0; k < items.dim; ++k)
+        acc = acc + panel[static_cast<size_t>(k) * kLanes] * user[k];
+    return offset ? acc + offset[j] : acc;
+}
+
 } // namespace reclens::kernel

@@ -36,4 +36,8 @@ PackedItems pack_items(std::span<const float> item_emb, int64_t n_items, int dim
 void dot_rows(const float *const *users, int n_users, const PackedItems &items, const float *offset, int64_t j0,
               int64_t j1, float *out, int64_t ld);
 
+// One score, dot(user, item j) + offset[j]: the same float dot_rows gives for that pair (the same
+// k-order sum), for the few pairs the AUC needs before the scoring pass (a user's test items).
+float dot_one(const float *user, const PackedItems &items, const float *offset, int64_t j);
+
 } // namespace reclens::kernel

@@ -455,4 +455,39 @@ void Model::Impl::score_generic_row(int32_t user, float *out) const
     }
 }
 
+void Model::Impl::score_items(int32_t user, std::span<const int32_t> items, float *out) const
+{
+    std::fill_n(out, items.size(), kNegInf);
+    if (!user_valid(user) || items.empty())
+        return;
+    if (info.has_embeddings && user_emb.defined()) {
+        const float *u = user_emb.data_ptr<float>() + static_cast<size_t>(user) * static_cast<size_t>(packed.dim);
+        const float *offset = item_offset.data_ptr<float>();
+        for (size_t i = 0; i < items.size(); ++i)
+            out[i] = kernel::dot_one(u, packed, offset, items[i]);
+        return;
+    }
+    // score() on each kGenericChunk chunk of matched_items that holds one of the items, exactly as
+    // score_generic_row calls it (the same chunk gives the same floats).
+    size_t next = 0;
+    while (next < items.size()) {
+        const auto at = std::lower_bound(matched_items.begin(), matched_items.end(), items[next]);
+        if (at == matched_items.end() || *at != items[next]) { // an unmatched item: -inf
+            ++next;
+            continue;
+        }
+        const size_t begin = static_cast<size_t>(at - matched_items.begin()) / kGenericChunk * kGenericChunk;
+        const size_t end = std::min(matched_items.size(), begin + kGenericChunk);
+        std::vector<int32_t> chunk(matched_items.begin() + static_cast<std::ptrdiff_t>(begin),
+                                   matched_items.begin() + static_cast<std::ptrdiff_t>(end));
+        auto scores = score_matched({user}, chunk);
+        const float *p = scores.data_ptr<float>();
+        for (; next < items.size() && items[next] <= chunk.back(); ++next) {
+            const auto in = std::lower_bound(chunk.begin(), chunk.end(), items[next]);
+            if (in != chunk.end() && *in == items[next])
+                out[next] = p[in - chunk.begin()];
+        }
+    }
+}
+
 } // namespace reclens

@@ -48,6 +48,11 @@ struct Model::Impl {
     // for whoever asks, so the GUI and the CLI get the same floats. Throws Error on bad output.
     void score_generic_row(int32_t user, float *out) const;
 
+    // The scores of a few items (ascending dataset indices) for one user, bit for bit what
+    // score_rows / score_generic_row give them: the kernel's single-pair dot product, or score() on
+    // just the fixed chunks that hold those items. -inf for an unmatched user or item.
+    void score_items(int32_t user, std::span<const int32_t> items, float *out) const;
+
     // Calls the model's score() for dataset users x dataset items; returns [users, items] float32 on
     // the CPU. Every given user and item must be matched (callers filter). Thread-safe: TorchScript
     // methods may run on several threads at once (the module is only read). Throws Error naming the

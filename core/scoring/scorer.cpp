@@ -200,7 +200,7 @@ void fold_row(float *row, int64_t t0, int64_t n, const int32_t *&cursor, const i
 // as every other caller) into a cache-sized buffer and folds each row into that user's TopK.
 // The users x items matrix never exists, not even per block.
 void score_embeddings_cpu(const Model::Impl &impl, std::span<const int32_t> users, const ScoringOptions &options,
-                          Candidates &out, ProgressReporter &progress)
+                          Candidates &out, ProgressReporter &progress, ScoreObserver *observer)
 {
     const auto &dataset = *impl.dataset;
     const int64_t n_items = dataset.n_items();
@@ -221,7 +221,7 @@ void score_embeddings_cpu(const Model::Impl &impl, std::span<const int32_t> user
         // One task per strip of kStrip users, spread over the threads (std::thread: Debian's ATen
         // runs at::parallel_for on one thread).
         const auto strips = static_cast<size_t>((end - begin + kStrip - 1) / kStrip);
-        parallel_rows(strips, options.threads, [&](size_t strip) {
+        parallel_rows(strips, options.threads, [&](size_t strip, size_t worker) {
             thread_local std::vector<float> buffer;
             buffer.resize(static_cast<size_t>(kStrip * tile));
             thread_local std::vector<TopK> tops;
@@ -244,6 +244,9 @@ void score_embeddings_cpu(const Model::Impl &impl, std::span<const int32_t> user
                                 buffer.data(), tile);
                 for (int64_t r = r0; r < r1; ++r) {
                     const auto q = static_cast<size_t>(r - r0);
+                    if (observer)
+                        observer->row_tile(static_cast<size_t>(begin + r), t0,
+                                           {buffer.data() + (r - r0) * tile, static_cast<size_t>(t1 - t0)}, worker);
                     fold_row(buffer.data() + (r - r0) * tile, t0, t1 - t0, cursor[q], stop[q], tops[q]);
                 }
             }
@@ -264,12 +267,12 @@ void score_embeddings_cpu(const Model::Impl &impl, std::span<const int32_t> user
 // Generic path: the model's score() for one user at a time over fixed item chunks
 // (Model::Impl::score_generic_row, the same calls the GUI makes), then the same TopK.
 void score_generic(const Model::Impl &impl, std::span<const int32_t> users, const ScoringOptions &options,
-                   Candidates &out, ProgressReporter &progress)
+                   Candidates &out, ProgressReporter &progress, ScoreObserver *observer)
 {
     const auto &dataset = *impl.dataset;
     const int64_t n_items = dataset.n_items();
     const int64_t k = std::min<int64_t>(options.pool, n_items);
-    if (impl.matched_items.empty() || k == 0)
+    if ((impl.matched_items.empty() && !observer) || k == 0)
         return;
     std::vector<float> row(static_cast<size_t>(n_items));
     std::vector<float> best_score(static_cast<size_t>(k));
@@ -277,9 +280,11 @@ void score_generic(const Model::Impl &impl, std::span<const int32_t> users, cons
     TopK top(k);
     Stopwatch watch;
     for (size_t r = 0; r < users.size(); ++r) {
+        impl.score_generic_row(users[r], row.data()); // -inf for an unmatched user
+        if (observer)
+            observer->row_tile(r, 0, row, 0);
         if (!impl.user_valid(users[r]))
             continue;
-        impl.score_generic_row(users[r], row.data());
         top.reset();
         const auto seen = dataset.train.row(users[r]);
         const int32_t *cursor = seen.data();
@@ -334,7 +339,7 @@ std::string device_description(const std::string &device)
 }
 
 Candidates score_top(const Model &model, std::span<const int32_t> users, const ScoringOptions &options,
-                     const ProgressFn &progress)
+                     const ProgressFn &progress, ScoreObserver *observer)
 {
     Stopwatch total;
     check_options(model, users, options);
@@ -346,6 +351,8 @@ Candidates score_top(const Model &model, std::span<const int32_t> users, const S
     out.items.assign(users.size() * static_cast<size_t>(options.pool), -1);
     out.scores.assign(users.size() * static_cast<size_t>(options.pool), kNegInf);
     out.count.assign(users.size(), 0);
+    if (observer && out.device != "cpu")
+        throw Error("scoring: the all-item observer (AUC counting) runs on the CPU paths only, not on " + out.device);
     if (users.empty())
         return out;
     set_threads(options.threads);
@@ -353,11 +360,11 @@ Candidates score_top(const Model &model, std::span<const int32_t> users, const S
     try {
         torch::InferenceMode guard;
         if (impl.info.has_embeddings && out.device == "cpu")
-            score_embeddings_cpu(impl, users, options, out, reporter);
+            score_embeddings_cpu(impl, users, options, out, reporter, observer);
         else if (impl.info.has_embeddings)
             score_embeddings(impl, users, options, torch::Device(out.device), out, reporter);
         else
-            score_generic(impl, users, options, out, reporter);
+            score_generic(impl, users, options, out, reporter, observer);
     } catch (const c10::Error &e) {
         throw Error("scoring with " + (impl.info.path.empty() ? impl.info.name : impl.info.path)
                     + " failed: " + std::string(e.what_without_backtrace()).substr(0, 200));

@@ -52,10 +52,21 @@ struct Candidates {
     std::span<const float> row_scores(size_t r) const { return {scores.data() + r * pool, static_cast<size_t>(count[r])}; }
 };
 
+// Sees every scored user's scores on the CPU paths, tile by tile, before the seen items are masked:
+// how the AUC is counted inside the scoring pass (DESIGN §8). row indexes `users`; the scores are
+// items [t0, t0 + scores.size()); worker is the calling thread's index in
+// [0, parallel_workers(options.threads)). All tiles of one row come from one worker, t0 ascending.
+class ScoreObserver {
+public:
+    virtual ~ScoreObserver() = default;
+    virtual void row_tile(size_t row, int64_t t0, std::span<const float> scores, size_t worker) = 0;
+};
+
 // Scores `users` (dataset indices). Throws Error on bad options (unknown device, CUDA unavailable,
 // pool < 1) and Cancelled when `progress` returns false.
+// An observer needs the CPU ("cpu" device): the CUDA path keeps its scores on the device (Error).
 Candidates score_top(const Model &model, std::span<const int32_t> users, const ScoringOptions &options,
-                     const ProgressFn &progress = {});
+                     const ProgressFn &progress = {}, ScoreObserver *observer = nullptr);
 
 // Resolved device string for an option value ("auto" -> "cuda:0" or "cpu"); throws on a bad value.
 std::string resolve_device(const std::string &device);

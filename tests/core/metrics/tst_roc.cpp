@@ -1,13 +1,17 @@
 // ROC curves and AUC against scikit-learn (tests/data/metrics/make_fixtures.py -> roc.json,
-// user_auc.json).
+// user_auc.json, pooled_auc.json).
 #include "core/metrics/metrics.h"
+#include "core/metrics/pooledauc.h"
 #include "toydataset.h"
 
 #include <QTest>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <limits>
+#include <span>
 
 using namespace reclens;
 using nlohmann::json;
@@ -20,6 +24,16 @@ json load(const char *name)
     if (!in)
         return {};
     return json::parse(in);
+}
+
+// Scores of pooled_auc.json: numbers, or "inf" / "-inf" (JSON has no infinity).
+std::vector<float> scores_of(const json &a)
+{
+    std::vector<float> out;
+    for (const auto &v : a)
+        out.push_back(v.is_string() ? (v.get<std::string>() == "inf" ? 1.0f : -1.0f) * std::numeric_limits<float>::infinity()
+                                    : v.get<float>());
+    return out;
 }
 
 } // namespace
@@ -58,6 +72,76 @@ private slots:
             QCOMPARE(static_cast<float>(r.thresholds[i + 1]), static_cast<float>(thr[i]));
         QCOMPARE(r.auc, c["auc"].get<double>());
         QCOMPARE(roc_auc(scores, labels), c["auc"].get<double>());
+    }
+
+    void pooledCounter_data()
+    {
+        QTest::addColumn<int>("index");
+        const json f = load("pooled_auc.json");
+        QVERIFY(!f.empty());
+        for (size_t i = 0; i < f["cases"].size(); ++i)
+            QTest::addRow("%s", f["cases"][i]["name"].get<std::string>().c_str()) << static_cast<int>(i);
+    }
+
+    // PooledAucCounter (the scoring pass's pooled AUC) against scikit-learn, and its integer pair
+    // count against a count made here by sorting; negatives in uneven chunks over two tallies.
+    void pooledCounter()
+    {
+        QFETCH(int, index);
+        const json c = load("pooled_auc.json")["cases"][static_cast<size_t>(index)];
+        const auto pos = scores_of(c["positives"]);
+        const auto neg = scores_of(c["negatives"]);
+        const PooledAucCounter counter(pos);
+        PooledAucCounter::Tally t[2];
+        size_t at = 0, turn = 0;
+        for (size_t len = 1; at < neg.size(); len = len * 3 % 1021 + 1, ++turn) {
+            const size_t n = std::min(len, neg.size() - at);
+            counter.add(std::span(neg).subspan(at, n), t[turn % 2]);
+            at += n;
+        }
+        t[0].merge(t[1]);
+        // Reference count: 2 · positives below + positives equal, by binary search over the sorted
+        // positives (-0 == +0 and ±inf compare as floats do).
+        std::vector<float> sorted = pos;
+        std::sort(sorted.begin(), sorted.end());
+        PairCount want = 0;
+        for (float s : neg) {
+            const auto lo = std::lower_bound(sorted.begin(), sorted.end(), s);
+            const auto hi = std::upper_bound(sorted.begin(), sorted.end(), s);
+            want += static_cast<PairCount>(2 * (lo - sorted.begin()) + (hi - lo));
+            if (&s - neg.data() < 2000)
+                QCOMPARE(counter.twice_rank(s), static_cast<uint64_t>(2 * (lo - sorted.begin()) + (hi - lo)));
+        }
+        QVERIFY2(t[0].twice_rank == want, "pair count differs from the sorted reference");
+        QCOMPARE(t[0].negatives, static_cast<int64_t>(neg.size()));
+        const double auc = counter.auc(t[0]);
+        QVERIFY2(std::fabs(auc - c["auc"].get<double>()) < 1e-12,
+                 qPrintable(QStringLiteral("counter %1, sklearn %2").arg(auc, 0, 'g', 17).arg(c["auc"].get<double>(), 0, 'g', 17)));
+        // The histogram accumulator (the GUI's curve) gives the same double.
+        PooledAucAccumulator acc(pos);
+        acc.add_negatives(neg);
+        QCOMPARE(acc.auc(), auc);
+        // Taking negatives back out restores the count.
+        for (size_t i = 0; i < std::min<size_t>(neg.size(), 500); ++i)
+            counter.remove(neg[i], t[0]);
+        PooledAucCounter::Tally rest;
+        if (neg.size() > 500)
+            counter.add(std::span(neg).subspan(500), rest);
+        QVERIFY(t[0].twice_rank == rest.twice_rank);
+    }
+
+    void pooledCounterCellsAreUsed()
+    {
+        // The fixtures above reach both look-up kinds: cells of at most two values, and crowded ones.
+        const json f = load("pooled_auc.json");
+        bool crowded = false, clean = false;
+        for (const auto &c : f["cases"]) {
+            const PooledAucCounter counter(scores_of(c["positives"]));
+            crowded = crowded || counter.slow_cell_share() > 0;
+            clean = clean || counter.slow_cell_share() < 0.01;
+        }
+        QVERIFY(crowded);
+        QVERIFY(clean);
     }
 
     void singleClassHasNoAuc()
@@ -105,6 +189,19 @@ private slots:
         }
         a.merge(b);
         QCOMPARE(a.auc(), f["pooled_auc"].get<double>());
+        // The fast counter of the scoring pass gives the same double.
+        const PooledAucCounter counter(positives);
+        PooledAucCounter::Tally tally;
+        for (int32_t u : evaluated_users(ds)) {
+            const auto &row = scores[static_cast<size_t>(u)];
+            counter.add(row, tally);
+            const auto truth = test_set(ds, u);
+            for (int32_t it : ds.train.row(u))
+                counter.remove(row[static_cast<size_t>(it)], tally);
+            for (int32_t it : truth)
+                counter.remove(row[static_cast<size_t>(it)], tally);
+        }
+        QCOMPARE(counter.auc(tally), a.auc());
         // The reduced pooled curve: each of its points is a point of sklearn's full curve, every
         // point of sklearn's full curve lies on it, and its trapezoid area is the AUC.
         const RocCurve c = a.curve();

@@ -85,6 +85,11 @@ private slots:
                 if (!same_bits(got, want))
                     QFAIL(qPrintable(QStringLiteral("user %1 item %2: kernel %3, plain loop %4")
                                          .arg(r).arg(j).arg(double(got), 0, 'g', 9).arg(double(want), 0, 'g', 9)));
+                // The one-pair score the AUC's positives come from is the same float.
+                const float one = kernel::dot_one(rows[static_cast<size_t>(r)], packed, offset.data(), j);
+                if (!same_bits(one, want))
+                    QFAIL(qPrintable(QStringLiteral("user %1 item %2: dot_one %3, plain loop %4")
+                                         .arg(r).arg(j).arg(double(one), 0, 'g', 9).arg(double(want), 0, 'g', 9)));
             }
             // Nothing is written past j1 in a row.
             for (int64_t c = j1 - j0; c < ld; ++c)

@@ -3,7 +3,7 @@
 
 Run with Debian's python3 (python3-sklearn, python3-scipy):
     /usr/bin/python3 tests/data/metrics/make_fixtures.py
-Writes roc.json, user_auc.json and stats.json next to this script. The C++ tests never compute
+Writes roc.json, user_auc.json, pooled_auc.json and stats.json next to this script. The C++ tests never compute
 their expected values themselves: they read these files.
 """
 import json
@@ -96,6 +96,54 @@ def user_auc_case():
     }
 
 
+def pooled_cases():
+    """Pooled AUC of positive vs negative scores (float32), the shapes PooledAucCounter must get exactly
+    right: ties across classes, duplicates, -0/+0, +-inf, one crowded region beside far outliers
+    (cells with many values), a value tied more than 65535 times, no finite positives at all.
+    scikit-learn refuses infinite scores, and AUC depends on the order only, so the reference sees
+    -inf/+inf replaced by finite values below/above every other score."""
+    rng = np.random.default_rng(23)
+    inf = np.float32(np.inf)
+    cases = []
+
+    def add(name, pos, neg):
+        pos = np.asarray(pos, dtype=np.float32)
+        neg = np.asarray(neg, dtype=np.float32)
+        both = np.concatenate([pos, neg])
+        finite = both[np.isfinite(both)]
+        lo = float(finite.min()) - 1.0 if finite.size else -1.0
+        hi = float(finite.max()) + 1.0 if finite.size else 1.0
+        ref = np.where(both == -inf, lo, np.where(both == inf, hi, both.astype(np.float64)))
+        labels = np.concatenate([np.ones(len(pos), dtype=int), np.zeros(len(neg), dtype=int)])
+        def scores(x):  # JSON has no infinity: "inf" / "-inf" strings stand for them
+            return [v if np.isfinite(v) else ("inf" if v > 0 else "-inf") for v in f32(x)]
+
+        cases.append({"name": name, "positives": scores(pos), "negatives": scores(neg),
+                      "auc": float(roc_auc_score(labels, ref))})
+
+    add("hand_ties", [0.5, 0.5, 0.9, -1.0], [0.5, 0.1, 0.9, 0.9, 2.0, -1.0, -1.0])
+    add("signed_zero", [0.0, -0.0, 1.0], [-0.0, 0.0, 0.0, -1.0])
+    add("infinities", [-inf, -inf, 0.25, inf], [-inf, 0.0, 0.25, 0.3, inf, inf, -inf])
+    add("only_infinite_positives", [-inf, inf, inf], [-inf, 0.0, 5.0, inf])
+    p = np.round(rng.normal(size=3000), 2)  # heavy ties, duplicates
+    add("rounded_normal", p, np.round(rng.normal(-0.2, 1.0, size=20000), 2))
+    # A dense cluster plus outliers: most cells empty, a few crowded.
+    p = np.concatenate([rng.normal(0.0, 1e-3, size=4000), [-1e6, 1e6, 3e4]])
+    n = np.concatenate([rng.normal(0.0, 1e-3, size=30000), rng.normal(0.0, 1e5, size=2000)])
+    add("cluster_and_outliers", p, n)
+    # 70000 positives tied at one value (more than a cell's 16-bit count).
+    p = np.concatenate([np.full(70000, 0.75), rng.normal(size=500)])
+    add("tie_over_65535", p, np.concatenate([np.full(1000, 0.75), rng.normal(size=5000)]))
+    p = rng.normal(size=5000)
+    add("continuous", p, rng.normal(-0.3, 1.0, size=15000))
+    # Close pairs of values, so grid cells hold two values, and negatives equal to either of them.
+    base = np.arange(1000, dtype=np.float32)
+    p = np.concatenate([base, base + np.float32(0.001), base[::3]])  # every third tied twice
+    n = np.concatenate([base + np.float32(0.001), base, base + np.float32(0.0005), rng.uniform(-5, 1005, size=3000)])
+    add("pairs_in_cells", p, rng.permutation(n))
+    return cases
+
+
 def stats_cases():
     rng = np.random.default_rng(3)
     cases = []
@@ -151,6 +199,8 @@ def main():
         json.dump({"generator": meta, "cases": roc_cases()}, f, indent=1)
     with open(os.path.join(HERE, "user_auc.json"), "w") as f:
         json.dump({"generator": meta, **user_auc_case()}, f, indent=1)
+    with open(os.path.join(HERE, "pooled_auc.json"), "w") as f:
+        json.dump({"generator": meta, "cases": pooled_cases()}, f)
     with open(os.path.join(HERE, "stats.json"), "w") as f:
         json.dump({"generator": meta, "cases": stats_cases()}, f, indent=1)
 
