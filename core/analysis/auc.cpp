@@ -53,13 +53,10 @@ AucCounter::AucCounter(const Model &model, std::span<const int32_t> users, int t
     std::vector<float> all;
     for (const auto &p : m_pos)
         all.insert(all.end(), p.begin(), p.end());
-    if (want_curve) {
-        m_workers.resize(parallel_workers(threads));
+    m_workers.resize(parallel_workers(threads));
+    if (want_curve)
         for (auto &w : m_workers)
             w.curve.emplace(all);
-    } else {
-        m_workers.resize(parallel_workers(threads));
-    }
     m_counter = std::make_unique<PooledAucCounter>(std::move(all));
     m_positives_ms = watch.elapsed_ms();
 }
