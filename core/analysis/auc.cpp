@@ -10,32 +10,6 @@
 
 namespace reclens {
 
-namespace {
-
-// 2 · (scores below p) + (scores equal to p) = [s < p] + [s <= p], summed: one vectorisable pass.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-int64_t twice_below(const float *s, size_t n, float p)
-{
-    int64_t total = 0;
-    for (size_t begin = 0; begin < n; begin += 1u << 20) { // int32 lanes cannot overflow
-        const size_t end = std::min(n, begin + (size_t{1} << 20));
-        int32_t acc = 0;
-        for (size_t i = begin; i < end; ++i)
-            acc += static_cast<int32_t>(s[i] < p) + static_cast<int32_t>(s[i] <= p);
-        total += acc;
-    }
-    return total;
-}
-
-int64_t twice_below_one(float s, float p)
-{
-    return static_cast<int64_t>(s < p) + static_cast<int64_t>(s <= p);
-}
-
-} // namespace
-
 AucCounter::AucCounter(const Model &model, std::span<const int32_t> users, int threads, bool want_curve)
     : m_ds(model.dataset()), m_users(users)
 {
@@ -73,12 +47,12 @@ void AucCounter::row_tile(size_t row, int64_t t0, std::span<const float> scores,
     // Everything in the tile first (train items and positives too), then those taken back out.
     int64_t twice = 0;
     for (float p : pos)
-        twice += twice_below(s, scores.size(), p);
+        twice += twice_below(scores, p);
     m_counter->add(scores, w.tally);
     auto take_out = [&](int32_t item) {
         const float x = s[item - t0];
         for (float p : pos)
-            twice -= twice_below_one(x, p);
+            twice -= twice_below({&x, 1}, p);
         m_counter->remove(x, w.tally);
     };
     const auto train = m_ds.train.row(user);
@@ -108,22 +82,18 @@ void AucCounter::row_tile(size_t row, int64_t t0, std::span<const float> scores,
     ++w.tiles;
 }
 
-AucResult AucCounter::result()
+AucResult AucCounter::result() const
 {
     AucResult out;
     out.per_user.assign(m_users.size(), kNaN);
     for (size_t r = 0; r < m_users.size(); ++r) {
-        const auto truth = m_test[r].size();
-        const int64_t negatives = m_ds.n_items() - static_cast<int64_t>(m_ds.train.row_size(m_users[r]))
-                                  - static_cast<int64_t>(truth);
-        if (truth > 0 && negatives > 0)
-            out.per_user[r] = static_cast<double>(m_twice[r])
-                              / (2.0 * static_cast<double>(truth) * static_cast<double>(negatives));
+        const auto truth = static_cast<int64_t>(m_test[r].size());
+        const int64_t negatives = m_ds.n_items() - static_cast<int64_t>(m_ds.train.row_size(m_users[r])) - truth;
+        out.per_user[r] = user_auc_from_counts(m_twice[r], truth, negatives);
     }
     PooledAucCounter::Tally tally;
-    for (auto &w : m_workers) {
+    for (const auto &w : m_workers)
         tally.merge(w.tally);
-    }
     out.pooled = m_counter->auc(tally);
     if (!m_workers.empty() && m_workers.front().curve) {
         PooledAucAccumulator curve = *m_workers.front().curve;

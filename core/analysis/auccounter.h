@@ -23,8 +23,8 @@ public:
     // ScoreObserver: row's scores of items [t0, t0 + scores.size()).
     void row_tile(size_t row, int64_t t0, std::span<const float> scores, size_t worker) override;
 
-    // Once every row has been seen in full (counts what is still buffered).
-    AucResult result();
+    // Once every row has been seen in full.
+    AucResult result() const;
 
     double positives_ms() const { return m_positives_ms; } // scoring the positives
     // Time spent counting, summed over the workers and divided by their number: the share of a

@@ -74,7 +74,7 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
     so.pool = res.pool;
     so.device = options.device;
     so.threads = options.threads;
-    const bool cpu = !model.info().has_embeddings || resolve_device(options.device) == "cpu";
+    const bool cpu = scoring_device(model, options.device) == "cpu";
     std::optional<AucCounter> counter;
     if (options.compute_auc && cpu)
         counter.emplace(model, users, options.threads, false);

@@ -160,6 +160,13 @@ struct RocCurve {
 RocCurve roc_curve(std::span<const float> scores, std::span<const uint8_t> labels);
 double roc_auc(std::span<const float> scores, std::span<const uint8_t> labels);
 
+// The per-user AUC's count for one positive score p: 2 · (scores below p) + (scores equal to p),
+// i.e. Σ [s < p] + [s ≤ p], in one vector pass. Summed over a user's positives and divided by
+// user_auc_from_counts (NaN without both classes), it is the per-user AUC; the scoring pass's
+// counter (core/analysis/auccounter.h) and user_auc both go through these two.
+int64_t twice_below(std::span<const float> scores, float p);
+double user_auc_from_counts(int64_t twice, int64_t positives, int64_t negatives);
+
 // Per-user AUC / ROC over the ranking universe (all items not in train_u; positives T_u) from the
 // scores of all items in dataset order (Model::score_all). Items scored -inf still take part.
 double user_auc(const Dataset &dataset, int32_t user, std::span<const float> all_scores);

@@ -90,19 +90,14 @@ PooledAucCounter::PooledAucCounter(std::vector<float> positive_scores)
         else if (v == kInf)
             m_pos_inf += n;
         else {
-            m_values.push_back(v);
-            m_below.push_back(finite);
-            m_count.push_back(n);
+            m_records.push_back({v, n, finite});
             finite += n;
         }
         i = j;
     }
     m_finite = finite;
-    if (m_values.empty())
+    if (m_records.empty())
         return;
-    m_records.reserve(m_values.size());
-    for (size_t j = 0; j < m_values.size(); ++j)
-        m_records.push_back({m_values[j], m_count[j], m_below[j]});
     // One linear grid first; when scores crowd some part of it (more than 30% of the values sit in
     // cells that need a search), 4096 bins, each with a grid of its own.
     if (build(1) > 0.3)
@@ -115,25 +110,25 @@ double PooledAucCounter::build(size_t n_bins)
     // Level 1: kBins equal bins over [smallest, largest]. Level 2: each bin's own linear grid over
     // its values, with cells in proportion to how many it holds: dense regions get fine cells,
     // empty stretches (outliers' gaps) one cell a bin.
-    m_lo = m_values.front();
-    const float range = m_values.back() - m_lo;
+    m_lo = m_records.front().value;
+    const float range = m_records.back().value - m_lo;
     m_bin_scale = range > 0.0f && std::isfinite(range) ? static_cast<float>(n_bins) / range : 0.0f;
     if (!std::isfinite(m_bin_scale))
         m_bin_scale = 0.0f;
     m_bin_last = static_cast<float>(n_bins - 1);
     m_bins.assign(n_bins, Bin{});
     std::vector<uint32_t> in_bin(n_bins, 0);
-    for (float x : m_values)
-        ++in_bin[bin(x)];
-    const double per = std::min<double>(kCellsPerValue, static_cast<double>(kMaxCells) / static_cast<double>(m_values.size()));
+    for (const ValueRecord &r : m_records)
+        ++in_bin[bin(r.value)];
+    const double per = std::min<double>(kCellsPerValue, static_cast<double>(kMaxCells) / static_cast<double>(m_records.size()));
     uint32_t offset = 0;
     size_t first = 0;
     for (size_t b = 0; b < n_bins; ++b) {
         Bin &bn = m_bins[b];
         const uint32_t n = in_bin[b];
         const auto cells = std::max<uint32_t>(1, static_cast<uint32_t>(std::ceil(n * per)));
-        bn.lo = n > 0 ? m_values[first] : 0.0f;
-        const float width = n > 0 ? m_values[first + n - 1] - bn.lo : 0.0f;
+        bn.lo = n > 0 ? m_records[first].value : 0.0f;
+        const float width = n > 0 ? m_records[first + n - 1].value - bn.lo : 0.0f;
         bn.scale = width > 0.0f && std::isfinite(width) ? static_cast<float>(cells) / width : 0.0f;
         if (!std::isfinite(bn.scale))
             bn.scale = 0.0f;
@@ -144,7 +139,7 @@ double PooledAucCounter::build(size_t n_bins)
     }
     const size_t cells = offset;
     // Cells keep twice the positives below them in 32 bits; beyond, every look-up searches.
-    const bool all_slow = 2 * (m_below.back() + m_count.back()) >= (uint64_t{1} << 32);
+    const bool all_slow = 2 * m_finite >= (uint64_t{1} << 32);
     m_cells.assign(cells, Cell{kInf, kInf, 0, 0, 0});
     // Values ascend and cell() is monotone, so each cell's values are consecutive.
     size_t v = 0, crowded = 0;
@@ -152,12 +147,12 @@ double PooledAucCounter::build(size_t n_bins)
     for (uint32_t c = 0; c < cells; ++c) {
         Cell &cell_c = m_cells[c];
         size_t w = v;
-        while (w < m_values.size() && cell(m_values[w]) == c)
+        while (w < m_records.size() && cell(m_records[w].value) == c)
             ++w;
         const size_t n = w - v;
         bool slow = all_slow || n > 2;
         for (size_t q = v; q < w; ++q)
-            slow = slow || m_count[q] > 0xffffu;
+            slow = slow || m_records[q].count > 0xffffu;
         crowded += slow ? n : 0;
         cell_c.base2 = static_cast<uint32_t>(all_slow ? 0 : 2 * below);
         if (slow) { // v0 NaN; v1's bits: the first value's index; c0 | c1 << 16: how many
@@ -167,19 +162,19 @@ double PooledAucCounter::build(size_t n_bins)
             cell_c.c1 = static_cast<uint16_t>(n >> 16);
         } else {
             if (n > 0) {
-                cell_c.v0 = m_values[v];
-                cell_c.c0 = static_cast<uint16_t>(m_count[v]);
+                cell_c.v0 = m_records[v].value;
+                cell_c.c0 = static_cast<uint16_t>(m_records[v].count);
             }
             if (n > 1) {
-                cell_c.v1 = m_values[v + 1];
-                cell_c.c1 = static_cast<uint16_t>(m_count[v + 1]);
+                cell_c.v1 = m_records[v + 1].value;
+                cell_c.c1 = static_cast<uint16_t>(m_records[v + 1].count);
             }
         }
         for (size_t q = v; q < w; ++q)
-            below += m_count[q];
+            below += m_records[q].count;
         v = w;
     }
-    return static_cast<double>(crowded) / static_cast<double>(m_values.size());
+    return static_cast<double>(crowded) / static_cast<double>(m_records.size());
 }
 
 inline uint32_t PooledAucCounter::bin(float s) const

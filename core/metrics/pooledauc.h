@@ -46,7 +46,6 @@ public:
     double auc(const Tally &tally) const { return pooled_auc_from_ranks(tally.twice_rank, m_positives, tally.negatives); }
     // Share of grid cells that need the binary search (tests, benchmarks).
     double slow_cell_share() const;
-    size_t bins() const { return m_bins.size(); }
 
 private:
     struct Cell {
@@ -70,16 +69,13 @@ private:
 
     int64_t m_positives = 0;
     uint64_t m_neg_inf = 0, m_pos_inf = 0; // positives at -inf / +inf
-    std::vector<float> m_values;           // distinct finite positive values, ascending
-    std::vector<uint64_t> m_below;         // finite positives below m_values[j]
-    std::vector<uint64_t> m_count;         // positives equal to m_values[j]
     std::vector<Cell> m_cells;
     struct ValueRecord {
         float value;
         uint64_t count; // positives equal to value
         uint64_t below; // finite positives below it
     };
-    std::vector<ValueRecord> m_records; // m_values with their counts, for crowded cells
+    std::vector<ValueRecord> m_records; // distinct finite positive values, ascending, with counts
     uint64_t m_finite = 0;              // finite positives
     std::vector<Bin> m_bins;
     float m_lo = 0.0f, m_bin_scale = 0.0f, m_bin_last = 0.0f; // bin = min(last, (s − lo) · scale)

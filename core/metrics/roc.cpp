@@ -76,40 +76,47 @@ double roc_auc(std::span<const float> scores, std::span<const uint8_t> labels)
     return roc_curve(scores, labels).auc;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+int64_t twice_below(std::span<const float> scores, float p)
+{
+    int64_t total = 0;
+    for (size_t begin = 0; begin < scores.size(); begin += size_t{1} << 20) { // int32 lanes cannot overflow
+        const size_t end = std::min(scores.size(), begin + (size_t{1} << 20));
+        int32_t acc = 0;
+        for (size_t i = begin; i < end; ++i)
+            acc += static_cast<int32_t>(scores[i] < p) + static_cast<int32_t>(scores[i] <= p);
+        total += acc;
+    }
+    return total;
+}
+
+double user_auc_from_counts(int64_t twice, int64_t positives, int64_t negatives)
+{
+    if (positives <= 0 || negatives <= 0)
+        return kNaN;
+    return static_cast<double>(twice) / (2.0 * static_cast<double>(positives) * static_cast<double>(negatives));
+}
+
 double user_auc(const Dataset &dataset, int32_t user, std::span<const float> all_scores)
 {
     const auto truth = test_set(dataset, user);
     auto train = dataset.train.row(user);
-    if (truth.empty())
-        return kNaN;
-    // Per positive p: negatives below s_p count 1, equal ones 1/2 (twice the count, to stay integer).
-    // Count over all items with one branch-free (vectorisable) pass per positive, then take out the
-    // items that are not negatives: the user's train items and the positives themselves.
-    const size_t n = all_scores.size();
-    const float *s = all_scores.data();
+    // Per positive p: every item counted in one vector pass, then the items that are not negatives
+    // (the user's train items and the positives themselves) taken back out.
     int64_t twice = 0;
     for (int32_t p : truth) {
-        const float sp = s[static_cast<size_t>(p)];
-        int64_t below = 0, equal = 0;
-        for (size_t i = 0; i < n; ++i) {
-            below += s[i] < sp;
-            equal += s[i] == sp;
-        }
-        for (int32_t t : train) {
-            below -= s[static_cast<size_t>(t)] < sp;
-            equal -= s[static_cast<size_t>(t)] == sp;
-        }
-        for (int32_t q : truth) {
-            below -= s[static_cast<size_t>(q)] < sp;
-            equal -= s[static_cast<size_t>(q)] == sp;
-        }
-        twice += 2 * below + equal;
+        const float sp = all_scores[static_cast<size_t>(p)];
+        twice += twice_below(all_scores, sp);
+        for (int32_t t : train)
+            twice -= twice_below(all_scores.subspan(static_cast<size_t>(t), 1), sp);
+        for (int32_t q : truth)
+            twice -= twice_below(all_scores.subspan(static_cast<size_t>(q), 1), sp);
     }
-    const int64_t negatives = static_cast<int64_t>(n) - static_cast<int64_t>(train.size()) -
+    const int64_t negatives = static_cast<int64_t>(all_scores.size()) - static_cast<int64_t>(train.size()) -
                               static_cast<int64_t>(truth.size());
-    if (negatives <= 0)
-        return kNaN;
-    return static_cast<double>(twice) / (2.0 * static_cast<double>(truth.size()) * static_cast<double>(negatives));
+    return user_auc_from_counts(twice, static_cast<int64_t>(truth.size()), negatives);
 }
 
 RocCurve user_roc(const Dataset &dataset, int32_t user, std::span<const float> all_scores)

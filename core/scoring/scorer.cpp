@@ -326,6 +326,11 @@ std::string resolve_device(const std::string &device)
     throw Error("unknown device '" + device + "'; use auto, cpu, cuda or cuda:N");
 }
 
+std::string scoring_device(const Model &model, const std::string &device)
+{
+    return model.info().has_embeddings ? resolve_device(device) : "cpu";
+}
+
 std::string device_description(const std::string &device)
 {
     const auto resolved = resolve_device(device);
@@ -346,7 +351,7 @@ Candidates score_top(const Model &model, std::span<const int32_t> users, const S
     const auto &impl = model.impl();
     Candidates out;
     out.pool = options.pool;
-    out.device = impl.info.has_embeddings ? resolve_device(options.device) : "cpu";
+    out.device = scoring_device(model, options.device);
     out.users.assign(users.begin(), users.end());
     out.items.assign(users.size() * static_cast<size_t>(options.pool), -1);
     out.scores.assign(users.size() * static_cast<size_t>(options.pool), kNegInf);

@@ -70,6 +70,8 @@ Candidates score_top(const Model &model, std::span<const int32_t> users, const S
 
 // Resolved device string for an option value ("auto" -> "cuda:0" or "cpu"); throws on a bad value.
 std::string resolve_device(const std::string &device);
+// The device score_top scores `model` on for that option: score()-only models always on "cpu".
+std::string scoring_device(const Model &model, const std::string &device);
 // Human-readable device name for status bars: "CPU (2 threads)" (the threads score_top uses by
 // default, i.e. every core) or the CUDA device.
 std::string device_description(const std::string &device);
