@@ -2,6 +2,8 @@
 #include "app/cli/command.h"
 #include "app/cli/evaluateoptions.h"
 #include "core/analysis/report.h"
+#include "core/analysis/shard.h"
+#include "core/common/files.h"
 #include "core/data/datasetrepository.h"
 
 #include <cstdio>
@@ -20,8 +22,12 @@ int run(const EvaluateArgs &a)
 {
     // Validate every option and every output path before loading anything.
     const EvaluationOptions opt = cli::to_options(a.flags);
+    const std::string &partial = a.flags.partial;
+    if (!partial.empty() && !(a.json.empty() && a.lists.empty() && a.per_user.empty()))
+        throw Error("--partial writes a shard's state only: write --json, --lists and --per-user with "
+                    "'reclens-cli merge' from all the shards' partials");
     check_outputs({{a.flags.data, "--data"}, {a.model, "--model"}},
-                  {{a.json, "--json"}, {a.lists, "--lists"}, {a.per_user, "--per-user"}});
+                  {{a.json, "--json"}, {a.lists, "--lists"}, {a.per_user, "--per-user"}, {partial, "--partial"}});
     Stopwatch sw;
     const Dataset ds = load_dataset(a.flags.data);
     const double t_data = sw.elapsed_ms();
@@ -31,6 +37,15 @@ int run(const EvaluateArgs &a)
     EvaluationResult r = evaluate(*model, opt, cli::print_progress);
     r.timing_ms["load_dataset"] = t_data;
     r.timing_ms["load_model"] = t_model;
+    if (!partial.empty()) {
+        const std::string data_hash = sha256_file(a.flags.data, "dataset (--data)");
+        const std::string model_hash = sha256_file(a.model, "model (--model)");
+        const ShardRun run{&r, "", a.model, model_hash};
+        write_partial(make_partial(ds, a.flags.data, data_hash, "evaluate", {&run, 1}), partial);
+        std::printf("shard %d/%d: %zu of the run's %zu users evaluated on %s; partial state written to %s\n",
+                    r.shard, r.shards, r.users.size(), r.run_users, r.device.c_str(), partial.c_str());
+        return 0;
+    }
     // Build every output in memory first: a failure leaves no partial file behind.
     if (!a.json.empty())
         write_file_atomic(a.json, evaluation_json(r, {{"data", a.flags.data}, {"model", a.model}}), "--json");

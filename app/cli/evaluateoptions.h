@@ -6,6 +6,9 @@
 #include "core/common/error.h"
 
 #include <memory>
+#include <stdexcept>
+#include <tuple>
+#include <utility>
 #include <string>
 
 namespace reclens::cli {
@@ -25,7 +28,30 @@ struct EvaluateFlags {
     bool scalar_rerank = false;
     bool batched_rerank = false;
     int threads = 0;
+    std::string shard;   // "I/N" (DESIGN §12)
+    std::string partial; // where the shard's partial state goes
 };
+
+// "I/N" -> (I, N); throws Error unless 0 <= I < N.
+inline std::pair<int, int> parse_shard(const std::string &spec)
+{
+    const auto slash = spec.find('/');
+    int i = -1, n = 0;
+    try {
+        size_t a = 0, b = 0;
+        if (slash == std::string::npos)
+            throw std::invalid_argument(spec);
+        i = std::stoi(spec.substr(0, slash), &a);
+        n = std::stoi(spec.substr(slash + 1), &b);
+        if (a != slash || b != spec.size() - slash - 1)
+            throw std::invalid_argument(spec);
+    } catch (const std::exception &) {
+        throw Error("--shard '" + spec + "' is not I/N: give the shard index and the number of shards, e.g. --shard 0/4");
+    }
+    if (n < 1 || i < 0 || i >= n)
+        throw Error("--shard " + spec + " does not exist: the index I of I/N runs from 0 to N-1");
+    return {i, n};
+}
 
 inline void add_evaluate_flags(CLI::App &app, EvaluateFlags &f)
 {
@@ -46,6 +72,8 @@ inline void add_evaluate_flags(CLI::App &app, EvaluateFlags &f)
                  "Re-rank all users with the batched libtorch version even on the CPU (same lists; for checks)")
         ->excludes(scalar);
     app.add_option("--threads", f.threads, "CPU threads (default all cores)");
+    app.add_option("--shard", f.shard, "I/N: evaluate only the users with dataset index % N == I (needs --partial)");
+    app.add_option("--partial", f.partial, "Write this shard's mergeable state (combine with 'reclens-cli merge')");
 }
 
 inline EvaluationOptions to_options(const EvaluateFlags &f)
@@ -60,6 +88,12 @@ inline EvaluationOptions to_options(const EvaluateFlags &f)
                     : f.batched_rerank ? RerankPath::batched
                                        : RerankPath::automatic;
     o.threads = f.threads;
+    if (!f.shard.empty()) {
+        if (f.partial.empty())
+            throw Error("--shard " + f.shard + " needs --partial OUT.part: a shard writes a partial state for "
+                        "'reclens-cli merge'");
+        std::tie(o.shard, o.shards) = parse_shard(f.shard);
+    }
     o.rerank.method = parse_rerank_method(f.rerank);
     if (!(f.diversity >= 0.0 && f.diversity <= 1.0))
         throw Error("--diversity " + std::to_string(f.diversity) +

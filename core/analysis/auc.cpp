@@ -10,23 +10,35 @@
 
 namespace reclens {
 
-AucCounter::AucCounter(const Model &model, std::span<const int32_t> users, int threads, bool want_curve)
+AucCounter::AucCounter(const Model &model, std::span<const int32_t> users, int threads, bool want_curve,
+                       std::span<const int32_t> pooled_users)
     : m_ds(model.dataset()), m_users(users)
 {
     Stopwatch watch;
     const auto &impl = model.impl();
+    const auto everyone = pooled_users.empty() ? users : pooled_users;
+    std::vector<std::vector<int32_t>> test(everyone.size());
+    std::vector<std::vector<float>> pos(everyone.size());
+    parallel_rows(everyone.size(), threads, [&](size_t i) {
+        test[i] = test_set(m_ds, everyone[i]);
+        pos[i].resize(test[i].size());
+        impl.score_items(everyone[i], test[i], pos[i].data());
+    });
+    std::vector<float> all;
+    for (const auto &p : pos)
+        all.insert(all.end(), p.begin(), p.end());
     const size_t n = users.size();
     m_test.resize(n);
     m_pos.resize(n);
     m_twice.assign(n, 0);
-    parallel_rows(n, threads, [&](size_t r) {
-        m_test[r] = test_set(m_ds, users[r]);
-        m_pos[r].resize(m_test[r].size());
-        impl.score_items(users[r], m_test[r], m_pos[r].data());
-    });
-    std::vector<float> all;
-    for (const auto &p : m_pos)
-        all.insert(all.end(), p.begin(), p.end());
+    for (size_t r = 0; r < n; ++r) {
+        const auto at = std::lower_bound(everyone.begin(), everyone.end(), users[r]);
+        if (at == everyone.end() || *at != users[r])
+            throw Error("AUC: user " + std::to_string(users[r]) + " is not among the pooled users");
+        const auto i = static_cast<size_t>(at - everyone.begin());
+        m_test[r] = std::move(test[i]);
+        m_pos[r] = std::move(pos[i]);
+    }
     m_workers.resize(parallel_workers(threads));
     if (want_curve)
         for (auto &w : m_workers)
@@ -95,6 +107,7 @@ AucResult AucCounter::result() const
     for (const auto &w : m_workers)
         tally.merge(w.tally);
     out.pooled = m_counter->auc(tally);
+    out.pooled_parts = {tally.twice_rank, m_counter->positives(), tally.negatives};
     if (!m_workers.empty() && m_workers.front().curve) {
         PooledAucAccumulator curve = *m_workers.front().curve;
         for (size_t i = 1; i < m_workers.size(); ++i)
@@ -119,10 +132,10 @@ double AucCounter::counting_ms() const
 }
 
 AucResult compute_auc(const Model &model, std::span<const int32_t> users, const ProgressFn &progress,
-                      bool want_curve, int threads)
+                      bool want_curve, int threads, std::span<const int32_t> pooled_users)
 {
     ProgressReporter rep(progress);
-    AucCounter counter(model, users, threads, want_curve);
+    AucCounter counter(model, users, threads, want_curve, pooled_users);
     const auto &impl = model.impl();
     const int64_t n_items = model.dataset().n_items();
     const bool embeddings = impl.info.has_embeddings && impl.user_emb.defined();

@@ -17,8 +17,11 @@ class AucCounter final : public ScoreObserver {
 public:
     // Scores the positives of `users` (rows) with the model's own floats (Model::Impl::score_items),
     // on up to `threads` threads. want_curve keeps a slot histogram for the exact pooled ROC curve
-    // (slower: the GUI's plot, not evaluate).
-    AucCounter(const Model &model, std::span<const int32_t> users, int threads, bool want_curve);
+    // (slower: the GUI's plot, not evaluate). pooled_users (ascending, a superset of users; empty =
+    // users): whose positives the pooled AUC ranks each negative among. A shard (DESIGN §12) counts
+    // its own users' negatives against every user's positives, so shards' counts simply add up.
+    AucCounter(const Model &model, std::span<const int32_t> users, int threads, bool want_curve,
+               std::span<const int32_t> pooled_users = {});
 
     // ScoreObserver: row's scores of items [t0, t0 + scores.size()).
     void row_tile(size_t row, int64_t t0, std::span<const float> scores, size_t worker) override;

@@ -22,6 +22,22 @@ ProgressFn sub_progress(const ProgressFn &outer, double lo, double hi)
 
 } // namespace
 
+void summarise(EvaluationResult &r, int32_t n_items, int64_t head_items, int64_t tail_items)
+{
+    r.metrics.clear();
+    const auto means = mean_metrics(r.per_user);
+    for (int i = 0; i < kUserMetricCount; ++i)
+        r.metrics[std::string(metric_name(static_cast<MetricId>(i)))] = means[static_cast<size_t>(i)];
+    r.metrics["auc_pooled"] = pooled_auc_from_ranks(r.auc_parts.twice_rank, r.auc_parts.positives,
+                                                    r.auc_parts.negatives);
+    const auto agg = aggregate_metrics(n_items, r.lists, r.k);
+    r.metrics["catalog_coverage"] = agg.catalog_coverage;
+    r.metrics["gini"] = agg.gini;
+    r.metrics["exposure_entropy"] = agg.exposure_entropy;
+    r.metrics["personalization"] = agg.personalization;
+    r.strata = combine_strata(r.users, r.stratum_facts, r.per_user, head_items, tail_items);
+}
+
 EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, const ProgressFn &progress)
 {
     Stopwatch total;
@@ -49,6 +65,9 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
     if (users.empty())
         throw Error(located(ds.path.empty() ? "dataset" : ds.path,
                             "no user has a test item outside their train items: import with a train/test split"));
+    if (options.shards < 1 || options.shard < 0 || options.shard >= options.shards)
+        throw Error("shard " + std::to_string(options.shard) + "/" + std::to_string(options.shards)
+                    + " does not exist: use --shard I/N with 0 <= I < N");
     int32_t smallest_user = users.front();
     int64_t smallest = ds.n_items();
     for (int32_t u : users) {
@@ -62,6 +81,19 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
         throw Error("k=" + std::to_string(options.k) + " is larger than the candidate universe of user '" +
                     ds.user_external[static_cast<size_t>(smallest_user)] + "' (" + std::to_string(smallest) +
                     " items not in their train set): lower --k");
+
+    // This shard's users; the run's users remain the pooled AUC's positives.
+    const std::vector<int32_t> run_users = users;
+    res.shard = options.shard;
+    res.shards = options.shards;
+    res.run_users = run_users.size();
+    if (options.shards > 1) {
+        std::erase_if(users, [&](int32_t u) { return u % options.shards != options.shard; });
+        if (users.empty())
+            throw Error("shard " + std::to_string(options.shard) + "/" + std::to_string(options.shards)
+                        + " has no users (the run has " + std::to_string(run_users.size())
+                        + "): use fewer shards");
+    }
 
     // Validates re-rank options before any expensive work.
     Reranker reranker(ds, res.rerank, model.item_embeddings(), model.dim());
@@ -77,7 +109,7 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
     const bool cpu = scoring_device(model, options.device) == "cpu";
     std::optional<AucCounter> counter;
     if (options.compute_auc && cpu)
-        counter.emplace(model, users, options.threads, false);
+        counter.emplace(model, users, options.threads, false, run_users);
     Stopwatch scoring;
     const Candidates cand = score_top(model, users, so, sub_progress(progress, 0.0, 0.4), counter ? &*counter : nullptr);
     res.device = cand.device;
@@ -125,7 +157,7 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
     if (counter)
         auc = counter->result();
     else if (options.compute_auc)
-        auc = compute_auc(model, res.users, sub_progress(progress, 0.5, 0.85), false, options.threads);
+        auc = compute_auc(model, res.users, sub_progress(progress, 0.5, 0.85), false, options.threads, run_users);
     res.timing_ms["auc"] = auc_ms + sw.elapsed_ms();
 
     // 4. Per-user metrics, aggregates, strata.
@@ -137,16 +169,12 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
         n, options.threads,
         [&](size_t r) { res.per_user[r] = user_metrics(ctx, res.users[r], res.lists[r], res.k, auc.per_user[r]); },
         sub_progress(progress, 0.85, 0.95), "metrics");
-    const auto means = mean_metrics(res.per_user);
-    for (int i = 0; i < kUserMetricCount; ++i)
-        res.metrics[std::string(metric_name(static_cast<MetricId>(i)))] = means[static_cast<size_t>(i)];
-    res.metrics["auc_pooled"] = auc.pooled;
-    const auto agg = aggregate_metrics(ds, res.lists, res.k);
-    res.metrics["catalog_coverage"] = agg.catalog_coverage;
-    res.metrics["gini"] = agg.gini;
-    res.metrics["exposure_entropy"] = agg.exposure_entropy;
-    res.metrics["personalization"] = agg.personalization;
-    res.strata = compute_strata(ctx, res.users, res.lists, res.per_user);
+    res.auc_parts = auc.pooled_parts;
+    res.counted_auc = options.compute_auc;
+    res.stratum_facts.resize(n);
+    parallel_rows(n, options.threads,
+                  [&](size_t r) { res.stratum_facts[r] = stratum_facts(ctx, res.users[r], res.lists[r]); });
+    summarise(res, ds.n_items(), ctx.head_size(), ds.n_items() - ctx.head_size());
     res.timing_ms["metrics"] = sw.elapsed_ms();
     res.timing_ms["total"] = total.elapsed_ms();
     if (progress && !progress(1.0, "done"))

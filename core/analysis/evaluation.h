@@ -30,6 +30,19 @@ struct EvaluationOptions {
     RerankPath rerank_path = RerankPath::automatic;
     std::vector<int32_t> users;      // subset of users to evaluate; empty = all evaluated users
     int threads = 0;                 // CPU threads for the metric stage; 0 = hardware concurrency
+    // DESIGN §12: of the run's users (all evaluated users, or `users`), this shard evaluates those
+    // with dataset index % shards == shard; its pooled-AUC counts still rank against every run
+    // user's positives, so the shards' counts add up to the whole run's (merge_partials).
+    int shard = 0;
+    int shards = 1;
+};
+
+// The pooled AUC's exact state: AUC = (2PN − twice_rank) / 2PN (pooled_auc_from_ranks). A shard's
+// twice_rank and negatives cover its own users' negatives, ranked among all run users' positives.
+struct PooledAucParts {
+    PairCount twice_rank = 0;
+    int64_t positives = 0;
+    int64_t negatives = 0;
 };
 
 struct EvaluationResult {
@@ -45,11 +58,21 @@ struct EvaluationResult {
     std::map<std::string, double> metrics;     // every DESIGN §5 name -> value (NaN when undefined)
     Strata strata;
     std::map<std::string, double> timing_ms;   // scoring, rerank, metrics, auc, total
+    std::vector<UserStratumFacts> stratum_facts; // per user: what the strata are combined from
+    bool counted_auc = false;                  // auc and auc_pooled were counted (not --no-auc)
+    PooledAucParts auc_parts;                  // what metrics["auc_pooled"] came from
+    int shard = 0, shards = 1;                 // EvaluationOptions::shard/shards
+    size_t run_users = 0;                      // users of the whole run (all shards)
 };
 
 // Throws Error on bad options (K larger than the ranking universe of every user, bad device, bad
 // re-rank options), Cancelled when progress returns false.
 EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, const ProgressFn &progress = {});
+
+// The run-level numbers of a result whose users, lists, per_user, stratum_facts and auc_parts are
+// filled: metrics (per-user means, auc_pooled, the aggregates) and strata. The last step of
+// evaluate(), and of merge_partials() (core/analysis/shard.h), so both give the same doubles.
+void summarise(EvaluationResult &r, int32_t n_items, int64_t head_items, int64_t tail_items);
 
 // Per-user AUC of `users` (NaN where a class is missing) and the pooled AUC, from every item's score
 // (the scorer's own floats: Model::Impl::score_rows or score_generic_row). With want_curve, also the
@@ -57,11 +80,12 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
 struct AucResult {
     std::vector<double> per_user;
     double pooled = kNaN;
+    PooledAucParts pooled_parts;
     RocCurve pooled_curve;
 };
-// threads: 0 = every core.
+// threads: 0 = every core. pooled_users: as AucCounter's (empty = users).
 AucResult compute_auc(const Model &model, std::span<const int32_t> users, const ProgressFn &progress = {},
-                      bool want_curve = false, int threads = 0);
+                      bool want_curve = false, int threads = 0, std::span<const int32_t> pooled_users = {});
 
 // The pooled ROC curve of all evaluated users (what the GUI draws), by compute_auc.
 RocCurve pooled_roc(const Model &model, const ProgressFn &progress = {});

@@ -159,15 +159,21 @@ std::string comparison_json(const ComparisonResult &c, const EvaluationResult &a
 
 std::string lists_csv(const Dataset &ds, const EvaluationResult &r)
 {
+    return lists_csv(ds.user_external, ds.item_external, r);
+}
+
+std::string lists_csv(std::span<const std::string> user_ids, std::span<const std::string> item_ids,
+                      const EvaluationResult &r)
+{
     std::string out = "user_id,rank,item_id,score\n";
     for (size_t u = 0; u < r.users.size(); ++u) {
-        const auto &uid = ds.user_external[static_cast<size_t>(r.users[u])];
+        const auto &uid = user_ids[static_cast<size_t>(r.users[u])];
         for (size_t i = 0; i < r.lists[u].size(); ++i) {
             out += csv_field(uid);
             out += ',';
             out += std::to_string(i + 1);
             out += ',';
-            out += csv_field(ds.item_external[static_cast<size_t>(r.lists[u][i])]);
+            out += csv_field(item_ids[static_cast<size_t>(r.lists[u][i])]);
             out += ',';
             const float s = i < r.scores[u].size() ? r.scores[u][i] : std::numeric_limits<float>::quiet_NaN();
             char buf[32];
@@ -184,6 +190,11 @@ std::string lists_csv(const Dataset &ds, const EvaluationResult &r)
 
 std::string per_user_csv(const Dataset &ds, const EvaluationResult &r)
 {
+    return per_user_csv(ds.user_external, r);
+}
+
+std::string per_user_csv(std::span<const std::string> user_ids, const EvaluationResult &r)
+{
     std::string out = "user_id";
     for (int i = 0; i < kUserMetricCount; ++i) {
         // Appended piecewise: `"," + std::string` trips GCC 12's -Wrestrict false positive at -O3.
@@ -192,7 +203,7 @@ std::string per_user_csv(const Dataset &ds, const EvaluationResult &r)
     }
     out += '\n';
     for (size_t u = 0; u < r.users.size(); ++u) {
-        out += csv_field(ds.user_external[static_cast<size_t>(r.users[u])]);
+        out += csv_field(user_ids[static_cast<size_t>(r.users[u])]);
         for (double v : r.per_user[u].values) {
             out += ',';
             out += fmt(v);

@@ -20,8 +20,12 @@ std::string comparison_json(const ComparisonResult &c, const EvaluationResult &a
                             const std::map<std::string, std::string> &label_b);
 // --lists: user_id,rank,item_id,score (external ids, rank from 1).
 std::string lists_csv(const Dataset &ds, const EvaluationResult &r);
+// The same with external ids by dataset index (a merge of shard partials has no dataset).
+std::string lists_csv(std::span<const std::string> user_ids, std::span<const std::string> item_ids,
+                      const EvaluationResult &r);
 // --per-user: user_id,<per-user metric>,... in MetricId order.
 std::string per_user_csv(const Dataset &ds, const EvaluationResult &r);
+std::string per_user_csv(std::span<const std::string> user_ids, const EvaluationResult &r);
 // Plain-text summary (metric, value, formula) for stdout.
 std::string evaluation_summary(const EvaluationResult &r);
 std::string comparison_table(const ComparisonResult &c);

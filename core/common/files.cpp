@@ -2,6 +2,7 @@
 
 #include "core/common/error.h"
 
+#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <vector>
 
 namespace reclens {
 
@@ -106,6 +109,35 @@ void write_file_atomic(const std::string &path, const std::string &content, cons
         if (!out)
             throw Error(located(path, "writing failed (" + role + "); check free disk space"));
     });
+}
+
+std::string sha256_file(const std::string &path, const std::string &role)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw Error(located(path, "cannot read the " + role + ": " + std::strerror(errno) + "; check the path"));
+    const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX *)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+        throw Error("SHA-256 is not available from OpenSSL");
+    std::vector<char> buf(1 << 20);
+    while (in) {
+        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        const auto got = in.gcount();
+        if (got > 0)
+            EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(got));
+    }
+    if (in.bad())
+        throw Error(located(path, "reading the " + role + " failed; check the file"));
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx.get(), md, &len);
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < len; ++i) {
+        out += hex[md[i] >> 4];
+        out += hex[md[i] & 15];
+    }
+    return out;
 }
 
 } // namespace reclens

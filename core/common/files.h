@@ -41,4 +41,8 @@ void write_file_atomic(const std::string &path, const std::string &content, cons
 void write_via_temporary(const std::string &path, const std::string &role,
                          const std::function<void(const std::string &tmp)> &write);
 
+// SHA-256 of a file's bytes as 64 lower-case hex digits (what `sha256sum` prints): the identity of a
+// dataset or model that partials and sessions record. Throws Error naming `role` when unreadable.
+std::string sha256_file(const std::string &path, const std::string &role);
+
 } // namespace reclens

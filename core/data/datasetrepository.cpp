@@ -2,7 +2,7 @@
 
 #include "core/common/error.h"
 
-#include <sqlite3.h>
+#include "core/data/sqlite_internal.h"
 
 #include <atomic>
 #include <chrono>
@@ -17,6 +17,7 @@ namespace fs = std::filesystem;
 
 namespace reclens {
 namespace {
+using namespace sqlite;
 
 const char *const kTables[]
     = {"meta", "categories", "brands", "items", "item_tags", "users", "user_attributes", "interactions"};
@@ -37,121 +38,7 @@ CREATE TABLE interactions(user_id INTEGER NOT NULL REFERENCES users(user_id),
                           split TEXT NOT NULL CHECK(split IN ('train','test')));
 )sql";
 
-// Turns SQLite failures into one line naming the file and what to do.
-[[noreturn]] void fail(const std::string &path, int code, const std::string &detail)
-{
-    const int primary = code & 0xff;
-    if (primary == SQLITE_NOTADB)
-        throw Error(
-            located(path, "not a SQLite database (" + detail + "); pass a dataset written by 'reclens-cli import'"));
-    if (primary == SQLITE_CORRUPT)
-        throw Error(
-            located(path, "the SQLite file is corrupt (" + detail + "); re-create it with 'reclens-cli import'"));
-    if (primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY || primary == SQLITE_PERM)
-        throw Error(located(path, "cannot open or create the file (" + detail + "); check the path and its permissions"));
-    if (primary == SQLITE_FULL)
-        throw Error(located(path, "the disk is full (" + detail + "); free space and try again"));
-    throw Error(located(path, "SQLite error: " + detail));
-}
-
-class Connection {
-public:
-    // `shown` is the name used in messages (the final name while writing to a temporary file).
-    Connection(const std::string &path, int flags, const std::string &shown = {}) : m_path(shown.empty() ? path : shown)
-    {
-        const int rc = sqlite3_open_v2(path.c_str(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
-        if (rc != SQLITE_OK) {
-            const std::string detail = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
-            sqlite3_close(m_db);
-            m_db = nullptr;
-            fail(m_path, rc, "cannot open: " + detail);
-        }
-        sqlite3_extended_result_codes(m_db, 1);
-    }
-    ~Connection() { close(); }
-    Connection(const Connection &) = delete;
-    Connection &operator=(const Connection &) = delete;
-
-    void close()
-    {
-        if (m_db)
-            sqlite3_close(m_db);
-        m_db = nullptr;
-    }
-    void exec(const char *sql)
-    {
-        char *message = nullptr;
-        const int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, &message);
-        if (rc != SQLITE_OK) {
-            const std::string detail = message ? message : sqlite3_errstr(rc);
-            sqlite3_free(message);
-            fail(m_path, rc, detail);
-        }
-    }
-    sqlite3 *db() const { return m_db; }
-    const std::string &path() const { return m_path; }
-
-private:
-    std::string m_path;
-    sqlite3 *m_db = nullptr;
-};
-
-class Statement {
-public:
-    Statement(Connection &c, const char *sql) : m_c(c)
-    {
-        const int rc = sqlite3_prepare_v2(c.db(), sql, -1, &m_stmt, nullptr);
-        if (rc != SQLITE_OK)
-            fail(c.path(), rc, sqlite3_errmsg(c.db()));
-    }
-    ~Statement() { sqlite3_finalize(m_stmt); }
-    Statement(const Statement &) = delete;
-    Statement &operator=(const Statement &) = delete;
-
-    // true while a row is available
-    bool step()
-    {
-        const int rc = sqlite3_step(m_stmt);
-        if (rc == SQLITE_ROW)
-            return true;
-        if (rc == SQLITE_DONE)
-            return false;
-        fail(m_c.path(), rc, sqlite3_errmsg(m_c.db()));
-    }
-    void run()
-    {
-        step();
-        sqlite3_reset(m_stmt);
-        sqlite3_clear_bindings(m_stmt);
-    }
-    void bind(int i, int64_t v) { check(sqlite3_bind_int64(m_stmt, i, v)); }
-    void bind(int i, double v) { check(sqlite3_bind_double(m_stmt, i, v)); }
-    void bind(int i, const std::string &v)
-    {
-        check(sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-    }
-    void bind_null(int i) { check(sqlite3_bind_null(m_stmt, i)); }
-
-    bool is_null(int col) const { return sqlite3_column_type(m_stmt, col) == SQLITE_NULL; }
-    int64_t integer(int col) const { return sqlite3_column_int64(m_stmt, col); }
-    double real(int col) const { return sqlite3_column_double(m_stmt, col); }
-    std::string text(int col) const
-    {
-        const auto *p = sqlite3_column_text(m_stmt, col);
-        return p
-            ? std::string(reinterpret_cast<const char *>(p), static_cast<size_t>(sqlite3_column_bytes(m_stmt, col)))
-            : std::string();
-    }
-
-private:
-    void check(int rc)
-    {
-        if (rc != SQLITE_OK)
-            fail(m_c.path(), rc, sqlite3_errmsg(m_c.db()));
-    }
-    Connection &m_c;
-    sqlite3_stmt *m_stmt = nullptr;
-};
+const SqliteRole kDatasetRole{"dataset", "'reclens-cli import'"};
 
 [[noreturn]] void not_reclens(const std::string &path, const std::string &what)
 {
@@ -199,7 +86,7 @@ Dataset load_dataset(const std::string &path, const ProgressFn &progress)
 
     ProgressReporter reporter(progress);
     reporter.force(0.0, "opening dataset");
-    Connection c(path, SQLITE_OPEN_READONLY);
+    Connection c(path, SQLITE_OPEN_READONLY, kDatasetRole);
 
     {
         std::unordered_map<std::string, bool> present;
@@ -399,7 +286,7 @@ void write_dataset(const Dataset &dataset, const std::string &path, const std::v
         fs::remove(tmp + "-journal", ignored);
     };
     try {
-        Connection c(tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, path);
+        Connection c(tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, kDatasetRole, path);
         c.exec("PRAGMA journal_mode = MEMORY");
         c.exec("BEGIN");
         c.exec(kSchema);

@@ -18,8 +18,12 @@ std::vector<int64_t> exposure_counts(int32_t n_items, std::span<const std::vecto
 
 AggregateMetrics aggregate_metrics(const Dataset &dataset, std::span<const std::vector<int32_t>> lists, int k)
 {
+    return aggregate_metrics(dataset.n_items(), lists, k);
+}
+
+AggregateMetrics aggregate_metrics(int32_t n_items, std::span<const std::vector<int32_t>> lists, int k)
+{
     AggregateMetrics a;
-    const int32_t n_items = dataset.n_items();
     if (n_items <= 0)
         return a;
     auto c = exposure_counts(n_items, lists);
@@ -94,39 +98,56 @@ std::vector<CategoryShare> history_shares(const Dataset &dataset, int32_t user, 
     return category_shares(dataset, dataset.train.row(user), level);
 }
 
+UserStratumFacts stratum_facts(const MetricContext &ctx, int32_t user, std::span<const int32_t> list)
+{
+    const Dataset &ds = ctx.dataset();
+    UserStratumFacts f;
+    f.train = ds.train.row_size(user);
+    const auto u = static_cast<size_t>(user);
+    if (u < ds.user_segment.size())
+        f.segment = ds.user_segment[u];
+    std::vector<int32_t> sorted(list.begin(), list.end());
+    std::sort(sorted.begin(), sorted.end());
+    for (int32_t it : test_set(ds, user)) {
+        const bool hit = std::binary_search(sorted.begin(), sorted.end(), it);
+        if (ctx.is_head(it)) {
+            ++f.head_test;
+            f.head_hits += hit;
+        } else {
+            ++f.tail_test;
+            f.tail_hits += hit;
+        }
+    }
+    return f;
+}
+
 Strata compute_strata(const MetricContext &ctx, std::span<const int32_t> users,
                       std::span<const std::vector<int32_t>> lists, std::span<const UserMetrics> per_user)
 {
-    const Dataset &ds = ctx.dataset();
+    std::vector<UserStratumFacts> facts(users.size());
+    for (size_t r = 0; r < users.size(); ++r)
+        facts[r] = stratum_facts(ctx, users[r], lists[r]);
+    const int64_t head = ctx.head_size();
+    return combine_strata(users, facts, per_user, head, ctx.dataset().n_items() - head);
+}
+
+Strata combine_strata(std::span<const int32_t> users, std::span<const UserStratumFacts> facts,
+                      std::span<const UserMetrics> per_user, int64_t head_items, int64_t tail_items)
+{
     Strata s;
-    // Item popularity strata, pooled over users.
-    for (int32_t i = 0; i < ds.n_items(); ++i)
-        (ctx.is_head(i) ? s.head : s.tail).items += 1;
-    for (size_t r = 0; r < users.size(); ++r) {
-        const auto truth = test_set(ds, users[r]);
-        std::vector<int32_t> list(lists[r].begin(), lists[r].end());
-        std::sort(list.begin(), list.end());
-        int64_t th = 0, tt = 0, hh = 0, ht = 0;
-        for (int32_t it : truth) {
-            const bool hit = std::binary_search(list.begin(), list.end(), it);
-            if (ctx.is_head(it)) {
-                ++th;
-                hh += hit;
-            } else {
-                ++tt;
-                ht += hit;
-            }
+    s.head.items = head_items;
+    s.tail.items = tail_items;
+    auto add = [](PopularityStratum &p, int64_t t, int64_t h) {
+        p.test_items += t;
+        p.hits += h;
+        if (t > 0) {
+            ++p.users;
+            p.hit_rate = (std::isnan(p.hit_rate) ? 0.0 : p.hit_rate) + (h > 0 ? 1.0 : 0.0);
         }
-        auto add = [](PopularityStratum &p, int64_t t, int64_t h) {
-            p.test_items += t;
-            p.hits += h;
-            if (t > 0) {
-                ++p.users;
-                p.hit_rate = (std::isnan(p.hit_rate) ? 0.0 : p.hit_rate) + (h > 0 ? 1.0 : 0.0);
-            }
-        };
-        add(s.head, th, hh);
-        add(s.tail, tt, ht);
+    };
+    for (const UserStratumFacts &f : facts) {
+        add(s.head, f.head_test, f.head_hits);
+        add(s.tail, f.tail_test, f.tail_hits);
     }
     for (PopularityStratum *p : {&s.head, &s.tail}) {
         if (p->test_items > 0)
@@ -144,7 +165,7 @@ Strata compute_strata(const MetricContext &ctx, std::span<const int32_t> users,
         g.train_min = rows.empty() ? 0 : std::numeric_limits<int64_t>::max();
         for (size_t r : rows) {
             sub.push_back(per_user[r]);
-            const int64_t t = ds.train.row_size(users[r]);
+            const int64_t t = facts[r].train;
             g.train_min = std::min(g.train_min, t);
             g.train_max = std::max(g.train_max, t);
         }
@@ -158,7 +179,7 @@ Strata compute_strata(const MetricContext &ctx, std::span<const int32_t> users,
     std::vector<size_t> order(users.size());
     std::iota(order.begin(), order.end(), size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-        const auto ta = ds.train.row_size(users[a]), tb = ds.train.row_size(users[b]);
+        const auto ta = facts[a].train, tb = facts[b].train;
         return ta != tb ? ta < tb : users[a] < users[b];
     });
     const size_t n = order.size();
@@ -173,11 +194,8 @@ Strata compute_strata(const MetricContext &ctx, std::span<const int32_t> users,
 
     // Segments.
     std::map<std::string, std::vector<size_t>> seg;
-    for (size_t r = 0; r < users.size(); ++r) {
-        const auto u = static_cast<size_t>(users[r]);
-        const std::string &name = u < ds.user_segment.size() ? ds.user_segment[u] : std::string();
-        seg[name.empty() ? std::string("(none)") : name].push_back(r);
-    }
+    for (size_t r = 0; r < users.size(); ++r)
+        seg[facts[r].segment.empty() ? std::string("(none)") : facts[r].segment].push_back(r);
     for (auto &[name, rows] : seg)
         s.segments.push_back(group(name, rows));
     return s;

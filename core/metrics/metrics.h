@@ -225,6 +225,8 @@ struct AggregateMetrics {
 };
 // lists: the final list of every evaluated user; k: the nominal K (personalization's divisor).
 AggregateMetrics aggregate_metrics(const Dataset &dataset, std::span<const std::vector<int32_t>> lists, int k);
+// The same from the catalogue size alone (a merge of shard partials has no dataset).
+AggregateMetrics aggregate_metrics(int32_t n_items, std::span<const std::vector<int32_t>> lists, int k);
 // Exposure count per item over the lists.
 std::vector<int64_t> exposure_counts(int32_t n_items, std::span<const std::vector<int32_t>> lists);
 
@@ -261,7 +263,23 @@ struct Strata {
     std::vector<UserGroupStratum> segments; // by Dataset::user_segment, sorted by name
 };
 
-// users[i] has list lists[i] and per-user metrics per_user[i].
+// What the strata need to know of one evaluated user besides their metrics: enough to combine the
+// strata of users evaluated apart (shards, DESIGN §12) without the dataset.
+struct UserStratumFacts {
+    int64_t train = 0;        // train interactions (activity terciles)
+    std::string segment;      // Dataset::user_segment ("" = none)
+    int64_t head_test = 0, head_hits = 0; // |T_u ∩ head| and the hits among them
+    int64_t tail_test = 0, tail_hits = 0;
+    bool operator==(const UserStratumFacts &) const = default;
+};
+UserStratumFacts stratum_facts(const MetricContext &ctx, int32_t user, std::span<const int32_t> list);
+
+// users[i] (ascending dataset indices: they break ties of the terciles) with facts[i] and
+// per_user[i]; head_items/tail_items: catalogue items in each popularity stratum.
+Strata combine_strata(std::span<const int32_t> users, std::span<const UserStratumFacts> facts,
+                      std::span<const UserMetrics> per_user, int64_t head_items, int64_t tail_items);
+
+// users[i] has list lists[i] and per-user metrics per_user[i]: stratum_facts, then combine_strata.
 Strata compute_strata(const MetricContext &ctx, std::span<const int32_t> users,
                       std::span<const std::vector<int32_t>> lists, std::span<const UserMetrics> per_user);
 
