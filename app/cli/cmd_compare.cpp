@@ -2,6 +2,7 @@
 // Two --model: model A vs model B under the same options. One --model: the model's own order
 // (--rerank none) vs the same model re-ranked with the given --rerank/--diversity.
 #include "app/cli/command.h"
+#include "app/cli/enginecommands.h"
 #include "app/cli/evaluateoptions.h"
 #include "core/analysis/report.h"
 #include "core/analysis/shard.h"
@@ -85,6 +86,6 @@ std::function<int()> setup(CLI::App &app)
     return [a]() { return run(*a); };
 }
 
-const cli::CommandRegistration reg{{"compare", "Compare two runs per user: deltas, paired t / Wilcoxon p, bootstrap CI", setup}};
+const cli::CommandRegistration reg{{"compare", std::string(cli::engine_description("compare")), setup}};
 
 } // namespace

@@ -1,5 +1,6 @@
 // reclens-cli evaluate: score, re-rank and measure one model on a dataset (DESIGN §4, §5).
 #include "app/cli/command.h"
+#include "app/cli/enginecommands.h"
 #include "app/cli/evaluateoptions.h"
 #include "core/analysis/report.h"
 #include "core/analysis/shard.h"
@@ -68,6 +69,6 @@ std::function<int()> setup(CLI::App &app)
     return [a]() { return run(*a); };
 }
 
-const cli::CommandRegistration reg{{"evaluate", "Evaluate a model: accuracy, diversity, ROC/AUC, strata", setup}};
+const cli::CommandRegistration reg{{"evaluate", std::string(cli::engine_description("evaluate")), setup}};
 
 } // namespace

@@ -1,6 +1,7 @@
 // reclens-cli train popularity|itemknn|bpr --data D.sqlite --out M.pt [...]: fits a built-in model on
 // the dataset's train split and saves it as TorchScript (DESIGN §3, §4).
 #include "app/cli/command.h"
+#include "app/cli/enginecommands.h"
 #include "core/common/error.h"
 #include "core/common/files.h"
 #include "core/common/progress.h"
@@ -64,7 +65,7 @@ int run_train(const TrainArgs &args)
 
 const reclens::cli::CommandRegistration reg{{
     "train",
-    "Train a built-in model (popularity, itemknn, bpr) and save it as TorchScript",
+    std::string(reclens::cli::engine_description("train")),
     [](CLI::App &sub) -> std::function<int()> {
         auto args = std::make_shared<TrainArgs>();
         sub.add_option("model", args->kind, "popularity | itemknn | bpr")

@@ -11,6 +11,20 @@ std::vector<Command> &commands()
     return registry;
 }
 
+namespace {
+char **g_argv = nullptr;
+}
+
+void set_arguments(int, char **argv)
+{
+    g_argv = argv;
+}
+
+char **arguments()
+{
+    return g_argv;
+}
+
 bool print_progress(double fraction, std::string_view stage)
 {
     static const bool tty = isatty(STDERR_FILENO) != 0;

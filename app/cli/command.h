@@ -23,6 +23,10 @@ struct CommandRegistration {
     explicit CommandRegistration(Command command) { commands().push_back(std::move(command)); }
 };
 
+// The process's arguments, as main() received them (for handing a command over to reclens-engine).
+void set_arguments(int argc, char **argv);
+char **arguments();
+
 // Progress printer for long commands: a rate-limited line on stderr when stderr is a terminal,
 // nothing otherwise (scripts and CI get clean output).
 bool print_progress(double fraction, std::string_view stage);

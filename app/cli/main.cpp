@@ -8,6 +8,7 @@
 
 int main(int argc, char **argv)
 {
+    reclens::cli::set_arguments(argc, argv);
     CLI::App app{"RecLens command line: import datasets, train and evaluate recommendation models"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "reclens-cli 0.1.0");

@@ -3,7 +3,8 @@
 // a naive per-user reference (score every item with Model::score_all, sort, measure) extrapolated
 // from a sample of users.
 //   bench_evaluate [--data D.sqlite --model M.pt] [--users N] [--items N] [--dim D] [--k K]
-//                  [--pool P] [--naive-users N] [--no-auc]
+//                  [--pool P] [--naive-users N] [--no-auc] [--shard I/N]
+// --shard: only shard I of N (DESIGN §12) — what one Slurm array task of a big run costs.
 #include "core/analysis/evaluation.h"
 #include "core/data/datasetrepository.h"
 #include "../core/metrics/toydataset.h"
@@ -150,6 +151,7 @@ int main(int argc, char **argv)
     std::string data, model_path;
     int n_users = 100000, n_items = 100000, dim = 64, k = 10, pool = 100, naive_users = 200;
     bool no_auc = false;
+    std::string shard;
     CLI::App app{"Evaluation benchmark: RecLens evaluate vs a naive per-user reference"};
     app.add_option("--data", data, "a real dataset (.sqlite) ...");
     app.add_option("--model", model_path, "... and its model (.pt)");
@@ -160,6 +162,7 @@ int main(int argc, char **argv)
     app.add_option("--pool", pool, "candidates per user")->capture_default_str()->check(CLI::PositiveNumber);
     app.add_option("--naive-users", naive_users, "users run through the naive reference")->capture_default_str();
     app.add_flag("--no-auc", no_auc, "leave out auc and auc_pooled");
+    app.add_option("--shard", shard, "I/N: evaluate only shard I of N (users with index % N == I)");
     CLI11_PARSE(app, argc, argv);
     if (data.empty() != model_path.empty()) {
         std::fprintf(stderr, "bench_evaluate: --data and --model go together\n");
@@ -172,6 +175,10 @@ int main(int argc, char **argv)
     o.pool = pool;
     o.device = "auto";
     o.compute_auc = auc;
+    if (!shard.empty() && std::sscanf(shard.c_str(), "%d/%d", &o.shard, &o.shards) != 2) {
+        std::fprintf(stderr, "bench_evaluate: --shard takes I/N\n");
+        return 2;
+    }
 
     if (!data.empty() && !model_path.empty()) {
         const Dataset ds = load_dataset(data);
