@@ -6,8 +6,8 @@
 // A negative's contribution is its rank among the positives: 2 · (positives below) + (positives
 // equal). Two arithmetic steps find its cell: one of a few equal bins over the positives' range (one,
 // or 4096 when one would crowd), then that bin's own linear grid, with cells in proportion to its
-// values (~4 per distinct value, at most 2^20 cells, 16 MiB, in all), so dense regions get fine
-// cells. A cell holds at most two distinct
+// values (~8 per distinct value while that fits 2^20 cells, 16 MiB; at least 2 per value beyond),
+// so dense regions get fine cells. A cell holds at most two distinct
 // values and twice the count below it (a crowded cell, or a value tied more than 65535 times: a
 // binary search among that cell's values). Scores
 // are taken in batches, cell indices first, so the look-ups of many scores are in flight together.

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <random>
 #include <fstream>
 #include <limits>
 #include <span>
@@ -128,6 +129,19 @@ private slots:
         if (neg.size() > 500)
             counter.add(std::span(neg).subspan(500), rest);
         QVERIFY(t[0].twice_rank == rest.twice_rank);
+    }
+
+    // Millions of positives (one shard of a 1M-user run ranks against every user's test items):
+    // the grid grows with them, so crowded cells — each look-up a search — stay rare.
+    void pooledCounterScalesWithPositives()
+    {
+        std::mt19937 rng(5);
+        std::normal_distribution<float> g(0.0f, 0.4f);
+        std::vector<float> pos(4000000);
+        for (auto &x : pos)
+            x = g(rng);
+        const PooledAucCounter counter(pos);
+        QVERIFY2(counter.slow_cell_share() < 0.02, qPrintable(QString::number(counter.slow_cell_share())));
     }
 
     void pooledCounterCellsAreUsed()
