@@ -6,8 +6,17 @@
 #include "core/models/model_impl.h"
 
 #include <algorithm>
+#include <bit>
+#include <functional>
 #include <limits>
 #include <thread>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define RECLENS_SCORER_AVX2 1
+#else
+#define RECLENS_SCORER_AVX2 0
+#endif
 
 namespace reclens {
 
@@ -158,41 +167,135 @@ private:
         return a.first > b.first || (a.first == b.first && a.second < b.second);
     }
 
+    // The k-th largest score of the entries, by quickselect without data-dependent branches: each
+    // round writes every value both to the "above the pivot" front and the "below" back of the
+    // other buffer and advances one of the two counts, so random scores cost no mispredictions.
+    float kth_largest()
+    {
+        size_t n = m_entries.size();
+        m_values.resize(2 * n);
+        float *a = m_values.data(), *b = m_values.data() + n;
+        for (size_t i = 0; i < n; ++i)
+            a[i] = m_entries[i].first;
+        size_t k = m_k - 1; // 0-based rank from the top
+        while (n > 16) {
+            const float x0 = a[0], x1 = a[n / 2], x2 = a[n - 1];
+            const float pivot = std::max(std::min(x0, x1), std::min(std::max(x0, x1), x2)); // median of 3
+            size_t above = 0, below = 0;
+            for (size_t i = 0; i < n; ++i) {
+                const float x = a[i];
+                b[above] = x;
+                b[n - 1 - below] = x;
+                above += x > pivot;
+                below += x < pivot;
+            }
+            if (k < above) {
+                n = above;
+            } else if (k < n - below) {
+                return pivot;
+            } else {
+                k -= n - below;
+                std::copy(b + n - below, b + n, b); // forward: b lies before the source range
+                n = below;
+            }
+            std::swap(a, b);
+        }
+        std::sort(a, a + n, std::greater<float>());
+        return a[k];
+    }
+
+    // Keeps the k best entries (score descending, item ascending) and raises the bar to the k-th
+    // best score: the entries above it are kept, and of those equal to it the lowest items.
     void cut()
     {
-        std::nth_element(m_entries.begin(), m_entries.begin() + static_cast<std::ptrdiff_t>(m_k - 1), m_entries.end(),
-                         better);
+        const float bar = kth_largest();
+        size_t kept = 0;
+        m_ties.clear();
+        for (const auto &e : m_entries) {
+            if (e.first > bar)
+                m_entries[kept++] = e;
+            else if (e.first == bar)
+                m_ties.push_back(e);
+        }
+        // Entries arrive in ascending item order and the compaction keeps their order, so the
+        // first ties are the lowest items.
+        const size_t need = m_k - kept;
+        std::copy_n(m_ties.begin(), need, m_entries.begin() + static_cast<std::ptrdiff_t>(kept));
         m_entries.resize(m_k);
-        m_bar = m_entries.back().first; // the k-th best
+        m_bar = bar; // the k-th best
     }
 
     size_t m_k;
     std::vector<std::pair<float, int64_t>> m_entries;
+    std::vector<float> m_values;                    // cut()'s scratch
+    std::vector<std::pair<float, int64_t>> m_ties; // cut()'s scratch
     float m_bar = kNegInf;
 };
 
+// The scores of row[j, j + n) that beat the bar go to the TopK one by one, in item order (the bar
+// may rise as they do).
+inline void fold_run(const float *row, int64_t t0, int64_t j, int64_t n, TopK &top)
+{
+    for (int64_t q = j; q < j + n; ++q)
+        if (row[q] > top.bar())
+            top.add(row[q], t0 + q);
+}
+
+#if RECLENS_SCORER_AVX2
+// Runs of 64 scores: eight 8-wide compares with the bar, or-ed into one mask; a run where none
+// beats it — nearly all, once the bar has risen — costs a dozen instructions, and in the others only
+// the lanes that beat it are visited. Returns where the whole runs end.
+__attribute__((target("avx2"))) int64_t fold_runs_avx2(const float *row, int64_t t0, int64_t n, TopK &top)
+{
+    constexpr int64_t kRun = 64;
+    int64_t j = 0;
+    for (; j + kRun <= n; j += kRun) {
+        const __m256 bar = _mm256_set1_ps(top.bar());
+        __m256 any = _mm256_cmp_ps(_mm256_loadu_ps(row + j), bar, _CMP_GT_OQ);
+        for (int64_t q = 8; q < kRun; q += 8)
+            any = _mm256_or_ps(any, _mm256_cmp_ps(_mm256_loadu_ps(row + j + q), bar, _CMP_GT_OQ));
+        if (_mm256_movemask_ps(any) == 0) [[likely]]
+            continue;
+        // Only the lanes that beat the bar at the run's start, in item order, checked again (the
+        // bar rises as entries come in).
+        uint64_t lanes = 0;
+        for (int64_t q = 0; q < kRun; q += 8)
+            lanes |= static_cast<uint64_t>(static_cast<uint32_t>(
+                         _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(row + j + q), bar, _CMP_GT_OQ))))
+                     << q;
+        for (; lanes != 0; lanes &= lanes - 1) {
+            const int64_t q = j + std::countr_zero(lanes);
+            if (row[q] > top.bar())
+                top.add(row[q], t0 + q);
+        }
+    }
+    return j;
+}
+#endif
+
 // Folds one user's scores of items [t0, t0 + n) into its TopK, with the seen items of that range
-// (cursor .. end, ascending) set to -inf first. Runs of 16 whose maximum does not beat the bar are
-// skipped (a vectorisable max); the others are looked at one by one, in item order.
+// (cursor .. end, ascending) set to -inf first. Runs whose scores all lose to the bar are skipped
+// (vector compares where the CPU has AVX2, runs of 16 and their maximum elsewhere); the others
+// are looked at one by one, in item order, so the lists are the same either way.
 void fold_row(float *row, int64_t t0, int64_t n, const int32_t *&cursor, const int32_t *end, TopK &top)
 {
     for (; cursor < end && *cursor < t0 + n; ++cursor)
         row[*cursor - t0] = kNegInf;
-    constexpr int64_t kRun = 16;
     int64_t j = 0;
+#if RECLENS_SCORER_AVX2
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    if (avx2)
+        j = fold_runs_avx2(row, t0, n, top);
+#endif
+    constexpr int64_t kRun = 16;
     for (; j + kRun <= n; j += kRun) {
         float m = row[j];
         for (int64_t q = 1; q < kRun; ++q)
             m = std::max(m, row[j + q]);
-        if (!(m > top.bar()))
-            continue;
-        for (int64_t q = j; q < j + kRun; ++q)
-            if (row[q] > top.bar())
-                top.add(row[q], t0 + q);
+        if (m > top.bar())
+            fold_run(row, t0, j, kRun, top);
     }
-    for (; j < n; ++j)
-        if (row[j] > top.bar())
-            top.add(row[j], t0 + j);
+    fold_run(row, t0, j, n - j, top);
 }
 
 // CPU fast path, tiled like Faiss's exhaustive search: each thread takes a few users at a time,
