@@ -52,14 +52,11 @@ int run(const CompareArgs &a)
     const EvaluationResult ra = evaluate(*model_a, opt_a, half(0.0));
     const EvaluationResult rb = evaluate(*model_b, opt_b, half(0.5));
     if (!partial.empty()) {
-        const std::string data_hash = sha256_file(a.flags.data, "dataset (--data)");
         const std::string hash_a = sha256_file(a.models[0], "model (--model)");
         const std::string &path_b = a.models.size() == 2 ? a.models[1] : a.models[0];
         const std::string hash_b = a.models.size() == 2 ? sha256_file(path_b, "model (--model)") : hash_a;
         const ShardRun runs[2] = {{&ra, "a", a.models[0], hash_a}, {&rb, "b", path_b, hash_b}};
-        write_partial(make_partial(ds, a.flags.data, data_hash, "compare", runs), partial);
-        std::printf("shard %d/%d: %zu of the run's %zu users compared; partial state written to %s\n", rb.shard,
-                    rb.shards, rb.users.size(), rb.run_users, partial.c_str());
+        cli::write_shard_partial(ds, a.flags, "compare", runs);
         return 0;
     }
     const ComparisonResult c = compare_runs(ra, rb);

@@ -39,12 +39,8 @@ int run(const EvaluateArgs &a)
     r.timing_ms["load_dataset"] = t_data;
     r.timing_ms["load_model"] = t_model;
     if (!partial.empty()) {
-        const std::string data_hash = sha256_file(a.flags.data, "dataset (--data)");
-        const std::string model_hash = sha256_file(a.model, "model (--model)");
-        const ShardRun run{&r, "", a.model, model_hash};
-        write_partial(make_partial(ds, a.flags.data, data_hash, "evaluate", {&run, 1}), partial);
-        std::printf("shard %d/%d: %zu of the run's %zu users evaluated on %s; partial state written to %s\n",
-                    r.shard, r.shards, r.users.size(), r.run_users, r.device.c_str(), partial.c_str());
+        const ShardRun run{&r, "", a.model, sha256_file(a.model, "model (--model)")};
+        cli::write_shard_partial(ds, a.flags, "evaluate", {&run, 1});
         return 0;
     }
     // Build every output in memory first: a failure leaves no partial file behind.

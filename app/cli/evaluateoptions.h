@@ -3,9 +3,13 @@
 // flags with the same meaning.
 #include "app/cli/command.h"
 #include "core/analysis/evaluation.h"
+#include "core/analysis/shard.h"
+#include "core/common/files.h"
 #include "core/common/error.h"
 
+#include <cstdio>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <tuple>
 #include <utility>
@@ -113,6 +117,18 @@ inline EvaluationOptions to_options(const EvaluateFlags &f)
     if (o.rerank.method == RerankMethod::caps && f.max_per_category == 0 && f.max_per_brand == 0)
         throw Error("--rerank caps needs --max-per-category N and/or --max-per-brand N");
     return o;
+}
+
+// Writes the shard's partial state (--partial) of `runs` over the dataset of f.data (its SHA-256
+// taken here) and prints one line about it.
+inline void write_shard_partial(const Dataset &dataset, const EvaluateFlags &f, const std::string &kind,
+                                std::span<const ShardRun> runs)
+{
+    const std::string data_hash = sha256_file(f.data, "dataset (--data)");
+    write_partial(make_partial(dataset, f.data, data_hash, kind, runs), f.partial);
+    const EvaluationResult &r = *runs.front().result;
+    std::printf("shard %d/%d: %zu of the run's %zu users on %s (%s); partial state written to %s\n", r.shard, r.shards,
+                r.users.size(), r.run_users, r.device.c_str(), kind.c_str(), f.partial.c_str());
 }
 
 } // namespace reclens::cli

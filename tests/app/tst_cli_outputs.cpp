@@ -98,6 +98,17 @@ private slots:
                            QStringLiteral("mmr"), QStringLiteral("--diversity"), QStringLiteral("0.5"),
                            QStringLiteral("--json"), QStringLiteral("model-hard.pt")}
             << QStringLiteral("model.pt") << QStringLiteral("--json");
+        QTest::addRow("evaluate --partial = hard link of --model")
+            << eval + QStringList{QStringLiteral("--shard"), QStringLiteral("0/2"), QStringLiteral("--partial"),
+                                  QStringLiteral("model-hard.pt")}
+            << QStringLiteral("model.pt") << QStringLiteral("--partial");
+        QTest::addRow("compare --partial = symlink of --data")
+            << QStringList{QStringLiteral("compare"), QStringLiteral("--data"), QStringLiteral("data.sqlite"),
+                           QStringLiteral("--model"), QStringLiteral("model.pt"), QStringLiteral("--rerank"),
+                           QStringLiteral("mmr"), QStringLiteral("--diversity"), QStringLiteral("0.5"),
+                           QStringLiteral("--shard"), QStringLiteral("1/2"), QStringLiteral("--partial"),
+                           QStringLiteral("data-link.sqlite")}
+            << QStringLiteral("data.sqlite") << QStringLiteral("--partial");
         QTest::addRow("train --out = --data")
             << QStringList{QStringLiteral("train"), QStringLiteral("popularity"), QStringLiteral("--data"),
                            QStringLiteral("data.sqlite"), QStringLiteral("--out"), QStringLiteral("data-link.sqlite")}
