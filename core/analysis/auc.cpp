@@ -57,14 +57,11 @@ void AucCounter::row_tile(size_t row, int64_t t0, std::span<const float> scores,
     const float *s = scores.data();
     const int64_t t1 = t0 + static_cast<int64_t>(scores.size());
     // Everything in the tile first (train items and positives too), then those taken back out.
-    int64_t twice = 0;
-    for (float p : pos)
-        twice += twice_below(scores, p);
+    int64_t twice = twice_below_all(scores, pos);
     m_counter->add(scores, w.tally);
     auto take_out = [&](int32_t item) {
         const float x = s[item - t0];
-        for (float p : pos)
-            twice -= twice_below({&x, 1}, p);
+        twice -= twice_below_all({&x, 1}, pos);
         m_counter->remove(x, w.tally);
     };
     const auto train = m_ds.train.row(user);

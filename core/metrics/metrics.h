@@ -165,6 +165,9 @@ double roc_auc(std::span<const float> scores, std::span<const uint8_t> labels);
 // user_auc_from_counts (NaN without both classes), it is the per-user AUC; the scoring pass's
 // counter (core/analysis/auccounter.h) and user_auc both go through these two.
 int64_t twice_below(std::span<const float> scores, float p);
+// Σ over positives of twice_below(scores, p), one pass over the scores (AVX2 where the CPU has it,
+// eight positives compared per loaded vector).
+int64_t twice_below_all(std::span<const float> scores, std::span<const float> positives);
 double user_auc_from_counts(int64_t twice, int64_t positives, int64_t negatives);
 
 // Per-user AUC / ROC over the ranking universe (all items not in train_u; positives T_u) from the

@@ -4,14 +4,17 @@
 // §8), at any number of positives.
 //
 // A negative's contribution is its rank among the positives: 2 · (positives below) + (positives
-// equal). Two arithmetic steps find its cell: one of a few equal bins over the positives' range (one,
-// or 4096 when one would crowd), then that bin's own linear grid, with cells in proportion to its
-// values (~8 per distinct value while that fits 2^20 cells, 16 MiB; at least 2 per value beyond),
-// so dense regions get fine cells. A cell holds at most two distinct
-// values and twice the count below it (a crowded cell, or a value tied more than 65535 times: a
-// binary search among that cell's values). Scores
-// are taken in batches, cell indices first, so the look-ups of many scores are in flight together.
-// Integer counts throughout: the result does not depend on order, chunking or threads.
+// equal). The distinct finite positive values are records {value, twice the positives below it},
+// ascending. Two arithmetic steps find a score's grid cell: one of a few equal bins over the
+// positives' range (one, or 4096 when one would crowd), then that bin's own linear grid, with cells
+// in proportion to its values (8 per distinct value while the cells fit 16 MiB, at least 2 beyond),
+// so dense regions get fine cells. A cell is one 32-bit index: its first record. The grid is
+// monotone, so every record before it is below the score and every record of a later cell above
+// it: four records compared with the score settle its rank (the first of them not below it, equal
+// or not), and only a cell of more than four values below the score needs a search. Ties cost
+// nothing: equal positives are one record. Scores are taken in batches, cell indices and records
+// fetched a batch ahead, so the look-ups of many scores are in flight together. Integer counts
+// throughout: the result does not depend on order, chunking or threads.
 #include "core/metrics/metrics.h"
 
 #include <cstdint>
@@ -44,17 +47,17 @@ public:
 
     int64_t positives() const { return m_positives; }
     double auc(const Tally &tally) const { return pooled_auc_from_ranks(tally.twice_rank, m_positives, tally.negatives); }
-    // Share of grid cells that need the binary search (tests, benchmarks).
+    // Share of the distinct values that lie in cells of four or more, where a score above four of
+    // them takes a search (tests, benchmarks).
     double slow_cell_share() const;
+    // Bytes of the look-up structures (cells and records).
+    size_t bytes() const;
 
 private:
-    struct Cell {
-        float v0, v1;    // the cell's distinct values (+inf when absent); v0 NaN: a crowded cell,
-                         // v1's bits then the index of its first value and c0 | c1 << 16 how many
-        uint32_t base2;  // twice the finite positives in lower cells
-        uint16_t c0, c1; // counts of v0, v1
+    struct Record {
+        float value;          // a distinct finite positive score; NaN in the padding after the last
+        uint32_t twice_below; // 2 · (finite positives below value); the padding: 2 · all finite
     };
-
     struct Bin {
         float lo = 0, scale = 0, last = 0; // cell = offset + min(last, (s − lo) · scale)
         uint32_t offset = 0;
@@ -63,20 +66,16 @@ private:
     double build(size_t n_bins);
     uint32_t bin(float s) const;
     uint32_t cell(float s) const;
-    uint64_t in_cell(const Cell &c, float s) const;
-    uint64_t searched(const Cell &c, float s) const;
+    // The finite positives' part of twice_rank, from the score's first candidate record k.
+    uint64_t from_record(uint32_t k, float s) const;
+    uint64_t searched(uint32_t k, uint32_t end, float s) const; // s's place among records [k, end)
     uint64_t sum_avx2(const float *scores, size_t n) const; // x86-64 with AVX2 only
 
     int64_t m_positives = 0;
     uint64_t m_neg_inf = 0, m_pos_inf = 0; // positives at -inf / +inf
-    std::vector<Cell> m_cells;
-    struct ValueRecord {
-        float value;
-        uint64_t count; // positives equal to value
-        uint64_t below; // finite positives below it
-    };
-    std::vector<ValueRecord> m_records; // distinct finite positive values, ascending, with counts
-    uint64_t m_finite = 0;              // finite positives
+    size_t m_distinct = 0;                 // distinct finite values; m_records has padding beyond
+    std::vector<Record> m_records;
+    std::vector<uint32_t> m_first; // per cell: the index of its first record (cells + 1 entries)
     std::vector<Bin> m_bins;
     float m_lo = 0.0f, m_bin_scale = 0.0f, m_bin_last = 0.0f; // bin = min(last, (s − lo) · scale)
 };

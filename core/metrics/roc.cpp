@@ -8,6 +8,10 @@
 #include <limits>
 #include <numeric>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 namespace reclens {
 
 namespace {
@@ -92,6 +96,75 @@ int64_t twice_below(std::span<const float> scores, float p)
     return total;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+namespace {
+// M positives (1..8) against every score: per positive one 32-bit lane count of [s < p] +
+// [s ≤ p] (compare masks are -1, subtracted), emptied into 64 bits every 2^20 scores.
+template <size_t M>
+__attribute__((target("avx2"))) int64_t twice_below_avx2(const float *s, size_t n, const float *pos)
+{
+    __m256 p[M];
+    for (size_t j = 0; j < M; ++j)
+        p[j] = _mm256_set1_ps(pos[j]);
+    int64_t total = 0;
+    const size_t whole = n / 8 * 8;
+    for (size_t begin = 0; begin < whole; begin += size_t{1} << 20) {
+        const size_t end = std::min(whole, begin + (size_t{1} << 20));
+        __m256i acc[M];
+        for (auto &a : acc)
+            a = _mm256_setzero_si256();
+        for (size_t i = begin; i < end; i += 8) {
+            const __m256 x = _mm256_loadu_ps(s + i);
+            for (size_t j = 0; j < M; ++j) {
+                const __m256i lt = _mm256_castps_si256(_mm256_cmp_ps(x, p[j], _CMP_LT_OQ));
+                const __m256i le = _mm256_castps_si256(_mm256_cmp_ps(x, p[j], _CMP_LE_OQ));
+                acc[j] = _mm256_sub_epi32(_mm256_sub_epi32(acc[j], lt), le);
+            }
+        }
+        alignas(32) int32_t lanes[8];
+        for (size_t j = 0; j < M; ++j) {
+            _mm256_store_si256(reinterpret_cast<__m256i *>(lanes), acc[j]);
+            for (int32_t v : lanes)
+                total += v;
+        }
+    }
+    for (size_t j = 0; j < M; ++j)
+        total += twice_below({s + whole, n - whole}, pos[j]);
+    return total;
+}
+
+int64_t twice_below_avx2_any(const float *s, size_t n, const float *pos, size_t m)
+{
+    switch (m) {
+    case 1: return twice_below_avx2<1>(s, n, pos);
+    case 2: return twice_below_avx2<2>(s, n, pos);
+    case 3: return twice_below_avx2<3>(s, n, pos);
+    case 4: return twice_below_avx2<4>(s, n, pos);
+    case 5: return twice_below_avx2<5>(s, n, pos);
+    case 6: return twice_below_avx2<6>(s, n, pos);
+    case 7: return twice_below_avx2<7>(s, n, pos);
+    default: return twice_below_avx2<8>(s, n, pos);
+    }
+}
+} // namespace
+#endif
+
+int64_t twice_below_all(std::span<const float> scores, std::span<const float> positives)
+{
+    int64_t twice = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (scores.size() >= 64 && __builtin_cpu_supports("avx2")) {
+        for (size_t j = 0; j < positives.size(); j += 8)
+            twice += twice_below_avx2_any(scores.data(), scores.size(), positives.data() + j,
+                                          std::min<size_t>(8, positives.size() - j));
+        return twice;
+    }
+#endif
+    for (const float p : positives)
+        twice += twice_below(scores, p);
+    return twice;
+}
+
 double user_auc_from_counts(int64_t twice, int64_t positives, int64_t negatives)
 {
     if (positives <= 0 || negatives <= 0)
@@ -105,15 +178,14 @@ double user_auc(const Dataset &dataset, int32_t user, std::span<const float> all
     auto train = dataset.train.row(user);
     // Per positive p: every item counted in one vector pass, then the items that are not negatives
     // (the user's train items and the positives themselves) taken back out.
-    int64_t twice = 0;
-    for (int32_t p : truth) {
-        const float sp = all_scores[static_cast<size_t>(p)];
-        twice += twice_below(all_scores, sp);
-        for (int32_t t : train)
-            twice -= twice_below(all_scores.subspan(static_cast<size_t>(t), 1), sp);
-        for (int32_t q : truth)
-            twice -= twice_below(all_scores.subspan(static_cast<size_t>(q), 1), sp);
-    }
+    std::vector<float> pos;
+    for (int32_t p : truth)
+        pos.push_back(all_scores[static_cast<size_t>(p)]);
+    int64_t twice = twice_below_all(all_scores, pos);
+    for (int32_t t : train)
+        twice -= twice_below_all(all_scores.subspan(static_cast<size_t>(t), 1), pos);
+    for (int32_t q : truth)
+        twice -= twice_below_all(all_scores.subspan(static_cast<size_t>(q), 1), pos);
     const int64_t negatives = static_cast<int64_t>(all_scores.size()) - static_cast<int64_t>(train.size()) -
                               static_cast<int64_t>(truth.size());
     return user_auc_from_counts(twice, static_cast<int64_t>(truth.size()), negatives);

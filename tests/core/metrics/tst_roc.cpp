@@ -144,6 +144,81 @@ private slots:
         QVERIFY2(counter.slow_cell_share() < 0.02, qPrintable(QString::number(counter.slow_cell_share())));
     }
 
+    // A cluster of 60 consecutive floats shares one grid cell with a neighbour value, so scores in
+    // and above it lie above four or more of the cell's values: the look-up's search path, checked
+    // against a count by sorting (also through the scalar twice_rank).
+    void pooledCounterCrowdedCell()
+    {
+        std::mt19937 rng(11);
+        std::uniform_real_distribution<float> u(0.0f, 1.0f);
+        std::vector<float> pos;
+        for (int i = 0; i < 1000; ++i)
+            pos.push_back(u(rng));
+        std::vector<float> cluster{0.5f};
+        for (int i = 1; i < 60; ++i)
+            cluster.push_back(std::nextafter(cluster.back(), 2.0f));
+        pos.insert(pos.end(), cluster.begin(), cluster.end());
+        pos.insert(pos.end(), cluster.begin(), cluster.begin() + 10); // ties inside the cluster
+        // Range [0, 1]: the cluster opens bin 2048 of 4096, and a value further in keeps that bin's
+        // grid coarse.
+        pos.push_back(0.0f);
+        pos.push_back(1.0f);
+        pos.push_back(0.5f + 0.8f / 4096.0f);
+        const PooledAucCounter counter(pos);
+        QVERIFY2(counter.slow_cell_share() > 0.04, qPrintable(QString::number(counter.slow_cell_share())));
+        std::vector<float> neg;
+        for (float c : cluster) {
+            neg.push_back(c);
+            neg.push_back(std::nextafter(c, 2.0f));
+            neg.push_back(std::nextafter(c, -1.0f));
+        }
+        for (int i = 0; i < 5000; ++i)
+            neg.push_back(u(rng));
+        std::shuffle(neg.begin(), neg.end(), rng);
+        std::vector<float> sorted = pos;
+        std::sort(sorted.begin(), sorted.end());
+        PairCount want = 0;
+        for (float x : neg) {
+            const auto lo = std::lower_bound(sorted.begin(), sorted.end(), x);
+            const auto hi = std::upper_bound(sorted.begin(), sorted.end(), x);
+            const auto twice = static_cast<uint64_t>(2 * (lo - sorted.begin()) + (hi - lo));
+            want += twice;
+            QCOMPARE(counter.twice_rank(x), twice);
+        }
+        PooledAucCounter::Tally t;
+        counter.add(neg, t);
+        QVERIFY2(t.twice_rank == want, "pair count differs from the sorted reference");
+    }
+
+    // The per-user count over many positives at once (vector path from 64 scores, groups of eight
+    // positives, ties, ±inf) against a plain count.
+    void twiceBelowAllCountsTies()
+    {
+        std::mt19937 rng(3);
+        std::uniform_int_distribution<int> grade(-20, 20);
+        const float inf = std::numeric_limits<float>::infinity();
+        for (size_t n : {size_t{0}, size_t{7}, size_t{64}, size_t{333}, size_t{5000}}) {
+            std::vector<float> scores(n);
+            for (auto &x : scores)
+                x = static_cast<float>(grade(rng)) / 8.0f;
+            if (n > 10) {
+                scores[3] = inf;
+                scores[5] = -inf;
+            }
+            for (size_t m : {size_t{1}, size_t{5}, size_t{8}, size_t{13}}) {
+                std::vector<float> pos(m);
+                for (auto &p : pos)
+                    p = static_cast<float>(grade(rng)) / 8.0f;
+                pos[0] = m > 4 ? inf : pos[0];
+                int64_t want = 0;
+                for (float p : pos)
+                    for (float x : scores)
+                        want += (x < p ? 2 : 0) + (x == p ? 1 : 0);
+                QCOMPARE(twice_below_all(scores, pos), want);
+            }
+        }
+    }
+
     void pooledCounterCellsAreUsed()
     {
         // The fixtures above reach both look-up kinds: cells of at most two values, and crowded ones.
