@@ -8,6 +8,8 @@
 #include "core/data/datasetrepository.h"
 
 #include <cstdio>
+#include <map>
+#include <optional>
 
 namespace {
 
@@ -15,42 +17,80 @@ using namespace reclens;
 
 struct EvaluateArgs {
     cli::EvaluateFlags flags;
-    std::string model;
-    std::string json, lists, per_user;
+    std::string model, run, run_format = "auto";
+    std::string json, lists, lists_format = "csv", per_user;
 };
 
 int run(const EvaluateArgs &a)
 {
     // Validate every option and every output path before loading anything.
-    const EvaluationOptions opt = cli::to_options(a.flags);
+    if (a.model.empty() && a.run.empty())
+        throw Error("evaluate needs --model M.pt or --run RUN (a TREC or CSV run, DESIGN §11)");
+    if (a.lists_format != "csv" && a.lists_format != "trec")
+        throw Error("--lists-format '" + a.lists_format + "' is not one of csv, trec");
+    const RunFormat run_format = parse_run_format(a.run_format);
+    EvaluationOptions opt = cli::to_options(a.flags, !a.model.empty());
     const std::string &partial = a.flags.partial;
     if (!partial.empty() && !(a.json.empty() && a.lists.empty() && a.per_user.empty()))
         throw Error("--partial writes a shard's state only: write --json, --lists and --per-user with "
                     "'reclens-cli merge' from all the shards' partials");
-    check_outputs({{a.flags.data, "--data"}, {a.model, "--model"}},
+    check_outputs({{a.flags.data, "--data"}, {a.model, "--model"}, {a.run, "--run"}},
                   {{a.json, "--json"}, {a.lists, "--lists"}, {a.per_user, "--per-user"}, {partial, "--partial"}});
     Stopwatch sw;
     const Dataset ds = load_dataset(a.flags.data);
     const double t_data = sw.elapsed_ms();
     sw.restart();
-    const auto model = Model::load(a.model, ds);
+    std::shared_ptr<const Model> model;
+    if (!a.model.empty())
+        model = Model::load(a.model, ds);
     const double t_model = sw.elapsed_ms();
-    EvaluationResult r = evaluate(*model, opt, cli::print_progress);
+    std::optional<Run> run;
+    double t_run = 0;
+    if (!a.run.empty()) {
+        sw.restart();
+        run = load_run(a.run, ds, run_format);
+        t_run = sw.elapsed_ms();
+    }
+    EvaluationResult r = run ? evaluate(*run, ds, model.get(), opt, cli::print_progress)
+                             : evaluate(*model, opt, cli::print_progress);
+    for (const auto &w : r.warnings)
+        std::fprintf(stderr, "%s: warning: %s\n", run ? a.run.c_str() : a.model.c_str(), w.c_str());
     r.timing_ms["load_dataset"] = t_data;
-    r.timing_ms["load_model"] = t_model;
+    if (model)
+        r.timing_ms["load_model"] = t_model;
+    if (run)
+        r.timing_ms["load_run"] = t_run;
+    const std::string &source = run ? a.run : a.model;
     if (!partial.empty()) {
-        const ShardRun run{&r, "", a.model, sha256_file(a.model, "model (--model)")};
-        cli::write_shard_partial(ds, a.flags, "evaluate", {&run, 1});
+        const ShardRun shard{&r, "", source, sha256_file(source, run ? "run (--run)" : "model (--model)")};
+        cli::write_shard_partial(ds, a.flags, "evaluate", {&shard, 1});
         return 0;
     }
     // Build every output in memory first: a failure leaves no partial file behind.
+    std::map<std::string, std::string> extra{{"data", a.flags.data}};
+    if (model)
+        extra["model"] = a.model;
+    if (run) {
+        extra["run"] = a.run;
+        extra["run_format"] = r.run_format;
+    }
+    std::string lists;
+    size_t rank_scores = 0;
+    if (!a.lists.empty()) {
+        const std::string tag = run ? run->name : model->info().name;
+        lists = a.lists_format == "trec" ? lists_trec(ds.user_external, ds.item_external, r, tag, &rank_scores)
+                                         : lists_csv(ds, r);
+    }
     if (!a.json.empty())
-        write_file_atomic(a.json, evaluation_json(r, {{"data", a.flags.data}, {"model", a.model}}), "--json");
+        write_file_atomic(a.json, evaluation_json(r, extra), "--json");
     if (!a.lists.empty())
-        write_file_atomic(a.lists, lists_csv(ds, r), "--lists");
+        write_file_atomic(a.lists, lists, "--lists");
     if (!a.per_user.empty())
         write_file_atomic(a.per_user, per_user_csv(ds, r), "--per-user");
     std::fputs(evaluation_summary(r).c_str(), stdout);
+    if (rank_scores > 0)
+        std::printf("--lists-format trec: %zu re-ranked lists written with score = length + 1 - rank, so tools that "
+                    "order by score keep these lists' order\n", rank_scores);
     return 0;
 }
 
@@ -58,9 +98,14 @@ std::function<int()> setup(CLI::App &app)
 {
     auto a = std::make_shared<EvaluateArgs>();
     cli::add_evaluate_flags(app, a->flags);
-    app.add_option("--model", a->model, "Model file (TorchScript .pt)")->required();
+    app.add_option("--model", a->model,
+                   "Model file (TorchScript .pt); with --run it only lends item embeddings (similarity, ILD)");
+    app.add_option("--run", a->run, "Precomputed ranking instead of a model: TREC 'qid Q0 docid rank score tag' "
+                                    "or CSV 'user_id,item_id,score[,rank]'");
+    app.add_option("--run-format", a->run_format, "trec | csv | auto (default auto: .csv is CSV, else TREC)");
     app.add_option("--json", a->json, "Write metrics, strata and timings as JSON");
-    app.add_option("--lists", a->lists, "Write the final lists as CSV user_id,rank,item_id,score");
+    app.add_option("--lists", a->lists, "Write the final lists (CSV user_id,rank,item_id,score, or a TREC run)");
+    app.add_option("--lists-format", a->lists_format, "csv | trec (default csv)");
     app.add_option("--per-user", a->per_user, "Write per-user metrics as CSV");
     return [a]() { return run(*a); };
 }

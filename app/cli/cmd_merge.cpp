@@ -9,6 +9,7 @@
 #include "core/common/files.h"
 
 #include <cstdio>
+#include <map>
 
 namespace
 {
@@ -53,9 +54,15 @@ int run(const MergeArgs &a)
                 + "', which this RecLens cannot merge; merge it with the RecLens that wrote it"));
     EvaluationResult &r = m.runs[0].result;
     r.timing_ms["merge"] = merge_ms;
+    std::map<std::string, std::string> extra { { "data", m.dataset } };
+    if (r.from_run) {
+        extra["run"] = m.runs[0].model;
+        extra["run_format"] = r.run_format;
+    } else {
+        extra["model"] = m.runs[0].model;
+    }
     if (!a.json.empty())
-        write_file_atomic(
-            a.json, evaluation_json(r, { { "data", m.dataset }, { "model", m.runs[0].model } }), "--json");
+        write_file_atomic(a.json, evaluation_json(r, extra), "--json");
     if (!a.lists.empty())
         write_file_atomic(a.lists, lists_csv(m.user_ids, m.item_ids, r), "--lists");
     if (!a.per_user.empty())

@@ -24,7 +24,7 @@ struct EvaluateFlags {
     std::string device = "auto";
     std::string rerank = "none";
     double diversity = 0.0;
-    std::string similarity = "embedding";
+    std::string similarity; // empty: embedding with a model, category for a run alone
     int category_level = 0;
     int max_per_category = 0;
     int max_per_brand = 0;
@@ -65,7 +65,8 @@ inline void add_evaluate_flags(CLI::App &app, EvaluateFlags &f)
     app.add_option("--device", f.device, "auto | cpu | cuda | cuda:N (default auto)");
     app.add_option("--rerank", f.rerank, "none | mmr | dpp | calibrated | caps (default none)");
     app.add_option("--diversity", f.diversity, "Re-ranking strength 0 (model order) .. 1 (most diverse)");
-    app.add_option("--similarity", f.similarity, "embedding | category (for mmr and dpp; default embedding)");
+    app.add_option("--similarity", f.similarity,
+                   "embedding | category (for mmr and dpp; default embedding, category for a run without a model)");
     app.add_option("--category-level", f.category_level, "Category level for metrics and re-ranking (default deepest)");
     app.add_option("--max-per-category", f.max_per_category, "caps: at most N items per category (0 = no cap)");
     app.add_option("--max-per-brand", f.max_per_brand, "caps: at most N items per brand (0 = no cap)");
@@ -80,7 +81,8 @@ inline void add_evaluate_flags(CLI::App &app, EvaluateFlags &f)
     app.add_option("--partial", f.partial, "Write this shard's mergeable state (combine with 'reclens-cli merge')");
 }
 
-inline EvaluationOptions to_options(const EvaluateFlags &f)
+// have_embeddings: a model is loaded (the default similarity is then embedding, else category).
+inline EvaluationOptions to_options(const EvaluateFlags &f, bool have_embeddings = true)
 {
     EvaluationOptions o;
     o.k = f.k;
@@ -103,7 +105,8 @@ inline EvaluationOptions to_options(const EvaluateFlags &f)
         throw Error("--diversity " + std::to_string(f.diversity) +
                     " is outside [0,1]: use 0 for the model's order up to 1 for the most diverse lists");
     o.rerank.diversity = f.diversity;
-    o.rerank.similarity = parse_similarity(f.similarity);
+    o.rerank.similarity = parse_similarity(f.similarity.empty() ? (have_embeddings ? "embedding" : "category")
+                                                                : f.similarity);
     o.rerank.category_level = f.category_level;
     o.rerank.max_per_category = f.max_per_category;
     o.rerank.max_per_brand = f.max_per_brand;

@@ -6,6 +6,8 @@
 #include "core/scoring/scorer.h"
 
 #include <algorithm>
+#include <functional>
+#include <limits>
 #include <optional>
 
 namespace reclens {
@@ -20,18 +22,18 @@ ProgressFn sub_progress(const ProgressFn &outer, double lo, double hi)
     return [outer, lo, hi](double f, std::string_view stage) { return outer(lo + (hi - lo) * f, stage); };
 }
 
-} // namespace
+// The run's users (evaluated users, or options.users among them) after the option checks, and this
+// shard's share of them; fills res's k, pool, rerank and shard fields.
+struct Requests {
+    std::vector<int32_t> run_users, users;
+};
 
-EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, const ProgressFn &progress)
+Requests select_users(const Dataset &ds, const EvaluationOptions &options, EvaluationResult &res)
 {
-    Stopwatch total;
-    const Dataset &ds = model.dataset();
     if (options.k < 1)
         throw Error("k=" + std::to_string(options.k) + " must be at least 1 (--k)");
     if (options.pool < 1)
         throw Error("pool=" + std::to_string(options.pool) + " must be at least 1 (--pool)");
-
-    EvaluationResult res;
     res.k = options.k;
     res.pool = std::max(options.pool, options.k);
     res.rerank = options.rerank;
@@ -67,7 +69,7 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
                     " items not in their train set): lower --k");
 
     // This shard's users; the run's users remain the pooled AUC's positives.
-    const std::vector<int32_t> run_users = users;
+    std::vector<int32_t> run_users = users;
     res.shard = options.shard;
     res.shards = options.shards;
     res.run_users = run_users.size();
@@ -79,35 +81,18 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
                         + "): use fewer shards");
     }
 
-    // Validates re-rank options before any expensive work.
-    Reranker reranker(ds, res.rerank, model.item_embeddings(), model.dim());
+    return {std::move(run_users), std::move(users)};
+}
 
-    // 1. Candidates, and on the CPU the AUC counted inside the same pass (DESIGN §8): its
-    // positives are scored first, then every score tile is counted while in cache. The pass's wall
-    // time is split by the counting's own share (AucCounter::counting_ms).
+// Stages 2-4 on the candidates: re-ranking, the AUC (auc_stage, unless counted already), per-user
+// metrics, aggregates and strata. auc_ms: AUC time spent before (inside the scoring pass).
+void finish(EvaluationResult &res, const Dataset &ds, const EvaluationOptions &options, const Reranker &reranker,
+            const Candidates &cand, const std::function<AucResult()> &auc_stage, double auc_ms,
+            std::span<const float> item_embeddings, int dim, const ProgressFn &progress, const Stopwatch &total)
+{
     Stopwatch sw;
-    ScoringOptions so;
-    so.pool = res.pool;
-    so.device = options.device;
-    so.threads = options.threads;
-    const bool cpu = scoring_device(model, options.device) == "cpu";
-    std::optional<AucCounter> counter;
-    if (options.compute_auc && cpu)
-        counter.emplace(model, users, options.threads, false, run_users);
-    Stopwatch scoring;
-    const Candidates cand = score_top(model, users, so, sub_progress(progress, 0.0, 0.4), counter ? &*counter : nullptr);
     res.device = cand.device;
     res.users = cand.users;
-    const double counting = counter ? counter->counting_ms() : 0.0;
-    res.timing_ms["scoring"] = scoring.elapsed_ms() - counting;
-    double auc_ms = counter ? counter->positives_ms() + counting : 0.0;
-    if (counter) {
-        res.timing_ms["auc_positives"] = counter->positives_ms();
-        res.timing_ms["auc_counting"] = counting;
-    }
-
-    // 2. Re-ranking.
-    sw.restart();
     const size_t n = res.users.size();
     const bool trivial = res.rerank.method == RerankMethod::none || res.rerank.diversity == 0.0;
     std::vector<RerankedList> lists;
@@ -134,19 +119,17 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
     }
     res.timing_ms["rerank"] = sw.elapsed_ms();
 
-    // 3. AUC over the whole universe: counted above, or (CUDA) by its own pass over the CPU kernel.
+    // 3. AUC over the whole universe (counted already, or its own pass).
     sw.restart();
     AucResult auc;
     auc.per_user.assign(n, kNaN);
-    if (counter)
-        auc = counter->result();
-    else if (options.compute_auc)
-        auc = compute_auc(model, res.users, sub_progress(progress, 0.5, 0.85), false, options.threads, run_users);
+    if (options.compute_auc)
+        auc = auc_stage();
     res.timing_ms["auc"] = auc_ms + sw.elapsed_ms();
 
     // 4. Per-user metrics, aggregates, strata.
     sw.restart();
-    const MetricContext ctx(ds, options.category_level, model.item_embeddings(), model.dim());
+    const MetricContext ctx(ds, options.category_level, item_embeddings, dim);
     res.category_level = ctx.level();
     res.per_user.resize(n);
     parallel_rows(
@@ -163,6 +146,108 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
     res.timing_ms["total"] = total.elapsed_ms();
     if (progress && !progress(1.0, "done"))
         throw Cancelled();
+}
+
+} // namespace
+
+EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, const ProgressFn &progress)
+{
+    Stopwatch total;
+    const Dataset &ds = model.dataset();
+    EvaluationResult res;
+    auto [run_users, users] = select_users(ds, options, res);
+
+    // Validates re-rank options before any expensive work.
+    Reranker reranker(ds, res.rerank, model.item_embeddings(), model.dim());
+
+    // 1. Candidates, and on the CPU the AUC counted inside the same pass (DESIGN §8): its
+    // positives are scored first, then every score tile is counted while in cache. The pass's wall
+    // time is split by the counting's own share (AucCounter::counting_ms).
+    Stopwatch sw;
+    ScoringOptions so;
+    so.pool = res.pool;
+    so.device = options.device;
+    so.threads = options.threads;
+    const bool cpu = scoring_device(model, options.device) == "cpu";
+    std::optional<AucCounter> counter;
+    if (options.compute_auc && cpu)
+        counter.emplace(model, users, options.threads, false, run_users);
+    Stopwatch scoring;
+    const Candidates cand = score_top(model, users, so, sub_progress(progress, 0.0, 0.4), counter ? &*counter : nullptr);
+    const double counting = counter ? counter->counting_ms() : 0.0;
+    res.timing_ms["scoring"] = scoring.elapsed_ms() - counting;
+    const double auc_ms = counter ? counter->positives_ms() + counting : 0.0;
+    if (counter) {
+        res.timing_ms["auc_positives"] = counter->positives_ms();
+        res.timing_ms["auc_counting"] = counting;
+    }
+    // On CUDA the AUC is its own pass over the CPU kernel.
+    auto auc_stage = [&]() {
+        return counter ? counter->result()
+                       : compute_auc(model, cand.users, sub_progress(progress, 0.5, 0.85), false, options.threads,
+                                     run_users);
+    };
+    finish(res, ds, options, reranker, cand, auc_stage, auc_ms, model.item_embeddings(), model.dim(), progress, total);
+    return res;
+}
+
+EvaluationResult evaluate(const Run &run, const Dataset &ds, const Model *model, const EvaluationOptions &options,
+                          const ProgressFn &progress)
+{
+    Stopwatch total;
+    if (model && &model->dataset() != &ds)
+        throw Error("the model lending embeddings to a run must be loaded on the run's dataset");
+    if (run.offsets.size() != static_cast<size_t>(ds.n_users()) + 1)
+        throw Error(located(run.path, "the run was loaded for another dataset"));
+    EvaluationResult res;
+    res.from_run = true;
+    res.run_format = run_format_name(run.format);
+    auto [run_users, users] = select_users(ds, options, res);
+    const std::span<const float> emb = model ? model->item_embeddings() : std::span<const float>{};
+    const int dim = model ? model->dim() : 0;
+    Reranker reranker(ds, res.rerank, emb, dim);
+
+    // 1. Candidates: the run's lists, train items left out, cut at the pool.
+    Stopwatch sw;
+    Candidates cand;
+    cand.pool = res.pool;
+    cand.device = "cpu";
+    cand.users = users;
+    const size_t n = users.size();
+    cand.items.assign(n * static_cast<size_t>(cand.pool), -1);
+    cand.scores.assign(n * static_cast<size_t>(cand.pool), -std::numeric_limits<float>::infinity());
+    cand.count.assign(n, 0);
+    int64_t without = 0, train_listed = 0;
+    for (size_t r = 0; r < n; ++r) {
+        const int32_t u = users[r];
+        const auto items = run.list(u);
+        const auto scores = run.list_scores(u);
+        const auto train = ds.train.row(u);
+        without += items.empty();
+        int32_t c = 0;
+        for (size_t i = 0; i < items.size(); ++i) {
+            if (std::binary_search(train.begin(), train.end(), items[i])) {
+                ++train_listed;
+                continue;
+            }
+            if (c < cand.pool) {
+                cand.items[r * static_cast<size_t>(cand.pool) + static_cast<size_t>(c)] = items[i];
+                cand.scores[r * static_cast<size_t>(cand.pool) + static_cast<size_t>(c)] = scores[i];
+                ++c;
+            }
+        }
+        cand.count[r] = c;
+    }
+    res.warnings = run.report.warnings();
+    if (without > 0)
+        res.warnings.push_back(std::to_string(without) + " of " + std::to_string(n)
+                               + " evaluated users have no list in the run: they count with empty lists");
+    if (train_listed > 0)
+        res.warnings.push_back(std::to_string(train_listed) + " listed items are in their user's train set, left out "
+                               "(the ranking universe is the items a user has not interacted with in train)");
+    res.timing_ms["scoring"] = sw.elapsed_ms();
+    auto auc_stage = [&]() { return run_auc(run, ds, cand.users, run_users); };
+    finish(res, ds, options, reranker, cand, auc_stage, 0.0, emb, dim, progress, total);
     return res;
 }
 

@@ -3,6 +3,7 @@
 // re-rank -> per-user metrics, aggregates and strata, plus the final lists and timings per stage.
 // No torch types here.
 #include "core/common/progress.h"
+#include "core/data/runfile.h"
 #include "core/metrics/metrics.h"
 #include "core/models/model.h"
 #include "core/rerank/reranker.h"
@@ -61,6 +62,9 @@ struct EvaluationResult {
     std::vector<UserStratumFacts> stratum_facts; // per user: what the strata are combined from
     bool counted_auc = false;                  // auc and auc_pooled were counted (not --no-auc)
     PooledAucParts auc_parts;                  // what metrics["auc_pooled"] came from
+    std::vector<std::string> warnings;         // one line each: what the caller should be told
+    bool from_run = false;                     // the lists came from a run (DESIGN §11), not a model
+    std::string run_format;                    // then "trec" or "csv"
     int shard = 0, shards = 1;                 // EvaluationOptions::shard/shards
     size_t run_users = 0;                      // users of the whole run (all shards)
 };
@@ -68,6 +72,14 @@ struct EvaluationResult {
 // Throws Error on bad options (K larger than the ranking universe of every user, bad device, bad
 // re-rank options), Cancelled when progress returns false.
 EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, const ProgressFn &progress = {});
+
+// A run's lists instead of a model's scores (DESIGN §11): each user's candidates are the run's list
+// without the user's train items, its first `pool` entries, with the run's scores (re-rankers use
+// them). Users the run has no list for get an empty list (warnings says how many). `model`, when
+// given, only lends its item embeddings (embedding similarity, ild_embedding); it must be on the
+// same dataset. The AUC is the run's by rank (run_auc). Throws Error as evaluate() does.
+EvaluationResult evaluate(const Run &run, const Dataset &dataset, const Model *model, const EvaluationOptions &options,
+                          const ProgressFn &progress = {});
 
 // The run-level numbers of a result whose users, lists, per_user, stratum_facts and auc_parts are
 // filled: metrics (per-user means, auc_pooled, the aggregates) and strata. The last step of
@@ -86,6 +98,12 @@ struct AucResult {
 // threads: 0 = every core. pooled_users: as AucCounter's (empty = users).
 AucResult compute_auc(const Model &model, std::span<const int32_t> users, const ProgressFn &progress = {},
                       bool want_curve = false, int threads = 0, std::span<const int32_t> pooled_users = {});
+
+// A run's AUC (DESIGN §11): per user, the listed items (train items left out) rank by their place
+// in the list and every unlisted item of the universe ties below them; pooled, a listed item's score
+// is minus its place, an unlisted one's -inf, across all pooled_users' positives (empty = users).
+AucResult run_auc(const Run &run, const Dataset &dataset, std::span<const int32_t> users,
+                  std::span<const int32_t> pooled_users = {});
 
 // The pooled ROC curve of all evaluated users (what the GUI draws), by compute_auc.
 RocCurve pooled_roc(const Model &model, const ProgressFn &progress = {});

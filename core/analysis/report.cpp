@@ -188,6 +188,48 @@ std::string lists_csv(std::span<const std::string> user_ids, std::span<const std
     return out;
 }
 
+std::string lists_trec(std::span<const std::string> user_ids, std::span<const std::string> item_ids,
+                       const EvaluationResult &r, const std::string &tag, size_t *rank_scores)
+{
+    auto checked = [](const std::string &id, const char *what) -> const std::string & {
+        if (id.empty() || id.find_first_of(" \t\r\n") != std::string::npos)
+            throw Error(std::string(what) + " id '" + id + "' is blank or has whitespace, which a TREC run cannot "
+                        "hold: write the lists with --lists-format csv");
+        return id;
+    };
+    std::string name = tag.empty() ? "reclens" : tag;
+    for (char &c : name)
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+            c = '_';
+    std::string out;
+    size_t by_rank = 0;
+    char buf[64];
+    for (size_t u = 0; u < r.users.size(); ++u) {
+        const auto &uid = checked(user_ids[static_cast<size_t>(r.users[u])], "user");
+        const auto &list = r.lists[u];
+        const auto &sc = r.scores[u];
+        bool falls = sc.size() >= list.size();
+        for (size_t i = 0; falls && i < list.size(); ++i)
+            falls = std::isfinite(sc[i]) && (i == 0 || sc[i] <= sc[i - 1]);
+        by_rank += !falls && !list.empty();
+        for (size_t i = 0; i < list.size(); ++i) {
+            out += uid;
+            out += " Q0 ";
+            out += checked(item_ids[static_cast<size_t>(list[i])], "item");
+            if (falls)
+                std::snprintf(buf, sizeof buf, " %zu %.9g ", i + 1, static_cast<double>(sc[i]));
+            else
+                std::snprintf(buf, sizeof buf, " %zu %zu ", i + 1, list.size() - i);
+            out += buf;
+            out += name;
+            out += '\n';
+        }
+    }
+    if (rank_scores)
+        *rank_scores = by_rank;
+    return out;
+}
+
 std::string per_user_csv(const Dataset &ds, const EvaluationResult &r)
 {
     return per_user_csv(ds.user_external, r);

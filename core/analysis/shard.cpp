@@ -87,6 +87,10 @@ std::string shard_settings(const EvaluationResult &r)
     j["pool"] = r.pool;
     j["category_level"] = r.category_level;
     j["auc"] = r.counted_auc;
+    if (r.from_run) { // the "model" of the partial is a run file
+        j["source"] = "run";
+        j["run_format"] = r.run_format;
+    }
     ojson rr;
     rr["method"] = std::string(rerank_method_name(r.rerank.method));
     rr["diversity"] = r.rerank.diversity;
@@ -282,6 +286,8 @@ MergedPartials merge_partials(std::span<const std::string> paths)
             res.pool = settings.at("pool").get<int>();
             res.category_level = settings.at("category_level").get<int>();
             res.counted_auc = settings.at("auc").get<bool>();
+            res.from_run = settings.value("source", "model") == "run";
+            res.run_format = settings.value("run_format", "");
             res.rerank = rerank_from(settings.at("rerank"));
         } catch (const nlohmann::json::exception &e) {
             throw Error(

@@ -1,0 +1,392 @@
+// Run files (core/data/runfile.h, DESIGN §11).
+#include "core/data/runfile.h"
+
+#include "core/common/error.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <unordered_set>
+
+namespace reclens {
+
+RunFormat parse_run_format(const std::string &name)
+{
+    if (name == "trec")
+        return RunFormat::trec;
+    if (name == "csv")
+        return RunFormat::csv;
+    if (name == "auto" || name.empty())
+        return RunFormat::automatic;
+    throw Error("--run-format '" + name + "' is not one of trec, csv, auto");
+}
+
+const char *run_format_name(RunFormat f)
+{
+    switch (f) {
+    case RunFormat::trec: return "trec";
+    case RunFormat::csv: return "csv";
+    default: return "auto";
+    }
+}
+
+std::vector<std::string> RunReport::warnings() const
+{
+    std::vector<std::string> out;
+    if (unknown_requests > 0)
+        out.push_back(std::to_string(unknown_request_lines) + " lines name " + std::to_string(unknown_requests)
+                      + " requests the dataset does not have, skipped (first " + first_unknown_request + ")");
+    if (unknown_item_lines > 0)
+        out.push_back(std::to_string(unknown_item_lines) + " lines name items the dataset does not have, skipped (first "
+                      + first_unknown_item + ")");
+    if (duplicates > 0)
+        out.push_back(std::to_string(duplicates) + " lines list an item again for the same request, the better-ranked "
+                      "kept (first " + first_duplicate + ")");
+    if (rank_disagreements > 0)
+        out.push_back(std::to_string(rank_disagreements) + " requests have scores that rise down the rank order; "
+                      "rank order wins (first " + first_rank_disagreement + ")");
+    return out;
+}
+
+size_t Run::depth() const
+{
+    size_t d = 0;
+    for (size_t u = 0; u + 1 < offsets.size(); ++u)
+        d = std::max(d, static_cast<size_t>(offsets[u + 1] - offsets[u]));
+    return d;
+}
+
+namespace {
+
+struct Entry {
+    int32_t user, item;
+    int64_t rank; // the file's rank; without one, the line number (ties then by order)
+    float score;
+};
+
+std::string quoted(std::string_view line)
+{
+    std::string s(line.substr(0, 80));
+    for (char &c : s)
+        if (static_cast<unsigned char>(c) < 0x20)
+            c = ' ';
+    return "\"" + s + (line.size() > 80 ? "…\"" : "\"");
+}
+
+// Whitespace-separated fields (TREC).
+void split_ws(std::string_view line, std::vector<std::string_view> &out)
+{
+    out.clear();
+    size_t i = 0;
+    while (i < line.size()) {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
+            ++i;
+        if (i >= line.size())
+            break;
+        size_t j = i;
+        while (j < line.size() && line[j] != ' ' && line[j] != '\t')
+            ++j;
+        out.push_back(line.substr(i, j - i));
+        i = j;
+    }
+}
+
+// Comma-separated fields; a field may be double-quoted ("" inside for a quote). Returns false on
+// an unterminated quote. Quoted fields are unescaped into `storage`.
+bool split_csv(std::string_view line, std::vector<std::string_view> &out, std::vector<std::string> &storage)
+{
+    out.clear();
+    storage.clear();
+    storage.reserve(8);
+    size_t i = 0;
+    while (true) {
+        if (i < line.size() && line[i] == '"') {
+            std::string f;
+            ++i;
+            bool closed = false;
+            while (i < line.size()) {
+                if (line[i] == '"') {
+                    if (i + 1 < line.size() && line[i + 1] == '"') {
+                        f += '"';
+                        i += 2;
+                        continue;
+                    }
+                    ++i;
+                    closed = true;
+                    break;
+                }
+                f += line[i++];
+            }
+            if (!closed || (i < line.size() && line[i] != ','))
+                return false;
+            if (storage.size() == storage.capacity())
+                return false; // more fields than any run line has
+            storage.push_back(std::move(f));
+            out.push_back(storage.back());
+        } else {
+            const size_t j = std::min(line.find(',', i), line.size());
+            std::string_view f = line.substr(i, j - i);
+            while (!f.empty() && (f.front() == ' ' || f.front() == '\t'))
+                f.remove_prefix(1);
+            while (!f.empty() && (f.back() == ' ' || f.back() == '\t'))
+                f.remove_suffix(1);
+            out.push_back(f);
+            i = j;
+        }
+        if (i >= line.size())
+            return true;
+        ++i; // the comma
+        if (i == line.size()) {
+            out.push_back({});
+            return true;
+        }
+    }
+}
+
+bool parse_score(std::string_view s, float &out)
+{
+    if (s.empty())
+        return false;
+    std::string buf(s);
+    char *end = nullptr;
+    const double v = std::strtod(buf.c_str(), &end);
+    if (end != buf.c_str() + buf.size() || !std::isfinite(v))
+        return false;
+    out = static_cast<float>(v);
+    return std::isfinite(out);
+}
+
+bool parse_rank(std::string_view s, int64_t &out)
+{
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return r.ec == std::errc() && r.ptr == s.data() + s.size() && out >= 0;
+}
+
+bool is_text(std::string_view line)
+{
+    for (const char c : line) {
+        const auto b = static_cast<unsigned char>(c);
+        if (b < 0x20 && b != '\t' && b != '\r')
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw Error(located(path, "no such run file (--run)"));
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw Error(located(path, "cannot open the run file (--run)"));
+    if (format == RunFormat::automatic) {
+        const auto ext = std::filesystem::path(path).extension().string();
+        format = ext == ".csv" ? RunFormat::csv : RunFormat::trec;
+    }
+    const bool trec = format == RunFormat::trec;
+    const char *layout = trec ? "a TREC run line is 'qid Q0 docid rank score tag'"
+                              : "a CSV run line is 'user_id,item_id,score[,rank]'";
+
+    Run run;
+    run.path = path;
+    run.format = format;
+    run.name = std::filesystem::path(path).stem().string();
+    RunReport &rep = run.report;
+    rep.has_rank = trec;
+    std::vector<Entry> entries;
+    std::unordered_set<std::string> unknown_requests;
+    int64_t malformed = 0, known_request_lines = 0;
+    std::string first_malformed;
+    long first_malformed_line = 0;
+    auto bad = [&](long line_no, std::string_view line, const std::string &why) {
+        if (malformed++ == 0) {
+            first_malformed = why + ": " + quoted(line);
+            first_malformed_line = line_no;
+        }
+    };
+
+    std::string line;
+    std::vector<std::string_view> f;
+    std::vector<std::string> storage;
+    bool seen_content = false, tag_taken = false;
+    std::array<int, 4> col{0, 1, 2, -1}; // CSV: user_id, item_id, score, rank (-1: none)
+    size_t columns = 3;
+    long line_no = 0;
+    while (std::getline(in, line)) {
+        ++line_no;
+        ++rep.lines;
+        std::string_view v = line;
+        if (!v.empty() && v.back() == '\r')
+            v.remove_suffix(1);
+        if (!is_text(v)) {
+            if (!seen_content) // a binary file: say so at once rather than count its "lines"
+                throw Error(located(path, "not a text file (binary bytes): expected a TREC or CSV run (--run)", line_no));
+            bad(line_no, v, "binary bytes");
+            continue;
+        }
+        if (v.find_first_not_of(" \t") == std::string_view::npos)
+            continue;
+        const bool first = !seen_content;
+        seen_content = true;
+        std::string_view qid, docid, rank_s, score_s;
+        if (trec) {
+            split_ws(v, f);
+            if (f.size() != 6) {
+                bad(line_no, v, std::to_string(f.size()) + " fields, not 6");
+                continue;
+            }
+            qid = f[0];
+            docid = f[2];
+            rank_s = f[3];
+            score_s = f[4];
+            if (!tag_taken) {
+                run.name = std::string(f[5]);
+                tag_taken = true;
+            }
+        } else {
+            if (!split_csv(v, f, storage)) {
+                bad(line_no, v, "an unterminated quote");
+                continue;
+            }
+            if (first) { // a header names the columns (any order, extra ones ignored); else positional
+                float dummy = 0;
+                const bool named = std::find(f.begin(), f.end(), "user_id") != f.end();
+                if (named || (f.size() >= 3 && !parse_score(f[2], dummy))) {
+                    auto at = [&](const char *n) {
+                        const auto it = std::find(f.begin(), f.end(), n);
+                        return it == f.end() ? -1 : static_cast<int>(it - f.begin());
+                    };
+                    col = {at("user_id"), at("item_id"), at("score"), at("rank")};
+                    if (col[0] < 0 || col[1] < 0 || col[2] < 0) {
+                        bad(line_no, v, "a header without the columns user_id, item_id and score");
+                        col = {0, 1, 2, -1}; // the file is refused; the rest is only counted
+                        continue;
+                    }
+                    columns = f.size();
+                    rep.has_rank = col[3] >= 0;
+                    continue;
+                }
+                columns = f.size() == 4 ? 4 : 3;
+                col = {0, 1, 2, columns == 4 ? 3 : -1};
+                rep.has_rank = columns == 4;
+            }
+            if (f.size() != columns) {
+                bad(line_no, v, std::to_string(f.size()) + " fields, not " + std::to_string(columns));
+                continue;
+            }
+            qid = f[static_cast<size_t>(col[0])];
+            docid = f[static_cast<size_t>(col[1])];
+            score_s = f[static_cast<size_t>(col[2])];
+            if (col[3] >= 0)
+                rank_s = f[static_cast<size_t>(col[3])];
+        }
+        if (qid.empty() || docid.empty()) {
+            bad(line_no, v, qid.empty() ? "a blank request id" : "a blank item id");
+            continue;
+        }
+        Entry e{};
+        if (!parse_score(score_s, e.score)) {
+            bad(line_no, v, "score '" + std::string(score_s) + "' is not a finite number");
+            continue;
+        }
+        if (rep.has_rank) {
+            if (!parse_rank(rank_s, e.rank)) {
+                bad(line_no, v, "rank '" + std::string(rank_s) + "' is not a whole number >= 0");
+                continue;
+            }
+        } else {
+            e.rank = line_no;
+        }
+        if (malformed > 0)
+            continue; // the file is refused anyway: only count the rest
+        const std::string q(qid);
+        e.user = ds.find_user(q);
+        if (e.user < 0) {
+            ++rep.unknown_request_lines;
+            if (unknown_requests.insert(q).second && unknown_requests.size() == 1)
+                rep.first_unknown_request = "line " + std::to_string(line_no) + ": '" + q + "'";
+            continue;
+        }
+        ++known_request_lines;
+        e.item = ds.find_item(std::string(docid));
+        if (e.item < 0) {
+            if (rep.unknown_item_lines++ == 0)
+                rep.first_unknown_item = "line " + std::to_string(line_no) + ": '" + std::string(docid) + "'";
+            continue;
+        }
+        entries.push_back(e);
+    }
+    if (in.bad())
+        throw Error(located(path, "read error in the run file (--run)"));
+    if (!seen_content)
+        throw Error(located(path, "the run file is empty: " + std::string(layout)));
+    if (malformed > 0)
+        throw Error(located(path, first_malformed + " (" + std::to_string(malformed) + " malformed line"
+                                      + (malformed > 1 ? "s" : "") + " in all; " + layout + ")",
+                            first_malformed_line));
+    rep.unknown_requests = static_cast<int64_t>(unknown_requests.size());
+    if (entries.empty()) {
+        const std::string first = !rep.first_unknown_request.empty() && known_request_lines == 0
+                                      ? "the first unknown request is at " + rep.first_unknown_request
+                                      : "the first unknown item is at " + rep.first_unknown_item;
+        throw Error(located(path, "no line names a user and an item of the dataset (" + first
+                                      + "): is it a run for this dataset?"));
+    }
+    if (2 * rep.unknown_item_lines > known_request_lines)
+        throw Error(located(path, std::to_string(rep.unknown_item_lines) + " of " + std::to_string(known_request_lines)
+                                      + " lines name items the dataset does not have (first at "
+                                      + rep.first_unknown_item + "): is it a run for this dataset?"));
+
+    // Each request's list in rank order (or by score, highest first), ties by line order.
+    std::stable_sort(entries.begin(), entries.end(), [&](const Entry &a, const Entry &b) {
+        if (a.user != b.user)
+            return a.user < b.user;
+        if (rep.has_rank)
+            return a.rank < b.rank;
+        return a.score > b.score;
+    });
+    run.offsets.assign(static_cast<size_t>(ds.n_users()) + 1, 0);
+    run.items.reserve(entries.size());
+    run.scores.reserve(entries.size());
+    std::vector<int32_t> seen_at(static_cast<size_t>(ds.n_items()), -1);
+    for (size_t b = 0; b < entries.size();) {
+        const int32_t u = entries[b].user;
+        size_t e = b;
+        int64_t kept = 0;
+        bool disagrees = false;
+        float last = 0;
+        while (e < entries.size() && entries[e].user == u) {
+            const Entry &x = entries[e++];
+            if (seen_at[static_cast<size_t>(x.item)] == u) {
+                if (rep.duplicates++ == 0)
+                    rep.first_duplicate = "request '" + ds.user_external[static_cast<size_t>(u)] + "', item '"
+                                          + ds.item_external[static_cast<size_t>(x.item)] + "'";
+                continue;
+            }
+            seen_at[static_cast<size_t>(x.item)] = u;
+            if (kept > 0 && x.score > last && !disagrees) {
+                disagrees = true;
+                if (rep.rank_disagreements++ == 0)
+                    rep.first_rank_disagreement = "request '" + ds.user_external[static_cast<size_t>(u)] + "'";
+            }
+            last = x.score;
+            ++kept;
+            run.items.push_back(x.item);
+            run.scores.push_back(x.score);
+        }
+        run.offsets[static_cast<size_t>(u) + 1] = kept;
+        b = e;
+    }
+    for (size_t u = 1; u < run.offsets.size(); ++u)
+        run.offsets[u] += run.offsets[u - 1];
+    rep.entries = static_cast<int64_t>(run.items.size());
+    return run;
+}
+
+} // namespace reclens
