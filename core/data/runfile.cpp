@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <unordered_set>
 
 namespace reclens {
@@ -61,9 +62,9 @@ size_t Run::depth() const
 
 namespace {
 
-struct Entry {
+struct Entry { // 16 bytes: what a run line costs in memory
     int32_t user, item;
-    int64_t rank; // the file's rank; without one, the line number (ties then by order)
+    int32_t rank; // the file's rank; without one, the line number (ties then by order)
     float score;
 };
 
@@ -148,18 +149,17 @@ bool split_csv(std::string_view line, std::vector<std::string_view> &out, std::v
 
 bool parse_score(std::string_view s, float &out)
 {
-    if (s.empty())
-        return false;
-    std::string buf(s);
-    char *end = nullptr;
-    const double v = std::strtod(buf.c_str(), &end);
-    if (end != buf.c_str() + buf.size() || !std::isfinite(v))
+    if (!s.empty() && s.front() == '+')
+        s.remove_prefix(1);
+    double v = 0;
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size() || !std::isfinite(v))
         return false;
     out = static_cast<float>(v);
     return std::isfinite(out);
 }
 
-bool parse_rank(std::string_view s, int64_t &out)
+bool parse_rank(std::string_view s, int32_t &out)
 {
     const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
     return r.ec == std::errc() && r.ptr == s.data() + s.size() && out >= 0;
@@ -200,6 +200,9 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
     RunReport &rep = run.report;
     rep.has_rank = trec;
     std::vector<Entry> entries;
+    const auto bytes = std::filesystem::file_size(path, ec);
+    if (!ec)
+        entries.reserve(static_cast<size_t>(std::min<std::uintmax_t>(bytes / 24, std::uintmax_t{1} << 28)));
     std::unordered_set<std::string> unknown_requests;
     int64_t malformed = 0, known_request_lines = 0;
     std::string first_malformed;
@@ -211,7 +214,9 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
         }
     };
 
-    std::string line;
+    std::string line, last_qid, item_id;
+    int32_t last_user = -1;
+    bool have_last = false;
     std::vector<std::string_view> f;
     std::vector<std::string> storage;
     bool seen_content = false, tag_taken = false;
@@ -297,16 +302,22 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
         }
         if (rep.has_rank) {
             if (!parse_rank(rank_s, e.rank)) {
-                bad(line_no, v, "rank '" + std::string(rank_s) + "' is not a whole number >= 0");
+                bad(line_no, v, "rank '" + std::string(rank_s) + "' is not a whole number from 0 to 2147483647");
                 continue;
             }
         } else {
-            e.rank = line_no;
+            e.rank = static_cast<int32_t>(std::min<long>(line_no, std::numeric_limits<int32_t>::max()));
         }
         if (malformed > 0)
             continue; // the file is refused anyway: only count the rest
-        const std::string q(qid);
-        e.user = ds.find_user(q);
+        // Consecutive lines mostly share their request: look it up once.
+        if (!have_last || qid != last_qid) {
+            have_last = true;
+            last_qid.assign(qid);
+            last_user = ds.find_user(last_qid);
+        }
+        const std::string &q = last_qid;
+        e.user = last_user;
         if (e.user < 0) {
             ++rep.unknown_request_lines;
             if (unknown_requests.insert(q).second && unknown_requests.size() == 1)
@@ -314,7 +325,8 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
             continue;
         }
         ++known_request_lines;
-        e.item = ds.find_item(std::string(docid));
+        item_id.assign(docid);
+        e.item = ds.find_item(item_id);
         if (e.item < 0) {
             if (rep.unknown_item_lines++ == 0)
                 rep.first_unknown_item = "line " + std::to_string(line_no) + ": '" + std::string(docid) + "'";

@@ -108,7 +108,7 @@ private slots:
         QTest::newRow("binary") << "r.trec" << QString::fromLatin1("\x01\x02\x03zz\x00\x7f", 6) << "r.trec:1: not a text file";
         QTest::newRow("fields") << "f.trec" << "u0 Q0 i1 1 0.5 t\nu0 Q0 i2 2\n" << "f.trec:2: 4 fields, not 6";
         QTest::newRow("rank") << "k.trec" << "u0 Q0 i1 x 0.5 t\nu0 Q0 i1 -1 0.5 t\n"
-                              << "k.trec:1: rank 'x' is not a whole number >= 0: \"u0 Q0 i1 x 0.5 t\" (2 malformed lines";
+                              << "k.trec:1: rank 'x' is not a whole number from 0 to 2147483647: \"u0 Q0 i1 x 0.5 t\" (2 malformed lines";
         QTest::newRow("score") << "s.trec" << "u0 Q0 i1 1 inf t\n" << "s.trec:1: score 'inf' is not a finite number";
         QTest::newRow("blank id csv") << "i.csv" << "u0,i1,0.5\n,i2,0.4\n" << "i.csv:2: a blank request id";
         QTest::newRow("csv fields") << "g.csv" << "u0,i1,0.5\nu0,i2\n" << "g.csv:2: 2 fields, not 3";
