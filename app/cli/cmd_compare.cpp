@@ -1,6 +1,7 @@
 // reclens-cli compare: two runs on the same users with paired significance tests (DESIGN §4).
-// Two --model: model A vs model B under the same options. One --model: the model's own order
-// (--rerank none) vs the same model re-ranked with the given --rerank/--diversity.
+// Two sources (--model M.pt or --run RUN, DESIGN §11, in the order given): A vs B under the same
+// options. One source: its own order (--rerank none) vs the same source re-ranked with the given
+// --rerank/--diversity.
 #include "app/cli/command.h"
 #include "app/cli/enginecommands.h"
 #include "app/cli/evaluateoptions.h"
@@ -10,6 +11,7 @@
 #include "core/data/datasetrepository.h"
 
 #include <cstdio>
+#include <map>
 
 namespace {
 
@@ -17,57 +19,89 @@ using namespace reclens;
 
 struct CompareArgs {
     cli::EvaluateFlags flags;
-    std::vector<std::string> models;
+    std::vector<std::string> models, runs;
+    std::string run_format = "auto";
     std::string json;
+    const CLI::Option *model_option = nullptr, *run_option = nullptr;
+    const CLI::App *app = nullptr;
+};
+
+struct Source {
+    bool is_run = false;
+    std::string path;
+    const char *flag() const { return is_run ? "--run" : "--model"; }
+    const char *key() const { return is_run ? "run" : "model"; }
 };
 
 int run(const CompareArgs &a)
 {
-    if (a.models.empty() || a.models.size() > 2)
-        throw Error("compare needs --model A.pt --model B.pt (or one --model with --rerank to compare before/after "
-                    "re-ranking)");
-    const EvaluationOptions opt_b = cli::to_options(a.flags);
+    // The sources in the order the command line gives them.
+    std::vector<Source> sources;
+    size_t mi = 0, ri = 0;
+    for (const CLI::Option *o : a.app->parse_order()) {
+        if (o == a.model_option && mi < a.models.size())
+            sources.push_back({false, a.models[mi++]});
+        else if (o == a.run_option && ri < a.runs.size())
+            sources.push_back({true, a.runs[ri++]});
+    }
+    if (sources.empty() || sources.size() > 2)
+        throw Error("compare needs two sources, --model A.pt or --run A.trec each (or one with --rerank to compare "
+                    "before/after re-ranking)");
+    const RunFormat run_format = parse_run_format(a.run_format);
+    const bool any_run = !a.runs.empty();
+    const EvaluationOptions opt_b = cli::to_options(a.flags, !any_run);
     std::vector<NamedPath> inputs{{a.flags.data, "--data"}};
-    for (const auto &m : a.models)
-        inputs.push_back({m, "--model"});
+    for (const auto &src : sources)
+        inputs.push_back({src.path, src.flag()});
     const std::string &partial = a.flags.partial;
     if (!partial.empty() && !a.json.empty())
         throw Error("--partial writes a shard's state only: write --json with 'reclens-cli merge' from all the shards' "
                     "partials");
     check_outputs(inputs, {{a.json, "--json"}, {partial, "--partial"}});
     EvaluationOptions opt_a = opt_b;
-    if (a.models.size() == 1) {
+    if (sources.size() == 1) {
         if (opt_b.rerank.method == RerankMethod::none)
-            throw Error("compare with one --model compares it before and after re-ranking: add --rerank mmr|dpp|"
-                        "calibrated|caps and --diversity, or give a second --model");
+            throw Error("compare with one source compares it before and after re-ranking: add --rerank mmr|dpp|"
+                        "calibrated|caps and --diversity, or give a second --model or --run");
         opt_a.rerank.method = RerankMethod::none;
         opt_a.rerank.diversity = 0.0;
     }
+    const Source &sa = sources[0];
+    const Source &sb = sources.size() == 2 ? sources[1] : sources[0];
     const Dataset ds = load_dataset(a.flags.data);
-    const auto model_a = Model::load(a.models[0], ds);
-    const auto model_b = a.models.size() == 2 ? Model::load(a.models[1], ds) : model_a;
     auto half = [](double lo) {
         return [lo](double f, std::string_view stage) { return cli::print_progress(lo + 0.5 * f, stage); };
     };
-    const EvaluationResult ra = evaluate(*model_a, opt_a, half(0.0));
-    const EvaluationResult rb = evaluate(*model_b, opt_b, half(0.5));
+    auto evaluate_source = [&](const Source &src, const EvaluationOptions &opt, double lo) {
+        EvaluationResult r;
+        if (src.is_run) {
+            const Run run = load_run(src.path, ds, run_format);
+            r = evaluate(run, ds, nullptr, opt, half(lo));
+        } else {
+            r = evaluate(*Model::load(src.path, ds), opt, half(lo));
+        }
+        for (const auto &w : r.warnings)
+            std::fprintf(stderr, "%s: warning: %s\n", src.path.c_str(), w.c_str());
+        return r;
+    };
+    const EvaluationResult ra = evaluate_source(sa, opt_a, 0.0);
+    const EvaluationResult rb = evaluate_source(sb, opt_b, 0.5);
     if (!partial.empty()) {
-        const std::string hash_a = sha256_file(a.models[0], "model (--model)");
-        const std::string &path_b = a.models.size() == 2 ? a.models[1] : a.models[0];
-        const std::string hash_b = a.models.size() == 2 ? sha256_file(path_b, "model (--model)") : hash_a;
-        const ShardRun runs[2] = {{&ra, "a", a.models[0], hash_a}, {&rb, "b", path_b, hash_b}};
+        auto role = [](const Source &src) { return src.is_run ? "run (--run)" : "model (--model)"; };
+        const std::string hash_a = sha256_file(sa.path, role(sa));
+        const std::string hash_b = sources.size() == 2 ? sha256_file(sb.path, role(sb)) : hash_a;
+        const ShardRun runs[2] = {{&ra, "a", sa.path, hash_a}, {&rb, "b", sb.path, hash_b}};
         cli::write_shard_partial(ds, a.flags, "compare", runs);
         return 0;
     }
     const ComparisonResult c = compare_runs(ra, rb);
     if (!a.json.empty()) {
-        const std::map<std::string, std::string> la{{"model", a.models[0]}};
-        const std::map<std::string, std::string> lb{{"model", a.models.size() == 2 ? a.models[1] : a.models[0]}};
+        const std::map<std::string, std::string> la{{sa.key(), sa.path}};
+        const std::map<std::string, std::string> lb{{sb.key(), sb.path}};
         write_file_atomic(a.json, comparison_json(c, ra, rb, la, lb), "--json");
     }
-    std::printf("a: %s (re-rank %s)\nb: %s (re-rank %s, diversity %.3g)\n", a.models[0].c_str(),
-                std::string(rerank_method_name(ra.rerank.method)).c_str(),
-                (a.models.size() == 2 ? a.models[1] : a.models[0]).c_str(),
+    std::printf("a: %s (re-rank %s)\nb: %s (re-rank %s, diversity %.3g)\n", sa.path.c_str(),
+                std::string(rerank_method_name(ra.rerank.method)).c_str(), sb.path.c_str(),
                 std::string(rerank_method_name(rb.rerank.method)).c_str(), rb.rerank.diversity);
     std::fputs(comparison_table(c).c_str(), stdout);
     return 0;
@@ -77,8 +111,11 @@ std::function<int()> setup(CLI::App &app)
 {
     auto a = std::make_shared<CompareArgs>();
     cli::add_evaluate_flags(app, a->flags);
-    app.add_option("--model", a->models, "Model file; give two to compare models, one to compare re-ranking")
-        ->required();
+    a->model_option = app.add_option("--model", a->models,
+                                     "Model file; two sources (--model or --run) compare them, one compares re-ranking");
+    a->run_option = app.add_option("--run", a->runs, "A precomputed run (TREC or CSV) as a source, in place of a --model");
+    app.add_option("--run-format", a->run_format, "trec | csv | auto for every --run (default auto)");
+    a->app = &app;
     app.add_option("--json", a->json, "Write both runs' metrics and the tests per metric as JSON");
     return [a]() { return run(*a); };
 }

@@ -40,7 +40,8 @@ int run(const MergeArgs &a)
         const ComparisonResult c = compare_runs(ra, rb);
         if (!a.json.empty())
             write_file_atomic(a.json,
-                comparison_json(c, ra, rb, { { "model", m.runs[0].model } }, { { "model", m.runs[1].model } }),
+                comparison_json(c, ra, rb, { { ra.from_run ? "run" : "model", m.runs[0].model } },
+                    { { rb.from_run ? "run" : "model", m.runs[1].model } }),
                 "--json");
         std::printf("a: %s (re-rank %s)\nb: %s (re-rank %s, diversity %.3g)\n", m.runs[0].model.c_str(),
             std::string(rerank_method_name(ra.rerank.method)).c_str(), m.runs[1].model.c_str(),

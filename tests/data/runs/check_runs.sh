@@ -95,6 +95,29 @@ if [ $have_sample = 1 ]; then
     bad "run shards"
     cat shard-check.txt
   fi
+  # compare takes runs as sources, in command-line order: a model against its own exported run
+  # differs only in the AUCs (and ild_embedding, which the run side lacks); its 2 shards merge to
+  # the same comparison.
+  "$cli" compare --data "$cj" --run cj-bpr-export.trec --model "$sample/completejourney-bpr.pt" --json cmp.json >/dev/null
+  for i in 0 1; do
+    "$cli" compare --data "$cj" --run cj-bpr-export.trec --model "$sample/completejourney-bpr.pt" --shard "$i/2" \
+      --partial "cmp-$i.part" >/dev/null
+  done
+  "$cli" merge cmp-1.part cmp-0.part --json cmp-merged.json >/dev/null
+  if "$py" - cmp.json <<'PY' && "$py" "$here/../shards/compare_outputs.py" cmp.json cmp-merged.json >cmp-check.txt
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert "run" in d["a"] and "model" in d["b"], (d["a"].keys(), d["b"].keys())
+moved = sorted(k for k, v in d["metrics"].items() if v["delta"] is not None and v["delta"] != 0)
+assert moved == ["auc", "auc_pooled"], moved
+assert d["metrics"]["ild_embedding"]["delta"] is None
+PY
+  then
+    ok "compare --run A --model B: only the AUCs differ; 2 shards merge to the same comparison"
+  else
+    bad "compare with a run"
+    cat cmp-check.txt 2>/dev/null || true
+  fi
   # A re-ranked TREC export carries rank scores, so tools that sort by score keep the order.
   if awk 'NR<=10 {print $5}' cj-bpr-mmr-export.trec | tr '\n' ' ' | grep -q '^10 9 8 7 6 5 4 3 2 1 $'; then
     ok "cj-bpr-mmr: re-ranked lists exported with score = length + 1 - rank"
