@@ -77,8 +77,7 @@ int run(const EvaluateArgs &a)
     std::string lists;
     size_t rank_scores = 0;
     if (!a.lists.empty()) {
-        const std::string tag = run ? run->name : model->info().name;
-        lists = a.lists_format == "trec" ? lists_trec(ds.user_external, ds.item_external, r, tag, &rank_scores)
+        lists = a.lists_format == "trec" ? lists_trec(ds.user_external, ds.item_external, r, r.source_name, &rank_scores)
                                          : lists_csv(ds, r);
     }
     if (!a.json.empty())

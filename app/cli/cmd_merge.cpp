@@ -18,7 +18,7 @@ using namespace reclens;
 
 struct MergeArgs {
     std::vector<std::string> parts;
-    std::string json, lists, per_user;
+    std::string json, lists, lists_format = "csv", per_user;
 };
 
 int run(const MergeArgs &a)
@@ -65,7 +65,10 @@ int run(const MergeArgs &a)
     if (!a.json.empty())
         write_file_atomic(a.json, evaluation_json(r, extra), "--json");
     if (!a.lists.empty())
-        write_file_atomic(a.lists, lists_csv(m.user_ids, m.item_ids, r), "--lists");
+        write_file_atomic(a.lists,
+            a.lists_format == "trec" ? lists_trec(m.user_ids, m.item_ids, r, r.source_name)
+                                     : lists_csv(m.user_ids, m.item_ids, r),
+            "--lists");
     if (!a.per_user.empty())
         write_file_atomic(a.per_user, per_user_csv(m.user_ids, r), "--per-user");
     std::fputs(evaluation_summary(r).c_str(), stdout);
@@ -77,7 +80,8 @@ std::function<int()> setup(CLI::App &app)
     auto a = std::make_shared<MergeArgs>();
     app.add_option("partials", a->parts, "The shards' partial states (--partial), any order")->required();
     app.add_option("--json", a->json, "Write the merged run's metrics, strata and timings as JSON");
-    app.add_option("--lists", a->lists, "Write the merged final lists as CSV user_id,rank,item_id,score");
+    app.add_option("--lists", a->lists, "Write the merged final lists (CSV user_id,rank,item_id,score, or a TREC run)");
+    app.add_option("--lists-format", a->lists_format, "csv | trec (default csv)")->check(CLI::IsMember({"csv", "trec"}));
     app.add_option("--per-user", a->per_user, "Write the merged per-user metrics as CSV");
     return [a]() { return run(*a); };
 }

@@ -155,6 +155,7 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
     Stopwatch total;
     const Dataset &ds = model.dataset();
     EvaluationResult res;
+    res.source_name = model.info().name;
     auto [run_users, users] = select_users(ds, options, res);
 
     // Validates re-rank options before any expensive work.
@@ -202,7 +203,10 @@ EvaluationResult evaluate(const Run &run, const Dataset &ds, const Model *model,
     EvaluationResult res;
     res.from_run = true;
     res.run_format = run_format_name(run.format);
+    res.source_name = run.name;
     auto [run_users, users] = select_users(ds, options, res);
+    // The run's depth bounds the pool (DESIGN §11); never below k.
+    res.pool = std::max(res.k, std::min(res.pool, static_cast<int>(std::min<size_t>(run.depth(), 1 << 30))));
     const std::span<const float> emb = model ? model->item_embeddings() : std::span<const float>{};
     const int dim = model ? model->dim() : 0;
     Reranker reranker(ds, res.rerank, emb, dim);

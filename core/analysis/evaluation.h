@@ -65,6 +65,7 @@ struct EvaluationResult {
     std::vector<std::string> warnings;         // one line each: what the caller should be told
     bool from_run = false;                     // the lists came from a run (DESIGN §11), not a model
     std::string run_format;                    // then "trec" or "csv"
+    std::string source_name;                   // the model's name or the run's tag (a TREC export's tag)
     int shard = 0, shards = 1;                 // EvaluationOptions::shard/shards
     size_t run_users = 0;                      // users of the whole run (all shards)
 };

@@ -210,7 +210,7 @@ std::string lists_trec(std::span<const std::string> user_ids, std::span<const st
         const auto &sc = r.scores[u];
         bool falls = sc.size() >= list.size();
         for (size_t i = 0; falls && i < list.size(); ++i)
-            falls = std::isfinite(sc[i]) && (i == 0 || sc[i] <= sc[i - 1]);
+            falls = std::isfinite(sc[i]) && (i == 0 || sc[i] < sc[i - 1]); // ties: tools order them by id
         by_rank += !falls && !list.empty();
         for (size_t i = 0; i < list.size(); ++i) {
             out += uid;

@@ -24,8 +24,8 @@ std::string lists_csv(const Dataset &ds, const EvaluationResult &r);
 std::string lists_csv(std::span<const std::string> user_ids, std::span<const std::string> item_ids,
                       const EvaluationResult &r);
 // --lists --lists-format trec: `user_id Q0 item_id rank score tag` (DESIGN §11), a run other tools
-// (trec_eval, ranx) read. Tools order a request's lines by score, so a list whose scores do not
-// fall down its ranks (re-ranked) is written with score n + 1 − rank (n its length) instead, keeping RecLens's
+// (trec_eval, ranx) read. Tools order a request's lines by score (ties by id), so a list whose
+// scores do not strictly fall down its ranks (re-ranked) is written with score n + 1 − rank (n its length) instead, keeping RecLens's
 // order; `rank_scores` then counts those lists. Throws Error for an id with whitespace in it.
 std::string lists_trec(std::span<const std::string> user_ids, std::span<const std::string> item_ids,
                        const EvaluationResult &r, const std::string &tag, size_t *rank_scores = nullptr);

@@ -87,6 +87,7 @@ std::string shard_settings(const EvaluationResult &r)
     j["pool"] = r.pool;
     j["category_level"] = r.category_level;
     j["auc"] = r.counted_auc;
+    j["name"] = r.source_name;
     if (r.from_run) { // the "model" of the partial is a run file
         j["source"] = "run";
         j["run_format"] = r.run_format;
@@ -288,6 +289,7 @@ MergedPartials merge_partials(std::span<const std::string> paths)
             res.counted_auc = settings.at("auc").get<bool>();
             res.from_run = settings.value("source", "model") == "run";
             res.run_format = settings.value("run_format", "");
+            res.source_name = settings.value("name", "");
             res.rerank = rerank_from(settings.at("rerank"));
         } catch (const nlohmann::json::exception &e) {
             throw Error(

@@ -190,8 +190,18 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
         format = ext == ".csv" ? RunFormat::csv : RunFormat::trec;
     }
     const bool trec = format == RunFormat::trec;
-    const char *layout = trec ? "a TREC run line is 'qid Q0 docid rank score tag'"
-                              : "a CSV run line is 'user_id,item_id,score[,rank]'";
+    const char *layout = trec ? "a TREC run line is 'qid Q0 docid rank score tag' (or give --run-format csv)"
+                              : "a CSV run line is 'user_id,item_id,score[,rank]' (or give --run-format trec)";
+    // A binary file may have no line break at all: look at its start before reading lines.
+    {
+        char head[4096];
+        in.read(head, sizeof head);
+        const std::string_view start(head, static_cast<size_t>(in.gcount()));
+        if (start.find('\0') != std::string_view::npos)
+            throw Error(located(path, "not a text file (binary bytes): expected a TREC or CSV run (--run)", 1));
+        in.clear();
+        in.seekg(0);
+    }
 
     Run run;
     run.path = path;
@@ -227,6 +237,8 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
         ++line_no;
         ++rep.lines;
         std::string_view v = line;
+        if (line_no == 1 && v.substr(0, 3) == "\xEF\xBB\xBF") // a UTF-8 byte order mark
+            v.remove_prefix(3);
         if (!v.empty() && v.back() == '\r')
             v.remove_suffix(1);
         if (!is_text(v)) {

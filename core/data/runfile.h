@@ -63,7 +63,7 @@ struct Run {
 
 // Loads `path` against `dataset`. Throws Error, one line naming the file (and line), for: a missing
 // or unreadable file, an empty file, bytes that are not text, malformed lines (wrong number of
-// fields, a rank that is not a positive integer, a score that is not a finite number, a blank id:
+// fields, a rank that is not a whole number >= 0, a score that is not a finite number, a blank id:
 // counted, the first quoted), no line whose request and item the dataset knows, or fewer than half
 // of the lines with a known item. Unknown requests or items beyond that, duplicates and ranks that
 // disagree with the scores are reported (RunReport) and loading goes on.

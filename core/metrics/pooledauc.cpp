@@ -127,7 +127,11 @@ double PooledAucCounter::build(size_t n_bins)
         bn.scale = width > 0.0f && std::isfinite(width) ? static_cast<float>(cells) / width : 0.0f;
         if (!std::isfinite(bn.scale))
             bn.scale = 0.0f;
+        // cells − 1 as a float may round up beyond 2^24 cells: step down to one that truncates
+        // into the bin, so no score's cell lies past it.
         bn.last = static_cast<float>(cells - 1);
+        while (static_cast<uint64_t>(bn.last) > cells - 1)
+            bn.last = std::nextafter(bn.last, 0.0f);
         bn.offset = static_cast<uint32_t>(offset);
         offset += cells;
         first += n;

@@ -92,6 +92,9 @@ private slots:
         QCOMPARE(b.report.rank_disagreements, int64_t{1});
         Run c = load_run(write("c.txt", "user_id,item_id,score,rank\nu1,i5,0.9,1\n"), ds, RunFormat::csv);
         QCOMPARE(c.list(1).size(), size_t{1});
+        // A UTF-8 byte order mark before the header is skipped.
+        Run bom = load_run(write("bom.csv", "\xEF\xBB\xBFuser_id,item_id,score\nu1,i5,0.9\n"), ds);
+        QCOMPARE(bom.list(1).size(), size_t{1});
         // evaluate --lists output (user_id,rank,item_id,score) reads back by its header.
         Run d = load_run(write("d.csv", "user_id,rank,item_id,score\nu2,2,i1,0.5\nu2,1,i7,0.25\n"), ds);
         QVERIFY(d.report.has_rank);
@@ -106,6 +109,7 @@ private slots:
         QTest::newRow("empty") << "e.trec" << "" << "e.trec: the run file is empty";
         QTest::newRow("blank lines") << "b.trec" << "\n  \n" << "b.trec: the run file is empty";
         QTest::newRow("binary") << "r.trec" << QString::fromLatin1("\x01\x02\x03zz\x00\x7f", 6) << "r.trec:1: not a text file";
+        QTest::newRow("csv as trec") << "c.run" << "u0,i1,0.5\n" << "c.run:1: 1 fields, not 6: \"u0,i1,0.5\" (1 malformed line in all; a TREC run line is 'qid Q0 docid rank score tag' (or give --run-format csv))";
         QTest::newRow("fields") << "f.trec" << "u0 Q0 i1 1 0.5 t\nu0 Q0 i2 2\n" << "f.trec:2: 4 fields, not 6";
         QTest::newRow("rank") << "k.trec" << "u0 Q0 i1 x 0.5 t\nu0 Q0 i1 -1 0.5 t\n"
                               << "k.trec:1: rank 'x' is not a whole number from 0 to 2147483647: \"u0 Q0 i1 x 0.5 t\" (2 malformed lines";
@@ -154,6 +158,7 @@ private slots:
         o.threads = 1;
         const EvaluationResult r = evaluate(run, ds, nullptr, o);
         QCOMPARE(r.users, (std::vector<int32_t>{0, 1, 2}));
+        QCOMPARE(r.pool, 3); // the run's depth bounds the pool
         QCOMPARE(r.lists[0], (std::vector<int32_t>{1, 3}));
         QCOMPARE(r.lists[1], (std::vector<int32_t>{4, 3}));
         QVERIFY(r.lists[2].empty());
@@ -201,16 +206,17 @@ private slots:
     void trecExport()
     {
         EvaluationResult r;
-        r.users = {0, 1};
-        r.lists = {{1, 3}, {4, 3}};
-        r.scores = {{0.5f, 0.7f}, {0.8f, 0.25f}};
-        const std::vector<std::string> users{"u0", "u1"}, items{"i0", "i1", "i2", "i3", "i4"};
+        r.users = {0, 1, 2};
+        r.lists = {{1, 3}, {4, 3}, {2, 0}};
+        r.scores = {{0.5f, 0.7f}, {0.8f, 0.25f}, {0.5f, 0.5f}}; // u2: a tie, which tools order by id
+        const std::vector<std::string> users{"u0", "u1", "u2"}, items{"i0", "i1", "i2", "i3", "i4"};
         size_t by_rank = 0;
         const std::string out = lists_trec(users, items, r, "my run", &by_rank);
         QCOMPARE(out, std::string("u0 Q0 i1 1 2 my_run\nu0 Q0 i3 2 1 my_run\n"
-                                  "u1 Q0 i4 1 0.800000012 my_run\nu1 Q0 i3 2 0.25 my_run\n"));
-        QCOMPARE(by_rank, size_t{1});
-        const std::vector<std::string> spaced{"u 0", "u1"};
+                                  "u1 Q0 i4 1 0.800000012 my_run\nu1 Q0 i3 2 0.25 my_run\n"
+                                  "u2 Q0 i2 1 2 my_run\nu2 Q0 i0 2 1 my_run\n"));
+        QCOMPARE(by_rank, size_t{2});
+        const std::vector<std::string> spaced{"u 0", "u1", "u2"};
         QVERIFY_THROWS_EXCEPTION(Error, lists_trec(spaced, items, r, "t"));
     }
 };

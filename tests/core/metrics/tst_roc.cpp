@@ -219,6 +219,30 @@ private slots:
         }
     }
 
+    // 9M distinct values (consecutive floats from 1): the single grid's 18M cells pass 2^24, where
+    // the cell count minus one rounds up in a float; the top values must still find their cells.
+    void pooledCounterPastFloatCells()
+    {
+        std::vector<float> pos(9000000);
+        float x = 1.0f;
+        for (auto &p : pos) {
+            p = x;
+            x = std::nextafter(x, 4.0f);
+        }
+        const PooledAucCounter counter(pos);
+        const uint64_t n = pos.size();
+        QCOMPARE(counter.twice_rank(pos.back()), 2 * (n - 1) + 1);
+        QCOMPARE(counter.twice_rank(pos.front()), uint64_t{1});
+        QCOMPARE(counter.twice_rank(pos[n / 2]), 2 * (n / 2) + 1);
+        QCOMPARE(counter.twice_rank(4.0f), 2 * n);
+        PooledAucCounter::Tally t;
+        counter.add(std::span(pos).subspan(n - 64), t);
+        PairCount want = 0;
+        for (uint64_t i = n - 64; i < n; ++i)
+            want += 2 * i + 1;
+        QVERIFY2(t.twice_rank == want, "the top values' ranks");
+    }
+
     void pooledCounterCellsAreUsed()
     {
         // The fixtures above reach both look-up kinds: cells of at most two values, and crowded ones.

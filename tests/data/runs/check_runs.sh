@@ -88,9 +88,11 @@ if [ $have_sample = 1 ]; then
     "$cli" evaluate --data "$cj" --run cj-bpr-mmr-export.trec --shard "$i/3" --partial "run-$i.part" >/dev/null 2>&1
   done
   "$cli" merge run-2.part run-0.part run-1.part --json shard-merged.json --lists shard-merged.csv >/dev/null
+  "$cli" evaluate --data "$cj" --run cj-bpr-mmr-export.trec --lists shard-whole.trec --lists-format trec >/dev/null 2>&1
+  "$cli" merge run-1.part run-2.part run-0.part --lists shard-merged.trec --lists-format trec >/dev/null
   if "$py" "$here/../shards/compare_outputs.py" shard-whole.json shard-merged.json shard-whole.csv shard-merged.csv \
-      >shard-check.txt; then
-    ok "a run's 3 shards merged = the unsharded run"
+      >shard-check.txt && cmp -s <(sort shard-whole.trec) <(sort shard-merged.trec); then
+    ok "a run's 3 shards merged = the unsharded run (JSON, CSV and TREC lists)"
   else
     bad "run shards"
     cat shard-check.txt
