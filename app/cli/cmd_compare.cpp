@@ -84,8 +84,15 @@ int run(const CompareArgs &a)
             std::fprintf(stderr, "%s: warning: %s\n", src.path.c_str(), w.c_str());
         return r;
     };
-    const EvaluationResult ra = evaluate_source(sa, opt_a, 0.0);
-    const EvaluationResult rb = evaluate_source(sb, opt_b, 0.5);
+    EvaluationResult ra, rb;
+    if (sources.size() == 1 && !sa.is_run) { // one model, loaded once, before and after re-ranking
+        const auto model = Model::load(sa.path, ds);
+        ra = evaluate(*model, opt_a, half(0.0));
+        rb = evaluate(*model, opt_b, half(0.5));
+    } else {
+        ra = evaluate_source(sa, opt_a, 0.0);
+        rb = evaluate_source(sb, opt_b, 0.5);
+    }
     if (!partial.empty()) {
         auto role = [](const Source &src) { return src.is_run ? "run (--run)" : "model (--model)"; };
         const std::string hash_a = sha256_file(sa.path, role(sa));

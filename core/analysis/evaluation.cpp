@@ -227,7 +227,6 @@ EvaluationResult evaluate(const Run &run, const Dataset &ds, const Model *model,
         const auto items = run.list(u);
         const auto scores = run.list_scores(u);
         const auto train = ds.train.row(u);
-        without += items.empty();
         int32_t c = 0;
         for (size_t i = 0; i < items.size(); ++i) {
             if (std::binary_search(train.begin(), train.end(), items[i])) {
@@ -241,11 +240,13 @@ EvaluationResult evaluate(const Run &run, const Dataset &ds, const Model *model,
             }
         }
         cand.count[r] = c;
+        without += c == 0; // no list, or only train items in it
     }
     res.warnings = run.report.warnings();
     if (without > 0)
         res.warnings.push_back(std::to_string(without) + " of " + std::to_string(n)
-                               + " evaluated users have no list in the run: they count with empty lists");
+                               + " evaluated users have no list in the run (or only train items in it): they "
+                                 "count with empty lists");
     if (train_listed > 0)
         res.warnings.push_back(std::to_string(train_listed) + " listed items are in their user's train set, left out "
                                "(the ranking universe is the items a user has not interacted with in train)");

@@ -101,7 +101,7 @@ bool split_csv(std::string_view line, std::vector<std::string_view> &out, std::v
 {
     out.clear();
     storage.clear();
-    storage.reserve(8);
+    storage.reserve(64); // views point into it: it must never reallocate
     size_t i = 0;
     while (true) {
         if (i < line.size() && line[i] == '"') {
@@ -121,10 +121,12 @@ bool split_csv(std::string_view line, std::vector<std::string_view> &out, std::v
                 }
                 f += line[i++];
             }
+            while (closed && i < line.size() && (line[i] == ' ' || line[i] == '\t'))
+                ++i; // blanks after the closing quote
             if (!closed || (i < line.size() && line[i] != ','))
                 return false;
             if (storage.size() == storage.capacity())
-                return false; // more fields than any run line has
+                return false; // more quoted fields than a run line has any use for
             storage.push_back(std::move(f));
             out.push_back(storage.back());
         } else {
@@ -268,7 +270,7 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
             }
         } else {
             if (!split_csv(v, f, storage)) {
-                bad(line_no, v, "an unterminated quote");
+                bad(line_no, v, "an unterminated quote (or text after a closing quote, or over 64 quoted fields)");
                 continue;
             }
             if (first) { // a header names the columns (any order, extra ones ignored); else positional

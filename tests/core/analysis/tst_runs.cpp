@@ -95,6 +95,9 @@ private slots:
         // A UTF-8 byte order mark before the header is skipped.
         Run bom = load_run(write("bom.csv", "\xEF\xBB\xBFuser_id,item_id,score\nu1,i5,0.9\n"), ds);
         QCOMPARE(bom.list(1).size(), size_t{1});
+        // Blanks after a closing quote are fine.
+        Run q = load_run(write("q2.csv", "\"u1\" ,\"i6\"\t,0.5\n"), ds);
+        QCOMPARE(std::vector<int32_t>(q.list(1).begin(), q.list(1).end()), (std::vector<int32_t>{6}));
         // evaluate --lists output (user_id,rank,item_id,score) reads back by its header.
         Run d = load_run(write("d.csv", "user_id,rank,item_id,score\nu2,2,i1,0.5\nu2,1,i7,0.25\n"), ds);
         QVERIFY(d.report.has_rank);
@@ -175,7 +178,7 @@ private slots:
         QVERIFY(std::isnan(r.metrics.at("ild_embedding"))); // no model lends embeddings
         // Warnings: the report's four, the user without a list, the listed train item.
         QCOMPARE(r.warnings.size(), size_t{6});
-        QVERIFY(r.warnings[4].find("1 of 3 evaluated users have no list") != std::string::npos);
+        QVERIFY(r.warnings[4].find("1 of 3 evaluated users have no list in the run") != std::string::npos);
         QVERIFY(r.warnings[5].find("1 listed items are in their user's train set") != std::string::npos);
         // The pool bounds the candidates.
         o.pool = 1;
