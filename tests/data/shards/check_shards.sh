@@ -12,37 +12,7 @@
 # repository. Exit 0 when all agree, 1 otherwise, 77 (skipped) when neither dataset is there or
 # python3 is missing.
 set -euo pipefail
-if [ $# -lt 2 ] || [ $# -gt 3 ]; then
-  echo "usage: $0 RECLENS_CLI SAMPLE_DIR [WORK_DIR]" >&2
-  exit 2
-fi
-cli=$(realpath "$1")
-sample=$(realpath -m "$2")
-here=$(cd "$(dirname "$0")" && pwd)
-datasets=${RECLENS_SHARED_DATASETS:-$here/../../../../shared/datasets}
-ml=$datasets/ml-latest-small
-py=/usr/bin/python3
-[ -x "$py" ] || py=$(command -v python3 || true)
-[ -n "$py" ] || { echo "python3 not found: skipped"; exit 77; }
-have_sample=0
-[ -f "$sample/completejourney.sqlite" ] && [ -f "$sample/completejourney-bpr.pt" ] && have_sample=1
-have_ml=0
-[ -f "$ml/ratings.csv" ] && [ -f "$ml/movies.csv" ] && have_ml=1
-if [ $have_sample = 0 ] && [ $have_ml = 0 ]; then
-  echo "neither the sample ($sample) nor MovieLens ($ml) is there: skipped"
-  exit 77
-fi
-if [ $# -eq 3 ]; then
-  work=$3
-  mkdir -p "$work"
-else
-  work=$(mktemp -d)
-  trap 'rm -rf "$work"' EXIT
-fi
-cd "$work"
-failed=0
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; failed=1; }
+source "$(dirname "$0")/../e2e_setup.sh"
 
 # evaluate_case NAME SHARDS --data D --model M [options]: unsharded vs N shards + merge.
 evaluate_case() {
