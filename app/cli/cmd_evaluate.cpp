@@ -26,8 +26,6 @@ int run(const EvaluateArgs &a)
     // Validate every option and every output path before loading anything.
     if (a.model.empty() && a.run.empty())
         throw Error("evaluate needs --model M.pt or --run RUN (a TREC or CSV run, DESIGN §11)");
-    if (a.lists_format != "csv" && a.lists_format != "trec")
-        throw Error("--lists-format '" + a.lists_format + "' is not one of csv, trec");
     const RunFormat run_format = parse_run_format(a.run_format);
     EvaluationOptions opt = cli::to_options(a.flags, !a.model.empty());
     const std::string &partial = a.flags.partial;
@@ -44,25 +42,25 @@ int run(const EvaluateArgs &a)
     if (!a.model.empty())
         model = Model::load(a.model, ds);
     const double t_model = sw.elapsed_ms();
-    std::optional<Run> run;
+    std::optional<Run> loaded;
     double t_run = 0;
     if (!a.run.empty()) {
         sw.restart();
-        run = load_run(a.run, ds, run_format);
+        loaded = load_run(a.run, ds, run_format);
         t_run = sw.elapsed_ms();
     }
-    EvaluationResult r = run ? evaluate(*run, ds, model.get(), opt, cli::print_progress)
+    EvaluationResult r = loaded ? evaluate(*loaded, ds, model.get(), opt, cli::print_progress)
                              : evaluate(*model, opt, cli::print_progress);
     for (const auto &w : r.warnings)
-        std::fprintf(stderr, "%s: warning: %s\n", run ? a.run.c_str() : a.model.c_str(), w.c_str());
+        std::fprintf(stderr, "%s: warning: %s\n", loaded ? a.run.c_str() : a.model.c_str(), w.c_str());
     r.timing_ms["load_dataset"] = t_data;
     if (model)
         r.timing_ms["load_model"] = t_model;
-    if (run)
+    if (loaded)
         r.timing_ms["load_run"] = t_run;
-    const std::string &source = run ? a.run : a.model;
+    const std::string &source = loaded ? a.run : a.model;
     if (!partial.empty()) {
-        const ShardRun shard{&r, "", source, sha256_file(source, run ? "run (--run)" : "model (--model)")};
+        const ShardRun shard{&r, "", source, sha256_file(source, loaded ? "run (--run)" : "model (--model)")};
         cli::write_shard_partial(ds, a.flags, "evaluate", {&shard, 1});
         return 0;
     }
@@ -70,7 +68,7 @@ int run(const EvaluateArgs &a)
     std::map<std::string, std::string> extra{{"data", a.flags.data}};
     if (model)
         extra["model"] = a.model;
-    if (run) {
+    if (loaded) {
         extra["run"] = a.run;
         extra["run_format"] = r.run_format;
     }
@@ -104,7 +102,7 @@ std::function<int()> setup(CLI::App &app)
     app.add_option("--run-format", a->run_format, "trec | csv | auto (default auto: .csv is CSV, else TREC)");
     app.add_option("--json", a->json, "Write metrics, strata and timings as JSON");
     app.add_option("--lists", a->lists, "Write the final lists (CSV user_id,rank,item_id,score, or a TREC run)");
-    app.add_option("--lists-format", a->lists_format, "csv | trec (default csv)");
+    app.add_option("--lists-format", a->lists_format, "csv | trec (default csv)")->check(CLI::IsMember({"csv", "trec"}));
     app.add_option("--per-user", a->per_user, "Write per-user metrics as CSV");
     return [a]() { return run(*a); };
 }

@@ -175,61 +175,63 @@ RocCurve pooled_roc(const Model &model, const ProgressFn &progress)
 AucResult run_auc(const Run &run, const Dataset &ds, std::span<const int32_t> users,
                   std::span<const int32_t> pooled_users)
 {
-    // A user's kept list (train items left out), and which of its places hold positives.
+    // Each pooled user's kept list (train items left out), which of its places hold positives,
+    // and |T_u|: found once, for the positives and again for that user's own counts.
     constexpr float kMinusInf = -std::numeric_limits<float>::infinity();
     struct Placed {
-        std::vector<int32_t> items; // kept list, in order
-        std::vector<int32_t> test;  // T_u, ascending
+        std::vector<uint8_t> positive; // per kept place
+        int64_t n_pos = 0;
     };
-    auto placed = [&](int32_t u) {
-        Placed p;
+    const auto everyone = pooled_users.empty() ? users : pooled_users;
+    std::vector<Placed> placed(everyone.size());
+    std::vector<float> positives; // minus the place (from 1), or -inf when unlisted
+    for (size_t i = 0; i < everyone.size(); ++i) {
+        const int32_t u = everyone[i];
         const auto train = ds.train.row(u);
-        for (const int32_t it : run.list(u))
-            if (!std::binary_search(train.begin(), train.end(), it))
-                p.items.push_back(it);
-        p.test = test_set(ds, u);
-        return p;
-    };
-    auto is_test = [](const Placed &p, int32_t it) { return std::binary_search(p.test.begin(), p.test.end(), it); };
-    // Positives' scores for the pooled count: minus the place (from 1), or -inf when unlisted.
-    std::vector<float> positives;
-    for (const int32_t u : pooled_users.empty() ? users : pooled_users) {
-        const Placed p = placed(u);
-        size_t listed = 0;
-        for (size_t i = 0; i < p.items.size(); ++i)
-            if (is_test(p, p.items[i])) {
-                positives.push_back(-static_cast<float>(i + 1));
+        const auto test = test_set(ds, u);
+        Placed &p = placed[i];
+        p.n_pos = static_cast<int64_t>(test.size());
+        int64_t listed = 0;
+        for (const int32_t it : run.list(u)) {
+            if (std::binary_search(train.begin(), train.end(), it))
+                continue;
+            const bool pos = std::binary_search(test.begin(), test.end(), it);
+            p.positive.push_back(pos);
+            if (pos) {
+                positives.push_back(-static_cast<float>(p.positive.size()));
                 ++listed;
             }
-        positives.insert(positives.end(), p.test.size() - listed, kMinusInf);
+        }
+        positives.insert(positives.end(), static_cast<size_t>(p.n_pos - listed), kMinusInf);
     }
     const PooledAucCounter counter(std::move(positives));
     PooledAucCounter::Tally tally;
     AucResult out;
     out.per_user.assign(users.size(), kNaN);
+    std::vector<float> neg_scores;
     for (size_t r = 0; r < users.size(); ++r) {
         const int32_t u = users[r];
-        const Placed p = placed(u);
-        const auto n_pos = static_cast<int64_t>(p.test.size());
-        const int64_t n_neg = ds.n_items() - static_cast<int64_t>(ds.train.row_size(u)) - n_pos;
-        int64_t listed_neg = 0, listed_pos = 0;
-        for (const int32_t it : p.items)
-            (is_test(p, it) ? listed_pos : listed_neg) += 1;
-        const int64_t unlisted_neg = n_neg - listed_neg;
-        // Per user: a listed positive is above every negative after it and every unlisted one; an
-        // unlisted positive ties with the unlisted negatives.
-        int64_t twice = (n_pos - listed_pos) * unlisted_neg;
-        int64_t neg_after = 0;
-        std::vector<float> neg_scores;
-        for (size_t i = p.items.size(); i-- > 0;) {
-            if (is_test(p, p.items[i]))
-                twice += 2 * (neg_after + unlisted_neg);
-            else {
+        const auto at = std::lower_bound(everyone.begin(), everyone.end(), u);
+        if (at == everyone.end() || *at != u)
+            throw Error("AUC: user " + std::to_string(u) + " is not among the pooled users");
+        const Placed &p = placed[static_cast<size_t>(at - everyone.begin())];
+        const int64_t n_neg = ds.n_items() - static_cast<int64_t>(ds.train.row_size(u)) - p.n_pos;
+        // From the end of the list: a listed positive is above the listed negatives after it and
+        // every unlisted negative; an unlisted positive ties with the unlisted negatives.
+        int64_t neg_after = 0, listed_pos = 0, twice_listed = 0;
+        neg_scores.clear();
+        for (size_t i = p.positive.size(); i-- > 0;) {
+            if (p.positive[i]) {
+                twice_listed += 2 * neg_after;
+                ++listed_pos;
+            } else {
                 ++neg_after;
                 neg_scores.push_back(-static_cast<float>(i + 1));
             }
         }
-        out.per_user[r] = user_auc_from_counts(twice, n_pos, n_neg);
+        const int64_t unlisted_neg = n_neg - neg_after;
+        const int64_t twice = twice_listed + 2 * listed_pos * unlisted_neg + (p.n_pos - listed_pos) * unlisted_neg;
+        out.per_user[r] = user_auc_from_counts(twice, p.n_pos, n_neg);
         counter.add(neg_scores, tally);
         tally.twice_rank += static_cast<PairCount>(counter.twice_rank(kMinusInf)) * static_cast<PairCount>(unlisted_neg);
         tally.negatives += unlisted_neg;

@@ -227,8 +227,7 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
     };
 
     std::string line, last_qid, item_id;
-    int32_t last_user = -1;
-    bool have_last = false;
+    int32_t last_user = -1; // of last_qid ("" before the first line: a qid is never blank here)
     std::vector<std::string_view> f;
     std::vector<std::string> storage;
     bool seen_content = false, tag_taken = false;
@@ -325,8 +324,7 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
         if (malformed > 0)
             continue; // the file is refused anyway: only count the rest
         // Consecutive lines mostly share their request: look it up once.
-        if (!have_last || qid != last_qid) {
-            have_last = true;
+        if (qid != last_qid) {
             last_qid.assign(qid);
             last_user = ds.find_user(last_qid);
         }
