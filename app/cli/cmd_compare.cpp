@@ -10,6 +10,7 @@
 #include "core/common/files.h"
 #include "core/data/datasetrepository.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -50,7 +51,7 @@ int run(const CompareArgs &a)
     const RunFormat run_format = parse_run_format(a.run_format);
     const bool any_run = !a.runs.empty();
     const EvaluationOptions opt_b = cli::to_options(a.flags, !any_run);
-    std::vector<NamedPath> inputs{{a.flags.data, "--data"}};
+    std::vector<NamedPath> inputs{{a.flags.data, "--data"}, {a.flags.qrels, "--qrels"}};
     for (const auto &src : sources)
         inputs.push_back({src.path, src.flag()});
     const std::string &partial = a.flags.partial;
@@ -68,7 +69,11 @@ int run(const CompareArgs &a)
     }
     const Source &sa = sources[0];
     const Source &sb = sources.size() == 2 ? sources[1] : sources[0];
-    const Dataset ds = load_dataset(a.flags.data);
+    std::vector<std::string> qrels_warnings;
+    const bool runs_only = std::all_of(sources.begin(), sources.end(), [](const Source &s) { return s.is_run; });
+    const Dataset ds = cli::load_requests(a.flags, runs_only, qrels_warnings);
+    for (const auto &w : qrels_warnings)
+        std::fprintf(stderr, "%s: warning: %s\n", a.flags.qrels.c_str(), w.c_str());
     auto half = [](double lo) {
         return [lo](double f, std::string_view stage) { return cli::print_progress(lo + 0.5 * f, stage); };
     };

@@ -32,10 +32,13 @@ int run(const EvaluateArgs &a)
     if (!partial.empty() && !(a.json.empty() && a.lists.empty() && a.per_user.empty()))
         throw Error("--partial writes a shard's state only: write --json, --lists and --per-user with "
                     "'reclens-cli merge' from all the shards' partials");
-    check_outputs({{a.flags.data, "--data"}, {a.model, "--model"}, {a.run, "--run"}},
+    check_outputs({{a.flags.data, "--data"}, {a.model, "--model"}, {a.run, "--run"}, {a.flags.qrels, "--qrels"}},
                   {{a.json, "--json"}, {a.lists, "--lists"}, {a.per_user, "--per-user"}, {partial, "--partial"}});
     Stopwatch sw;
-    const Dataset ds = load_dataset(a.flags.data);
+    std::vector<std::string> qrels_warnings;
+    const Dataset ds = cli::load_requests(a.flags, !a.run.empty(), qrels_warnings);
+    for (const auto &w : qrels_warnings)
+        std::fprintf(stderr, "%s: warning: %s\n", a.flags.qrels.c_str(), w.c_str());
     const double t_data = sw.elapsed_ms();
     sw.restart();
     std::shared_ptr<const Model> model;
@@ -68,6 +71,8 @@ int run(const EvaluateArgs &a)
     std::map<std::string, std::string> extra{{"data", a.flags.data}};
     if (model)
         extra["model"] = a.model;
+    if (!a.flags.qrels.empty())
+        extra["qrels"] = a.flags.qrels;
     if (loaded) {
         extra["run"] = a.run;
         extra["run_format"] = r.run_format;

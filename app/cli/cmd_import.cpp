@@ -5,6 +5,7 @@
 #include "core/data/completejourneyimporter.h"
 #include "core/data/csvimporter.h"
 #include "core/data/movielensimporter.h"
+#include "core/data/queries.h"
 
 #include <cstdio>
 #include <memory>
@@ -25,6 +26,7 @@ struct ImportArgs {
     CsvImportOptions csv;
     std::string category_cols;
     std::string delimiter = ",";
+    QueryImportOptions queries;
 };
 
 void add_common(CLI::App *sub, ImportArgs &a)
@@ -89,7 +91,29 @@ std::function<int()> setup(CLI::App &app)
         ->capture_default_str();
     add_common(csv, *a);
 
-    return [a, ml, cj, csv]() -> int {
+    auto *q = app.add_subcommand("queries", "A search dataset (DESIGN §11): a dataset's items plus queries and "
+                                            "graded judgements");
+    q->add_option("--base", a->queries.base, "The dataset whose items are judged (read only)")->required();
+    q->add_option("--queries", a->queries.queries, "Queries: 'query id<TAB>text' per line")->required();
+    q->add_option("--qrels", a->queries.qrels, "Judgements 'qid 0 docid grade' (trec_eval qrels)")->required();
+    q->add_option("--id-map", a->queries.id_map, "CSV translating judged docids to the base's item ids");
+    q->add_option("--map-from", a->queries.map_from, "The id map's column of judged ids (default: its last)");
+    q->add_option("--map-to", a->queries.map_to, "The id map's column of item ids (default: its first)");
+    q->add_option("--out", a->queries.out, "Search dataset to write (SQLite)")->required();
+
+    return [a, ml, cj, csv, q]() -> int {
+        if (q->parsed()) {
+            const QueryImportResult r = import_queries(a->queries, cli::print_progress);
+            std::printf("queries            %lld (%lld judged)\njudgements         %lld (%lld through the id map, "
+                        "%lld of ids the base has no item for)\n",
+                        static_cast<long long>(r.queries), static_cast<long long>(r.judged_queries),
+                        static_cast<long long>(r.judgements), static_cast<long long>(r.mapped),
+                        static_cast<long long>(r.outside));
+            for (const auto &f : r.findings)
+                std::printf("note: %s\n", f.c_str());
+            std::printf("wrote %s\n", a->queries.out.c_str());
+            return 0;
+        }
         // Refuse an --out that is one of the inputs before reading anything.
         std::vector<NamedPath> inputs = ml->parsed() || cj->parsed() ? files_in(a->dir, "data folder file")
                                                                      : std::vector<NamedPath>{};
@@ -132,6 +156,6 @@ std::function<int()> setup(CLI::App &app)
 }
 
 const reclens::cli::CommandRegistration reg{
-    {"import", "Import a dataset (movielens, completejourney or csv) into a RecLens SQLite file", setup}};
+    {"import", "Import a dataset (movielens, completejourney or csv) into a RecLens SQLite file, or queries onto one", setup}};
 
 } // namespace

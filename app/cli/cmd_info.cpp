@@ -1,12 +1,14 @@
 // reclens-cli info D.sqlite [--json]: what a dataset file holds (DESIGN §4).
 #include "app/cli/command.h"
 #include "core/data/datasetrepository.h"
+#include "core/data/queries.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace {
 
@@ -20,6 +22,9 @@ struct InfoArgs {
 int run(const InfoArgs &a)
 {
     const Dataset d = load_dataset(a.path);
+    std::optional<Dataset> q;
+    if (has_queries(a.path))
+        q = load_query_view(a.path);
     if (a.json) {
         // Keys fixed by the CLI contract; outside checks read them.
         nlohmann::ordered_json j;
@@ -30,6 +35,10 @@ int run(const InfoArgs &a)
         j["brands"] = d.brands.size();
         j["train_interactions"] = d.train_rows;
         j["test_interactions"] = d.test_rows;
+        if (q) {
+            j["queries"] = q->n_users();
+            j["judgements"] = q->judgements->judged.nnz() + static_cast<int64_t>(q->judgements->outside_grades.size());
+        }
         std::printf("%s\n", j.dump(2).c_str());
         return 0;
     }
@@ -61,6 +70,13 @@ int run(const InfoArgs &a)
     std::printf("user segments      %zu\n", segments.size());
     for (const auto &[name, n] : segments)
         std::printf("  %-24s %d\n", name.c_str(), n);
+    if (q) {
+        const auto &j = *q->judgements;
+        std::printf("queries            %d (search dataset: evaluate runs with --requests queries)\n", q->n_users());
+        std::printf("judgements         %lld (%zu of ids without an item)\n",
+                    static_cast<long long>(j.judged.nnz() + static_cast<int64_t>(j.outside_grades.size())),
+                    j.outside_grades.size());
+    }
     return 0;
 }
 

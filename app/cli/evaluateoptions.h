@@ -6,6 +6,9 @@
 #include "core/analysis/shard.h"
 #include "core/common/files.h"
 #include "core/common/error.h"
+#include "core/data/datasetrepository.h"
+#include "core/data/qrels.h"
+#include "core/data/queries.h"
 
 #include <cstdio>
 #include <memory>
@@ -34,6 +37,10 @@ struct EvaluateFlags {
     int threads = 0;
     std::string shard;   // "I/N" (DESIGN §12)
     std::string partial; // where the shard's partial state goes
+    std::string qrels;   // graded judgements (DESIGN §11)
+    int relevance_threshold = 1;
+    bool threshold_given = false;
+    std::string requests = "auto"; // users | queries | auto
 };
 
 // "I/N" -> (I, N); throws Error unless 0 <= I < N.
@@ -79,6 +86,35 @@ inline void add_evaluate_flags(CLI::App &app, EvaluateFlags &f)
     app.add_option("--threads", f.threads, "CPU threads (default all cores)");
     app.add_option("--shard", f.shard, "I/N: evaluate only the users with dataset index % N == I (needs --partial)");
     app.add_option("--partial", f.partial, "Write this shard's mergeable state (combine with 'reclens-cli merge')");
+    app.add_option("--qrels", f.qrels,
+                   "Graded judgements 'qid 0 docid grade' as the relevance (trec_eval's conventions, DESIGN §11)");
+    app.add_option("--relevance-threshold", f.relevance_threshold,
+                   "With judgements: the grade from which an item is relevant for the binary metrics (default 1)")
+        ->each([&f](const std::string &) { f.threshold_given = true; });
+    app.add_option("--requests", f.requests,
+                   "users | queries | auto (default auto: a search dataset's queries when a run is given, else users)")
+        ->check(CLI::IsMember({"users", "queries", "auto"}));
+}
+
+// The dataset of f.data with its requests (users, or a search dataset's queries for runs) and the
+// relevance (--qrels, a search dataset's judgements, else the test split). warnings: the qrels'.
+inline Dataset load_requests(const EvaluateFlags &f, bool runs_only, std::vector<std::string> &warnings)
+{
+    if (f.relevance_threshold < 1)
+        throw Error("--relevance-threshold " + std::to_string(f.relevance_threshold)
+                    + " must be at least 1 (grade 0 is not relevant)");
+    bool queries = f.requests == "queries";
+    if (f.requests == "auto")
+        queries = runs_only && has_queries(f.data);
+    if (queries && !runs_only)
+        throw Error("--requests queries needs runs only: a model scores users, and queries come as runs (--run)");
+    Dataset ds = queries ? load_query_view(f.data, f.relevance_threshold) : load_dataset(f.data);
+    if (!f.qrels.empty())
+        set_judgements(ds, load_qrels(f.qrels, ds, f.relevance_threshold, &warnings));
+    else if (f.threshold_given && !ds.judgements)
+        throw Error("--relevance-threshold needs graded judgements: give --qrels QRELS, or a search dataset's "
+                    "queries (--requests queries)");
+    return ds;
 }
 
 // have_embeddings: a model is loaded (the default similarity is then embedding, else category).

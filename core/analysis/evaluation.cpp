@@ -28,7 +28,10 @@ struct Requests {
     std::vector<int32_t> run_users, users;
 };
 
-Requests select_users(const Dataset &ds, const EvaluationOptions &options, EvaluationResult &res)
+// in_source (runs with judgements): trec_eval averages over the judged requests the run lists;
+// the others are counted in *left_out.
+Requests select_users(const Dataset &ds, const EvaluationOptions &options, EvaluationResult &res,
+                      const std::function<bool(int32_t)> &in_source = {}, int64_t *left_out = nullptr)
 {
     if (options.k < 1)
         throw Error("k=" + std::to_string(options.k) + " must be at least 1 (--k)");
@@ -48,6 +51,18 @@ Requests select_users(const Dataset &ds, const EvaluationOptions &options, Evalu
         std::set_intersection(users.begin(), users.end(), want.begin(), want.end(), std::back_inserter(keep));
         users = std::move(keep);
     }
+    if (in_source) {
+        const auto before = users.size();
+        std::erase_if(users, [&](int32_t u) { return !in_source(u); });
+        if (left_out)
+            *left_out = static_cast<int64_t>(before - users.size());
+        if (users.empty() && before > 0)
+            throw Error("none of the " + std::to_string(before) + " judged " + (ds.queries() ? "queries" : "users")
+                        + " has a list in the run: are the run and the judgements for the same requests?");
+    }
+    if (users.empty() && ds.judgements)
+        throw Error(located(ds.judgements->source, std::string("no judgement names a ")
+                                                       + (ds.queries() ? "query" : "user") + " to evaluate"));
     if (users.empty())
         throw Error(located(ds.path.empty() ? "dataset" : ds.path,
                             "no user has a test item outside their train items: import with a train/test split"));
@@ -93,6 +108,12 @@ void finish(EvaluationResult &res, const Dataset &ds, const EvaluationOptions &o
     Stopwatch sw;
     res.device = cand.device;
     res.users = cand.users;
+    if (ds.judgements) {
+        res.conventions = "trec_eval";
+        res.relevance_source = ds.judgements->source;
+        res.relevance_threshold = ds.judgements->threshold;
+    }
+    res.requests = ds.queries() ? "queries" : "users";
     const size_t n = res.users.size();
     const bool trivial = res.rerank.method == RerankMethod::none || res.rerank.diversity == 0.0;
     std::vector<RerankedList> lists;
@@ -204,7 +225,11 @@ EvaluationResult evaluate(const Run &run, const Dataset &ds, const Model *model,
     res.from_run = true;
     res.run_format = run_format_name(run.format);
     res.source_name = run.name;
-    auto [run_users, users] = select_users(ds, options, res);
+    int64_t judged_missing = 0;
+    std::function<bool(int32_t)> in_run;
+    if (ds.judgements)
+        in_run = [&run](int32_t u) { return !run.list(u).empty(); };
+    auto [run_users, users] = select_users(ds, options, res, in_run, &judged_missing);
     // The run's depth bounds the pool (DESIGN §11); never below k.
     res.pool = std::max(res.k, std::min(res.pool, static_cast<int>(std::min<size_t>(run.depth(), 1 << 30))));
     const std::span<const float> emb = model ? model->item_embeddings() : std::span<const float>{};
@@ -243,6 +268,9 @@ EvaluationResult evaluate(const Run &run, const Dataset &ds, const Model *model,
         without += c == 0; // no list, or only train items in it
     }
     res.warnings = run.report.warnings();
+    if (judged_missing > 0)
+        res.warnings.push_back(std::to_string(judged_missing) + " judged " + (ds.queries() ? "queries" : "users")
+                               + " have no list in the run: left out of the means (trec_eval's convention)");
     if (without > 0)
         res.warnings.push_back(std::to_string(without) + " of " + std::to_string(n)
                                + " evaluated users have no list in the run (or only train items in it): they "

@@ -66,6 +66,10 @@ struct EvaluationResult {
     bool from_run = false;                     // the lists came from a run (DESIGN §11), not a model
     std::string run_format;                    // then "trec" or "csv"
     std::string source_name;                   // the model's name or the run's tag (a TREC export's tag)
+    std::string requests = "users";            // "users" or "queries" (DESIGN §11)
+    std::string conventions = "reclens";       // "trec_eval" when relevance comes from judgements (§11)
+    std::string relevance_source;              // then the qrels file (or the dataset's judgements)
+    int relevance_threshold = 1;               // and the grade from which an item is relevant
     int shard = 0, shards = 1;                 // EvaluationOptions::shard/shards
     size_t run_users = 0;                      // users of the whole run (all shards)
 };

@@ -101,6 +101,10 @@ std::string evaluation_json(const EvaluationResult &r, const std::map<std::strin
     j["pool"] = r.pool;
     j["device"] = r.device;
     j["users_evaluated"] = r.users.size();
+    j["requests"] = r.requests;
+    j["conventions"] = r.conventions;
+    if (r.conventions == "trec_eval")
+        j["relevance"] = {{"source", r.relevance_source}, {"threshold", r.relevance_threshold}, {"graded", true}};
     j["category_level"] = r.category_level;
     j["rerank"] = rerank_json(r.rerank);
     j["metrics"] = metrics_json(r);
@@ -129,6 +133,8 @@ std::string comparison_json(const ComparisonResult &c, const EvaluationResult &a
     j["pool"] = a.pool;
     j["device"] = a.device;
     j["users_compared"] = c.users.size();
+    j["requests"] = a.requests;
+    j["conventions"] = a.conventions;
     auto run = [](const EvaluationResult &r, const std::map<std::string, std::string> &label) {
         ojson x;
         for (const auto &[k, v] : label)
@@ -259,21 +265,26 @@ std::string evaluation_summary(const EvaluationResult &r)
 {
     std::ostringstream s;
     char buf[256];
-    std::snprintf(buf, sizeof buf, "users evaluated %zu, K=%d, pool=%d, device %s, re-rank %s (diversity %.3g)\n",
-                  r.users.size(), r.k, r.pool, r.device.c_str(), std::string(rerank_method_name(r.rerank.method)).c_str(),
+    std::snprintf(buf, sizeof buf, "%s evaluated %zu, K=%d, pool=%d, device %s, re-rank %s (diversity %.3g)\n",
+                  r.requests.c_str(), r.users.size(), r.k, r.pool, r.device.c_str(), std::string(rerank_method_name(r.rerank.method)).c_str(),
                   r.rerank.diversity);
     s << buf;
+    if (r.conventions == "trec_eval")
+        s << "  relevance: " << r.relevance_source << ", grade >= " << r.relevance_threshold
+          << " relevant; accuracy metrics follow trec_eval's conventions\n";
     for (const auto &m : metric_catalog()) {
         auto it = r.metrics.find(std::string(m.name));
         const double v = it == r.metrics.end() ? kNaN : it->second;
         std::snprintf(buf, sizeof buf, "  %-17s %10.4f   %s\n", std::string(m.name).c_str(), v,
-                      std::string(m.formula).c_str());
+                      metric_formula(m.name, r.conventions).c_str());
         s << buf;
     }
     std::snprintf(buf, sizeof buf, "  strata: head recall %.4f hit %.4f | tail recall %.4f hit %.4f\n",
                   r.strata.head.recall, r.strata.head.hit_rate, r.strata.tail.recall, r.strata.tail.hit_rate);
     s << buf;
     for (const auto &g : r.strata.activity) {
+        if (r.requests == "queries")
+            break; // queries have no history: their activity terciles say nothing
         std::snprintf(buf, sizeof buf, "  activity %-5s (%lld users, train %lld-%lld): ndcg %.4f recall %.4f hit %.4f\n",
                       g.name.c_str(), static_cast<long long>(g.users), static_cast<long long>(g.train_min),
                       static_cast<long long>(g.train_max), g.metrics[static_cast<size_t>(MetricId::ndcg)],

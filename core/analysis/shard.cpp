@@ -92,6 +92,12 @@ std::string shard_settings(const EvaluationResult &r)
         j["source"] = "run";
         j["run_format"] = r.run_format;
     }
+    j["requests"] = r.requests;
+    j["conventions"] = r.conventions;
+    if (r.conventions == "trec_eval") {
+        j["relevance_source"] = r.relevance_source;
+        j["relevance_threshold"] = r.relevance_threshold;
+    }
     ojson rr;
     rr["method"] = std::string(rerank_method_name(r.rerank.method));
     rr["diversity"] = r.rerank.diversity;
@@ -290,6 +296,10 @@ MergedPartials merge_partials(std::span<const std::string> paths)
             res.from_run = settings.value("source", "model") == "run";
             res.run_format = settings.value("run_format", "");
             res.source_name = settings.value("name", "");
+            res.requests = settings.value("requests", "users");
+            res.conventions = settings.value("conventions", "reclens");
+            res.relevance_source = settings.value("relevance_source", "");
+            res.relevance_threshold = settings.value("relevance_threshold", 1);
             res.rerank = rerank_from(settings.at("rerank"));
         } catch (const nlohmann::json::exception &e) {
             throw Error(

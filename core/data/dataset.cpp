@@ -170,10 +170,15 @@ void Dataset::finalize()
     if (test_rows == 0)
         test_rows = test.nnz();
 
-    // Rows are deduplicated, so counting occurrences counts distinct train users.
-    popularity.assign(static_cast<size_t>(n_i), 0);
-    for (const auto item : train.items)
-        ++popularity[static_cast<size_t>(item)];
+    // Rows are deduplicated, so counting occurrences counts distinct train users. A query view's
+    // requests have no train rows: its popularity is its users', filled by the loader.
+    if (request_kind == RequestKind::users) {
+        popularity.assign(static_cast<size_t>(n_i), 0);
+        for (const auto item : train.items)
+            ++popularity[static_cast<size_t>(item)];
+        population = n_u;
+    }
+    request_text.resize(user_ids.size());
 
     m_item_lookup.clear();
     m_item_lookup.reserve(item_external.size());

@@ -3,6 +3,7 @@
 // order of their SQLite primary keys; external ids are kept for display and for model id mapping.
 // A Dataset is immutable once loaded and safe to read from any number of threads.
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -48,6 +49,32 @@ struct CsrEntry {
 // the latest ts and the summed weight. Entries may come in any order; user/item must be in range.
 Csr make_csr(int32_t n_users, std::span<const CsrEntry> entries);
 
+// Graded relevance per request (DESIGN §11): a qrels file's judgements, or a search dataset's
+// `judgements` table. Unjudged items are non-relevant; binary metrics count grade >= threshold.
+struct Judgements {
+    Csr judged;                           // per request: judged items the dataset knows, weight = grade
+    std::vector<int64_t> outside_offsets; // n_requests + 1: grades of judged ids the dataset lacks
+    std::vector<int32_t> outside_grades;  // (they still count in recall's and nDCG's denominators)
+    int threshold = 1;                    // --relevance-threshold
+    std::string source;                   // the qrels file, or "<dataset> (judgements)"
+
+    std::span<const int32_t> outside(int32_t request) const
+    {
+        const auto b = static_cast<size_t>(outside_offsets[static_cast<size_t>(request)]);
+        const auto e = static_cast<size_t>(outside_offsets[static_cast<size_t>(request) + 1]);
+        return {outside_grades.data() + b, e - b};
+    }
+    // The request has at least one judgement (any grade): trec_eval evaluates it.
+    bool judged_request(int32_t request) const
+    {
+        return judged.row_size(request) > 0 || !outside(request).empty();
+    }
+};
+
+// What a dataset's requests are (DESIGN §11): its users (history = train, relevance = test), or the
+// queries of a search dataset (no history, relevance = judgements).
+enum class RequestKind { users, queries };
+
 struct Category {
     int64_t id = 0;         // categories.category_id
     int32_t parent = -1;    // index into Dataset::categories, -1 for a top-level category
@@ -70,7 +97,13 @@ public:
     std::vector<double> item_price;          // NaN = unknown
     std::vector<std::vector<std::string>> item_tags; // may be empty per item
 
-    // --- users ---
+    // --- requests: users, or a search dataset's queries (request_kind) ---
+    // With queries, the user_* vectors hold the queries (user_external = queries.external_id), train
+    // is empty and test holds the items judged relevant; popularity and population still come from
+    // the dataset's users.
+    RequestKind request_kind = RequestKind::users;
+    std::vector<std::string> request_text;   // a query's text (empty for users)
+    int32_t population = 0;                  // users of the dataset (novelty's n_users)
     std::vector<int64_t> user_ids;
     std::vector<std::string> user_external;
     std::vector<std::string> user_segment;   // empty = none
@@ -89,9 +122,13 @@ public:
     int64_t train_rows = 0;
     int64_t test_rows = 0;
     std::vector<int32_t> popularity; // distinct train users per item
+    // Graded relevance when it comes from qrels or judgements (set_judgements): test then holds the
+    // items graded >= threshold, and the accuracy metrics follow trec_eval's conventions.
+    std::optional<Judgements> judgements;
 
     int32_t n_items() const { return static_cast<int32_t>(item_ids.size()); }
-    int32_t n_users() const { return static_cast<int32_t>(user_ids.size()); }
+    int32_t n_users() const { return static_cast<int32_t>(user_ids.size()); } // requests (users or queries)
+    bool queries() const { return request_kind == RequestKind::queries; }
 
     // Category path of an item from level 1 down to its own category (empty when it has none).
     std::span<const int32_t> item_path(int32_t item) const;
@@ -109,7 +146,8 @@ public:
     int32_t find_user(const std::string &external_id) const; // -1 if absent
 
     // Fills derived state: item paths, category levels (Category::level set from the parent chain),
-    // category_levels, popularity, id lookups, empty per-user vectors. Called by loaders and by code
+    // category_levels, popularity and population (users only: a query view keeps its users'), id
+    // lookups, empty per-user vectors. Called by loaders and by code
     // that builds a Dataset in memory (tests). Throws reclens::Error on inconsistent input.
     void finalize();
 

@@ -6,6 +6,8 @@
 #include "core/data/rowchecks.h"
 #include "core/data/timestamp.h"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 
 namespace reclens {
@@ -118,6 +120,46 @@ ImportResult import_movielens(const std::string &dir, const MovieLensOptions &op
             report.findings.push_back(std::to_string(unknown_movie_rows) + " rating rows refer to "
                                       + std::to_string(b.n_items() - catalogue)
                                       + " movies missing from movies.csv; kept as items without category");
+    }
+
+    // Optional tags.csv (userId, movieId, tag, timestamp): each movie's distinct user tags join its
+    // genres in item_tags (text for search, DESIGN §11); tags of movies the catalogue lacks are left out.
+    const std::string tags_path = (fs::path(dir) / "tags.csv").string();
+    if (fs::exists(tags_path, ec)) {
+        CsvReader tags(tags_path);
+        const int c_movie = tags.require_column("movieId");
+        const int c_tag = tags.require_column("tag");
+        detail::RowChecks check(tags, report, issues);
+        report.inputs.push_back(tags_path);
+        CsvRow row;
+        int64_t n = 0, added = 0;
+        auto lower = [](std::string_view t) {
+            std::string s(t);
+            for (char &c : s)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            return s;
+        };
+        while (tags.next(row)) {
+            ++n;
+            if (!check.well_formed(row))
+                continue;
+            const auto movie = check.id(row, c_movie);
+            if (!movie)
+                continue;
+            const int32_t item = b.find_item(*movie);
+            const std::string tag(detail::trim(row.fields[static_cast<size_t>(c_tag)]));
+            if (item < 0 || item >= catalogue || tag.empty())
+                continue;
+            auto &have = b.item_fields(item).tags;
+            const std::string key = lower(tag);
+            if (std::none_of(have.begin(), have.end(), [&](const std::string &t) { return lower(t) == key; })) {
+                have.push_back(tag);
+                ++added;
+            }
+        }
+        report.rows.emplace_back(tags_path, n);
+        report.findings.push_back(std::to_string(added) + " distinct user tags from tags.csv added to the movies' "
+                                  "tags (after their genres)");
     }
 
     int32_t unrated = 0, no_genre = 0;

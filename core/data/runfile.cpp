@@ -1,5 +1,6 @@
 // Run files (core/data/runfile.h, DESIGN §11).
 #include "core/data/runfile.h"
+#include "core/data/textlines.h"
 
 #include "core/common/error.h"
 
@@ -62,38 +63,13 @@ size_t Run::depth() const
 
 namespace {
 
+using namespace textlines;
+
 struct Entry { // 16 bytes: what a run line costs in memory
     int32_t user, item;
     int32_t rank; // the file's rank; without one, the line number (ties then by order)
     float score;
 };
-
-std::string quoted(std::string_view line)
-{
-    std::string s(line.substr(0, 80));
-    for (char &c : s)
-        if (static_cast<unsigned char>(c) < 0x20)
-            c = ' ';
-    return "\"" + s + (line.size() > 80 ? "…\"" : "\"");
-}
-
-// Whitespace-separated fields (TREC).
-void split_ws(std::string_view line, std::vector<std::string_view> &out)
-{
-    out.clear();
-    size_t i = 0;
-    while (i < line.size()) {
-        while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
-            ++i;
-        if (i >= line.size())
-            break;
-        size_t j = i;
-        while (j < line.size() && line[j] != ' ' && line[j] != '\t')
-            ++j;
-        out.push_back(line.substr(i, j - i));
-        i = j;
-    }
-}
 
 // Comma-separated fields; a field may be double-quoted ("" inside for a quote). Returns false on
 // an unterminated quote. Quoted fields are unescaped into `storage`.
@@ -167,16 +143,6 @@ bool parse_rank(std::string_view s, int32_t &out)
     return r.ec == std::errc() && r.ptr == s.data() + s.size() && out >= 0;
 }
 
-bool is_text(std::string_view line)
-{
-    for (const char c : line) {
-        const auto b = static_cast<unsigned char>(c);
-        if (b < 0x20 && b != '\t' && b != '\r')
-            return false;
-    }
-    return true;
-}
-
 } // namespace
 
 Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
@@ -195,15 +161,7 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
     const char *layout = trec ? "a TREC run line is 'qid Q0 docid rank score tag' (or give --run-format csv)"
                               : "a CSV run line is 'user_id,item_id,score[,rank]' (or give --run-format trec)";
     // A binary file may have no line break at all: look at its start before reading lines.
-    {
-        char head[4096];
-        in.read(head, sizeof head);
-        const std::string_view start(head, static_cast<size_t>(in.gcount()));
-        if (start.find('\0') != std::string_view::npos)
-            throw Error(located(path, "not a text file (binary bytes): expected a TREC or CSV run (--run)", 1));
-        in.clear();
-        in.seekg(0);
-    }
+    refuse_binary(in, path, "expected a TREC or CSV run (--run)");
 
     Run run;
     run.path = path;
@@ -237,18 +195,14 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
     while (std::getline(in, line)) {
         ++line_no;
         ++rep.lines;
-        std::string_view v = line;
-        if (line_no == 1 && v.substr(0, 3) == "\xEF\xBB\xBF") // a UTF-8 byte order mark
-            v.remove_prefix(3);
-        if (!v.empty() && v.back() == '\r')
-            v.remove_suffix(1);
+        const std::string_view v = trimmed(line, line_no);
         if (!is_text(v)) {
             if (!seen_content) // a binary file: say so at once rather than count its "lines"
                 throw Error(located(path, "not a text file (binary bytes): expected a TREC or CSV run (--run)", line_no));
             bad(line_no, v, "binary bytes");
             continue;
         }
-        if (v.find_first_not_of(" \t") == std::string_view::npos)
+        if (blank(v))
             continue;
         const bool first = !seen_content;
         seen_content = true;

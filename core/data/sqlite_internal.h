@@ -107,6 +107,11 @@ public:
     void run()
     {
         step();
+        reset();
+    }
+    // Ready to bind and step again.
+    void reset()
+    {
         sqlite3_reset(m_stmt);
         sqlite3_clear_bindings(m_stmt);
     }

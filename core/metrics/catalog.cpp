@@ -60,7 +60,33 @@ constexpr std::array<std::string_view, kUserMetricCount> kUserNames{
     "ild_embedding", "ild_category", "category_count", "entropy", "calibration_kl", "novelty", "arp",
     "long_tail_share"};
 
+// The accuracy metrics under trec_eval's conventions (DESIGN §11): relevance from judgements, R =
+// judged items with grade >= the threshold (ids the catalogue lacks included), g_r = the grade of
+// rank r (0 unjudged). The name in brackets is trec_eval's measure.
+struct TrecFormula {
+    std::string_view name, formula;
+};
+constexpr std::array<TrecFormula, 8> kTrecFormulas{{
+    {"precision", "rel@K / K  [P_K; rel = grade ≥ threshold]"},
+    {"recall", "rel@K / |R|, 0 if R = ∅  [recall_K; R = all judged relevant]"},
+    {"f1", "2·P·R / (P + R), 0 if P = R = 0  [P_K, recall_K]"},
+    {"hit_rate", "1 if rel@K > 0 else 0"},
+    {"ndcg", "Σ_{r≤K} g_r / log2(r+1)  /  ideal over all judged grades, top K; 0 if ideal = 0  [ndcg_cut_K]"},
+    {"map", "(1 / |R|) · Σ_{r≤K} rel_r · P@r, 0 if R = ∅  [map_cut_K]"},
+    {"mrr", "1 / rank of the first relevant item within K, else 0  [recip_rank on the top K]"},
+    {"auc", "P(score(pos) > score(neg)) + ½·P(tie), pos = judged relevant"},
+}};
+
 } // namespace
+
+std::string metric_formula(std::string_view name, std::string_view conventions)
+{
+    if (conventions == "trec_eval")
+        for (const auto &t : kTrecFormulas)
+            if (t.name == name)
+                return std::string(t.formula);
+    return metric_formula(name);
+}
 
 std::span<const MetricInfo> metric_catalog()
 {

@@ -129,6 +129,12 @@ std::vector<int32_t> test_set(const Dataset &dataset, int32_t user)
 std::vector<int32_t> evaluated_users(const Dataset &dataset)
 {
     std::vector<int32_t> users;
+    if (dataset.judgements) { // trec_eval: every request with a judgement, relevant or not
+        for (int32_t u = 0; u < dataset.n_users(); ++u)
+            if (dataset.judgements->judged_request(u))
+                users.push_back(u);
+        return users;
+    }
     for (int32_t u = 0; u < dataset.n_users(); ++u) {
         if (static_cast<size_t>(u) + 1 >= dataset.test.offsets.size() || dataset.test.row_size(u) == 0)
             continue;
@@ -146,6 +152,66 @@ std::vector<int32_t> evaluated_users(const Dataset &dataset)
     return users;
 }
 
+namespace {
+
+// The accuracy metrics under trec_eval's conventions (DESIGN §11, docs/metrics.md): relevant =
+// judged grade >= threshold, judged ids the dataset lacks included in the counts; gains are the
+// grades above 0; a judged request without a relevant item gets 0, not NaN. `truth`: the relevant
+// items of the ranking universe (test_set); judged items in the request's train history are outside
+// the universe and count nowhere. `top`: the list's first min(|L|, k) items.
+void graded_accuracy(const Judgements &j, int32_t request, std::span<const int32_t> train,
+                     std::span<const int32_t> truth, std::span<const int32_t> top, int k, UserMetrics &m)
+{
+    const auto judged = j.judged.row(request);
+    const auto grades = j.judged.row_weights(request);
+    auto grade_of = [&](int32_t item) {
+        const auto it = std::lower_bound(judged.begin(), judged.end(), item);
+        return it != judged.end() && *it == item ? static_cast<double>(grades[static_cast<size_t>(it - judged.begin())])
+                                                 : 0.0;
+    };
+    // The ideal ordering of every judged grade above 0 (the universe's and the outside ids').
+    std::vector<double> ideal;
+    int64_t relevant = static_cast<int64_t>(truth.size());
+    for (size_t i = 0; i < judged.size(); ++i)
+        if (grades[i] > 0 && !std::binary_search(train.begin(), train.end(), judged[i]))
+            ideal.push_back(grades[i]);
+    for (const int32_t g : j.outside(request)) {
+        if (g > 0)
+            ideal.push_back(g);
+        relevant += g >= j.threshold;
+    }
+    std::sort(ideal.begin(), ideal.end(), std::greater<>());
+
+    double dcg = 0, ap = 0, rr = 0;
+    int hits = 0;
+    for (size_t r = 0; r < top.size(); ++r) {
+        const double g = grade_of(top[r]);
+        if (g > 0)
+            dcg += g / std::log2(static_cast<double>(r) + 2.0);
+        if (!std::binary_search(truth.begin(), truth.end(), top[r]))
+            continue;
+        ++hits;
+        ap += static_cast<double>(hits) / static_cast<double>(r + 1);
+        if (rr == 0)
+            rr = 1.0 / static_cast<double>(r + 1);
+    }
+    double idcg = 0;
+    for (size_t r = 0; r < ideal.size() && r < static_cast<size_t>(k); ++r)
+        idcg += ideal[r] / std::log2(static_cast<double>(r) + 2.0);
+    const double p = static_cast<double>(hits) / k;
+    const double rec = relevant > 0 ? static_cast<double>(hits) / static_cast<double>(relevant) : 0.0;
+    m.hits = hits;
+    m[MetricId::precision] = p;
+    m[MetricId::recall] = rec;
+    m[MetricId::f1] = (p + rec) > 0 ? 2 * p * rec / (p + rec) : 0.0;
+    m[MetricId::hit_rate] = hits > 0 ? 1.0 : 0.0;
+    m[MetricId::ndcg] = idcg > 0 ? dcg / idcg : 0.0;
+    m[MetricId::map] = relevant > 0 ? ap / static_cast<double>(relevant) : 0.0;
+    m[MetricId::mrr] = rr;
+}
+
+} // namespace
+
 UserMetrics user_metrics(const MetricContext &ctx, int32_t user, std::span<const int32_t> list, int k, double auc)
 {
     const Dataset &ds = ctx.dataset();
@@ -157,7 +223,10 @@ UserMetrics user_metrics(const MetricContext &ctx, int32_t user, std::span<const
     m.test_size = static_cast<int>(truth.size());
 
     // Accuracy.
-    if (!truth.empty() && k > 0) {
+    if (ds.judgements && k > 0) {
+        graded_accuracy(*ds.judgements, user, ds.train.row(user), truth, list.first(n), k, m);
+        m[MetricId::auc] = auc;
+    } else if (!truth.empty() && k > 0) {
         double dcg = 0, ap = 0, rr = 0;
         int hits = 0;
         for (size_t r = 0; r < n; ++r) {
@@ -239,7 +308,7 @@ UserMetrics user_metrics(const MetricContext &ctx, int32_t user, std::span<const
     if (n > 0) {
         const auto &pop = ds.popularity;
         const bool have_pop = pop.size() == static_cast<size_t>(ds.n_items());
-        const double n_users = std::max(1, ds.n_users());
+        const double n_users = std::max(1, ds.population > 0 ? ds.population : ds.n_users());
         double nov = 0, arp = 0, tail = 0;
         for (size_t i = 0; i < n; ++i) {
             const double pi = have_pop ? pop[static_cast<size_t>(list[i])] : 0.0;

@@ -65,6 +65,9 @@ std::span<const MetricInfo> metric_catalog();
 const MetricInfo *find_metric(std::string_view name);
 // Formula / description of a metric; throws Error for an unknown name.
 std::string metric_formula(std::string_view name);
+// The formula under a result's conventions: "trec_eval" (relevance from judgements, DESIGN §11)
+// gives trec_eval's definition of the accuracy metrics; anything else the DESIGN §5 one.
+std::string metric_formula(std::string_view name, std::string_view conventions);
 std::string metric_description(std::string_view name);
 // Name of a per-user metric.
 std::string_view metric_name(MetricId id);

@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Inputs for the movie-search check made without RecLens (check_moviesearch.sh).
+
+  outside.py translate QRELS LINKS.csv OUT     qrels with TMDB ids -> MovieLens movieIds (links.csv;
+                                               the first row of a TMDB id wins, as in 'import queries');
+                                               ids without a movie become 'unmapped-ID'
+  outside.py run QRELS_ML MOVIES.csv OUT SEED  a run of every judged query: its judged movies and 40
+                                               random others, scores rounded to one decimal (so ties
+                                               occur), ranks in trec_eval's order (score descending,
+                                               docid descending)
+"""
+import csv
+import random
+import sys
+
+
+def translate(qrels, links, out):
+    m = {}
+    with open(links, newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["tmdbId"].strip() and r["movieId"].strip():
+                m.setdefault(r["tmdbId"].strip(), r["movieId"].strip())
+    with open(qrels, encoding="utf-8") as f, open(out, "w", encoding="utf-8") as o:
+        for line in f:
+            if line.strip():
+                q, it, d, g = line.split()
+                o.write(f"{q} {it} {m.get(d, 'unmapped-' + d)} {g}\n")
+
+
+def run(qrels, movies, out, seed):
+    rng = random.Random(int(seed))
+    with open(movies, newline="", encoding="utf-8") as f:
+        ids = [r["movieId"] for r in csv.DictReader(f)]
+    judged = {}
+    with open(qrels, encoding="utf-8") as f:
+        for line in f:
+            q, _, d, _ = line.split()
+            judged.setdefault(q, []).append(d)
+    with open(out, "w", encoding="utf-8") as o:
+        for q, docs in judged.items():
+            cand = {d for d in docs if not d.startswith("unmapped-")} | set(rng.sample(ids, 40))
+            scored = [(round(rng.random() * 3, 1), d) for d in sorted(cand)]
+            scored.sort(key=lambda x: (-x[0], [-ord(c) for c in x[1]] + [1]))
+            for r, (s, d) in enumerate(scored, 1):
+                o.write(f"{q} Q0 {d} {r} {s} outside\n")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "translate":
+        translate(*sys.argv[2:])
+    elif len(sys.argv) == 6 and sys.argv[1] == "run":
+        run(*sys.argv[2:])
+    else:
+        sys.exit(__doc__)
