@@ -38,7 +38,8 @@ struct EvaluateFlags {
     std::string shard;   // "I/N" (DESIGN §12)
     std::string partial; // where the shard's partial state goes
     std::string qrels;   // graded judgements (DESIGN §11)
-    int relevance_threshold = 1;
+    double relevance_threshold = 1;
+    std::string relevance = "auto"; // auto | binary | graded
     bool threshold_given = false;
     std::string requests = "auto"; // users | queries | auto
 };
@@ -91,6 +92,10 @@ inline void add_evaluate_flags(CLI::App &app, EvaluateFlags &f)
     app.add_option("--relevance-threshold", f.relevance_threshold,
                    "With judgements: the grade from which an item is relevant for the binary metrics (default 1)")
         ->each([&f](const std::string &) { f.threshold_given = true; });
+    app.add_option("--relevance", f.relevance,
+                   "auto | binary | graded: graded takes the test interactions' weights as grades (MovieLens "
+                   "ratings; trec_eval's conventions); auto: graded with --qrels or queries, else binary")
+        ->check(CLI::IsMember({"auto", "binary", "graded"}));
     app.add_option("--requests", f.requests,
                    "users | queries | auto (default auto: a search dataset's queries when a run is given, else users)")
         ->check(CLI::IsMember({"users", "queries", "auto"}));
@@ -100,20 +105,27 @@ inline void add_evaluate_flags(CLI::App &app, EvaluateFlags &f)
 // relevance (--qrels, a search dataset's judgements, else the test split). warnings: the qrels'.
 inline Dataset load_requests(const EvaluateFlags &f, bool runs_only, std::vector<std::string> &warnings)
 {
-    if (f.relevance_threshold < 1)
+    if (!(f.relevance_threshold > 0))
         throw Error("--relevance-threshold " + std::to_string(f.relevance_threshold)
-                    + " must be at least 1 (grade 0 is not relevant)");
+                    + " must be above 0 (grade 0 is not relevant)");
     bool queries = f.requests == "queries";
     if (f.requests == "auto")
         queries = runs_only && has_queries(f.data);
     if (queries && !runs_only)
         throw Error("--requests queries needs runs only: a model scores users, and queries come as runs (--run)");
     Dataset ds = queries ? load_query_view(f.data, f.relevance_threshold) : load_dataset(f.data);
-    if (!f.qrels.empty())
+    if (!f.qrels.empty()) {
+        if (f.relevance == "binary")
+            throw Error("--relevance binary and --qrels: judgements are graded; leave out --relevance");
         set_judgements(ds, load_qrels(f.qrels, ds, f.relevance_threshold, &warnings));
-    else if (f.threshold_given && !ds.judgements)
-        throw Error("--relevance-threshold needs graded judgements: give --qrels QRELS, or a search dataset's "
-                    "queries (--requests queries)");
+    } else if (f.relevance == "graded" && !ds.judgements) {
+        set_judgements(ds, judgements_from_test(ds, f.relevance_threshold));
+    } else if (f.relevance == "binary" && ds.judgements) {
+        throw Error("--relevance binary: a search dataset's queries are judged with grades; leave out --relevance");
+    } else if (f.threshold_given && !ds.judgements) {
+        throw Error("--relevance-threshold needs graded relevance: give --qrels QRELS, --relevance graded (the test "
+                    "interactions' weights, e.g. MovieLens ratings), or a search dataset's queries");
+    }
     return ds;
 }
 

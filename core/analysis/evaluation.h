@@ -69,7 +69,7 @@ struct EvaluationResult {
     std::string requests = "users";            // "users" or "queries" (DESIGN §11)
     std::string conventions = "reclens";       // "trec_eval" when relevance comes from judgements (§11)
     std::string relevance_source;              // then the qrels file (or the dataset's judgements)
-    int relevance_threshold = 1;               // and the grade from which an item is relevant
+    double relevance_threshold = 1;            // and the grade from which an item is relevant
     int shard = 0, shards = 1;                 // EvaluationOptions::shard/shards
     size_t run_users = 0;                      // users of the whole run (all shards)
 };

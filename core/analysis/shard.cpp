@@ -299,7 +299,7 @@ MergedPartials merge_partials(std::span<const std::string> paths)
             res.requests = settings.value("requests", "users");
             res.conventions = settings.value("conventions", "reclens");
             res.relevance_source = settings.value("relevance_source", "");
-            res.relevance_threshold = settings.value("relevance_threshold", 1);
+            res.relevance_threshold = settings.value("relevance_threshold", 1.0);
             res.rerank = rerank_from(settings.at("rerank"));
         } catch (const nlohmann::json::exception &e) {
             throw Error(

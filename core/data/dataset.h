@@ -55,7 +55,7 @@ struct Judgements {
     Csr judged;                           // per request: judged items the dataset knows, weight = grade
     std::vector<int64_t> outside_offsets; // n_requests + 1: grades of judged ids the dataset lacks
     std::vector<int32_t> outside_grades;  // (they still count in recall's and nDCG's denominators)
-    int threshold = 1;                    // --relevance-threshold
+    double threshold = 1;                 // --relevance-threshold (> 0)
     std::string source;                   // the qrels file, or "<dataset> (judgements)"
 
     std::span<const int32_t> outside(int32_t request) const

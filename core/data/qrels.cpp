@@ -78,7 +78,7 @@ int64_t read_qrels(const std::string &path, const std::string &flag, const std::
     return judgements;
 }
 
-Judgements make_judgements(int32_t n_requests, std::span<const JudgedTriple> triples, int threshold,
+Judgements make_judgements(int32_t n_requests, std::span<const JudgedTriple> triples, double threshold,
                            std::string source, int64_t *duplicates)
 {
     std::vector<JudgedTriple> t(triples.begin(), triples.end());
@@ -116,7 +116,7 @@ Judgements make_judgements(int32_t n_requests, std::span<const JudgedTriple> tri
     return j;
 }
 
-Judgements load_qrels(const std::string &path, const Dataset &ds, int threshold, std::vector<std::string> *warnings,
+Judgements load_qrels(const std::string &path, const Dataset &ds, double threshold, std::vector<std::string> *warnings,
                       const std::string &flag)
 {
     std::vector<JudgedTriple> triples;
@@ -172,9 +172,9 @@ Judgements load_qrels(const std::string &path, const Dataset &ds, int threshold,
 
 void set_judgements(Dataset &ds, Judgements j)
 {
-    if (j.threshold < 1)
+    if (!(j.threshold > 0))
         throw Error("--relevance-threshold " + std::to_string(j.threshold)
-                    + " must be at least 1: grades below it are not relevant, and grade 0 means not relevant");
+                    + " must be above 0: grades below it are not relevant, and grade 0 means not relevant");
     const auto n = static_cast<size_t>(ds.n_users()) + 1;
     if (j.judged.offsets.size() != n || j.outside_offsets.size() != n)
         throw Error("judgements loaded for another dataset");
@@ -184,7 +184,7 @@ void set_judgements(Dataset &ds, Judgements j)
         const auto items = j.judged.row(r);
         const auto grades = j.judged.row_weights(r);
         for (size_t i = 0; i < items.size(); ++i) {
-            if (grades[i] < static_cast<float>(j.threshold))
+            if (static_cast<double>(grades[i]) < j.threshold)
                 continue;
             test.items.push_back(items[i]);
             test.ts.push_back(0);
@@ -195,6 +195,31 @@ void set_judgements(Dataset &ds, Judgements j)
     ds.test = std::move(test);
     ds.test_rows = ds.test.nnz();
     ds.judgements = std::move(j);
+}
+
+Judgements judgements_from_test(const Dataset &ds, double threshold)
+{
+    if (ds.judgements)
+        throw Error("the dataset's relevance is already graded (" + ds.judgements->source + ")");
+    Judgements j;
+    j.threshold = threshold;
+    j.source = (ds.path.empty() ? std::string("dataset") : ds.path) + " (test interactions' weights)";
+    j.judged.offsets.assign(static_cast<size_t>(ds.n_users()) + 1, 0);
+    j.outside_offsets.assign(static_cast<size_t>(ds.n_users()) + 1, 0);
+    for (int32_t u = 0; u < ds.n_users(); ++u) {
+        const auto items = ds.test.row(u);
+        const auto weights = ds.test.row_weights(u);
+        const auto train = ds.train.row(u);
+        for (size_t i = 0; i < items.size(); ++i) {
+            if (std::binary_search(train.begin(), train.end(), items[i]))
+                continue;
+            j.judged.items.push_back(items[i]);
+            j.judged.ts.push_back(0);
+            j.judged.weights.push_back(weights[i]);
+        }
+        j.judged.offsets[static_cast<size_t>(u) + 1] = static_cast<int64_t>(j.judged.items.size());
+    }
+    return j;
 }
 
 } // namespace reclens

@@ -30,13 +30,17 @@ int64_t read_qrels(const std::string &path, const std::string &flag, const std::
 // trec_eval). A (request, docid) judged twice keeps its first grade. Throws Error as read_qrels
 // does, and when no line names a request of the dataset, or no judged id is an item of it.
 // Warnings: one line each for unknown requests, outside ids and duplicates.
-Judgements load_qrels(const std::string &path, const Dataset &dataset, int threshold,
+Judgements load_qrels(const std::string &path, const Dataset &dataset, double threshold,
                       std::vector<std::string> *warnings = nullptr, const std::string &flag = "--qrels");
 
 // Makes `j` the dataset's relevance (DESIGN §11): test becomes the judged items graded >= j.threshold
-// and the accuracy metrics follow trec_eval's conventions. Throws Error for a threshold below 1 or
-// judgements sized for another dataset.
+// and the accuracy metrics follow trec_eval's conventions. Throws Error for a threshold not above 0
+// or judgements sized for another dataset.
 void set_judgements(Dataset &dataset, Judgements j);
+
+// The test interactions' weights as grades (MovieLens ratings, `evaluate --relevance graded`): every
+// test item not in train is judged with its weight (summed over repeated rows, as in the Csr).
+Judgements judgements_from_test(const Dataset &dataset, double threshold);
 
 // Judgements from (request, item, grade) triples; item -1 = an id the dataset lacks (its grade is
 // an outside grade). The first of duplicate (request, item >= 0) triples is kept.
@@ -45,7 +49,7 @@ struct JudgedTriple {
     int32_t item = -1;
     int32_t grade = 0;
 };
-Judgements make_judgements(int32_t n_requests, std::span<const JudgedTriple> triples, int threshold,
+Judgements make_judgements(int32_t n_requests, std::span<const JudgedTriple> triples, double threshold,
                            std::string source, int64_t *duplicates = nullptr);
 
 } // namespace reclens

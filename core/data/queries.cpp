@@ -283,7 +283,7 @@ bool has_queries(const std::string &path)
     return s.integer(0) != 0;
 }
 
-Dataset load_query_view(const std::string &path, int threshold, const ProgressFn &progress)
+Dataset load_query_view(const std::string &path, double threshold, const ProgressFn &progress)
 {
     Dataset d = load_dataset(path, progress);
     if (!has_queries(path))

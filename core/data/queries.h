@@ -40,7 +40,7 @@ bool has_queries(const std::string &path);
 // The dataset with its queries as requests (Dataset::request_kind = queries): no history, relevance
 // = the judgements (grade >= threshold relevant), popularity from its users. Throws Error for a file
 // without queries or with judgements of unknown queries.
-Dataset load_query_view(const std::string &path, int threshold = 1, const ProgressFn &progress = {});
+Dataset load_query_view(const std::string &path, double threshold = 1, const ProgressFn &progress = {});
 
 // A first-stage search run: every query's text matched against each item's title, category path and
 // tags in an FTS5 index (porter stemming; a query's words are OR-ed), ranked by bm25() best first,

@@ -178,7 +178,7 @@ void graded_accuracy(const Judgements &j, int32_t request, std::span<const int32
     for (const int32_t g : j.outside(request)) {
         if (g > 0)
             ideal.push_back(g);
-        relevant += g >= j.threshold;
+        relevant += g >= j.threshold ? 1 : 0;
     }
     std::sort(ideal.begin(), ideal.end(), std::greater<>());
 

@@ -63,7 +63,7 @@ class TestQrels : public QObject {
         return p;
     }
 
-    EvaluationResult run_eval(int k, int threshold)
+    EvaluationResult run_eval(int k, double threshold)
     {
         Dataset ds = toy();
         std::vector<std::string> warnings;
@@ -145,7 +145,30 @@ private slots:
         QCOMPARE(u0[MetricId::recall], 1.0 / 3); // i1, i5, x9
         QCOMPARE(u0[MetricId::map], (1.0 / 2) / 3);
         QCOMPARE(u0[MetricId::ndcg], (3 / l2(3)) / (3 + 2 / l2(3) + 2 / l2(4)));
-        QCOMPARE(r.relevance_threshold, 2);
+        QCOMPARE(r.relevance_threshold, 2.0);
+    }
+
+    // MovieLens-style ratings as grades (--relevance graded): u0 rated i1 5, i2 2 and i3 4.5 in test
+    // (i0 in train); at threshold 4 the relevant items are i1 and i3; the gains are the ratings.
+    void gradesFromTestWeights()
+    {
+        test::ToySpec spec;
+        spec.n_items = 12;
+        spec.train = {{0}};
+        spec.test = {{}};
+        Dataset ds = test::make_toy(spec);
+        ds.test = make_csr(1, std::vector<CsrEntry>{{0, 1, 0, 5.0f}, {0, 2, 0, 2.0f}, {0, 3, 0, 4.5f}});
+        set_judgements(ds, judgements_from_test(ds, 4));
+        const Run run = load_run(write("g.trec", "u0 Q0 i2 1 3 t\nu0 Q0 i3 2 2 t\nu0 Q0 i5 3 1 t\n"), ds);
+        EvaluationOptions o;
+        o.k = 3;
+        const EvaluationResult r = evaluate(run, ds, nullptr, o);
+        const UserMetrics &u0 = r.per_user[0];
+        QCOMPARE(u0[MetricId::precision], 1.0 / 3);
+        QCOMPARE(u0[MetricId::recall], 0.5);
+        QCOMPARE(u0[MetricId::ndcg], (2 + 4.5 / l2(3)) / (5 + 4.5 / l2(3) + 2 / l2(4)));
+        QCOMPARE(u0[MetricId::map], (1.0 / 2) / 2);
+        QCOMPARE(u0[MetricId::mrr], 0.5);
     }
 
     void refusesBadQrels_data()

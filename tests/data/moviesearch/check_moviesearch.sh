@@ -6,6 +6,8 @@
 #   implementation of trec_eval's conventions (../qrels/trec_eval_ref.py) on the BM25 run and on a
 #   run made outside RecLens (outside.py: random scores with ties), per query and in the mean, with
 #   the judgements table and with --qrels, at relevance thresholds 1 and 3;
+# - MovieLens ratings as grades (--relevance graded) equal the reference on qrels read from the
+#   dataset's test interactions;
 # - a query run exported with --lists-format trec evaluates back to the same metrics;
 # - MMR re-ranks the queries' lists (some list changes, intra-list distance does not fall);
 # - malformed qrels and query files each give one stderr line naming the file and line, a non-zero
@@ -54,6 +56,19 @@ agree bm25-qrels bm25.trec 1 --qrels qrels.ml
 agree bm25-t3 bm25.trec 3 --relevance-threshold 3
 agree outside outside.trec 1
 agree outside-t3 outside.trec 3 --qrels qrels.ml --relevance-threshold 3
+
+# MovieLens ratings as grades (--relevance graded): a popularity model's top 10 per user, exported as
+# a TREC run, against the reference on qrels read from the dataset's test interactions.
+"$cli" train popularity --data ml.sqlite --out pop.pt >/dev/null
+"$cli" evaluate --data ml.sqlite --model pop.pt --relevance graded --relevance-threshold 4 --json pop.json \
+  --per-user pop.csv --lists pop.trec --lists-format trec >/dev/null 2>pop.err
+"$py" "$here/outside.py" test-qrels ml.sqlite ml-test.qrels
+"$py" "$ref" ml-test.qrels pop.trec --k 10 --threshold 4 --json pop-ref.json >/dev/null
+if "$py" "$here/compare_trec.py" pop.json pop.csv pop-ref.json >pop-check.txt; then
+  ok "ratings as grades (MovieLens, threshold 4): $(tail -1 pop-check.txt)"
+else
+  bad "ratings as grades"; cat pop-check.txt pop.err
+fi
 
 # A query run through --lists-format trec and back (the export holds the top K only, so the AUC,
 # which ranks a run's whole list, is not compared).

@@ -8,6 +8,9 @@
                                                random others, scores rounded to one decimal (so ties
                                                occur), ranks in trec_eval's order (score descending,
                                                docid descending)
+  outside.py test-qrels DATASET.sqlite OUT     a dataset's test interactions as qrels, the rating as the
+                                               grade (items the user has in train left out), read with
+                                               Python's sqlite3
 """
 import csv
 import random
@@ -45,10 +48,25 @@ def run(qrels, movies, out, seed):
                 o.write(f"{q} Q0 {d} {r} {s} outside\n")
 
 
+def test_qrels(dataset, out):
+    import sqlite3
+    db = sqlite3.connect(f"file:{dataset}?mode=ro", uri=True)
+    rows = db.execute("""SELECT u.external_id, i.external_id, SUM(COALESCE(t.weight, 1)) FROM interactions t
+                         JOIN users u USING (user_id) JOIN items i USING (item_id)
+                         WHERE t.split = 'test' AND NOT EXISTS (SELECT 1 FROM interactions r WHERE r.split = 'train'
+                               AND r.user_id = t.user_id AND r.item_id = t.item_id)
+                         GROUP BY t.user_id, t.item_id""")
+    with open(out, "w", encoding="utf-8") as o:
+        for u, i, w in rows:
+            o.write(f"{u} 0 {i} {float(w)!r}\n")
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "translate":
         translate(*sys.argv[2:])
     elif len(sys.argv) == 6 and sys.argv[1] == "run":
         run(*sys.argv[2:])
+    elif len(sys.argv) == 4 and sys.argv[1] == "test-qrels":
+        test_qrels(*sys.argv[2:])
     else:
         sys.exit(__doc__)

@@ -8,7 +8,8 @@ trec_eval's conventions followed here:
   column is ignored;
 - evaluated queries are those in both the qrels and the run (no -c); the reported value is the mean
   over them;
-- relevant = judged with grade >= the threshold (-l, default 1); unjudged documents are not relevant;
+- relevant = judged with grade >= the threshold (-l, default 1); unjudged documents are not relevant
+  (grades may have a fraction here, e.g. MovieLens ratings; trec_eval itself reads whole numbers);
   the number of relevant documents counts every judged one, retrieved or not;
 - P_K = relevant in the top K / K; recall_K = relevant in the top K / relevant (0 without any);
 - ndcg_cut_K: gain = the judged grade when above 0, discount log2(rank + 1), ideal = all judged
@@ -35,7 +36,7 @@ def read_qrels(path):
             qid, _, doc, grade = line.split()
             if doc in qrels[qid]:
                 sys.exit(f"{path}:{n}: duplicate judgement of {qid} {doc} (trec_eval refuses it)")
-            qrels[qid][doc] = int(grade)
+            qrels[qid][doc] = float(grade) if '.' in grade else int(grade)
     return qrels
 
 
@@ -89,7 +90,7 @@ def main():
     ap.add_argument("qrels")
     ap.add_argument("run")
     ap.add_argument("--k", type=int, default=10)
-    ap.add_argument("--threshold", type=int, default=1)
+    ap.add_argument("--threshold", type=float, default=1)
     ap.add_argument("--json")
     a = ap.parse_args()
     qrels, run = read_qrels(a.qrels), read_run(a.run)
