@@ -71,7 +71,7 @@ MainWindow::MainWindow(QWidget *parent)
     setCentralWidget(central);
 
     m_users = new UsersPage(m_workspace, this);
-    auto *usersDock = new QDockWidget(QStringLiteral("Users"), this);
+    auto *usersDock = new QDockWidget(QStringLiteral("Requests"), this);
     usersDock->setObjectName(QStringLiteral("usersDock"));
     usersDock->setWidget(m_users);
     usersDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
@@ -159,6 +159,7 @@ void MainWindow::buildMenus()
     QAction *open = file->addAction(QStringLiteral("&Open dataset…"), this, &MainWindow::openDatasetDialog);
     open->setShortcut(QKeySequence::Open);
     file->addAction(QStringLiteral("&Add model…"), this, &MainWindow::addModelDialog);
+    file->addAction(QStringLiteral("Add &run…"), this, &MainWindow::addRunDialog);
     file->addAction(QStringLiteral("&Import CSV / MovieLens / CompleteJourney…"), this, &MainWindow::importDialog);
     m_recentMenu = file->addMenu(QStringLiteral("&Recent files"));
     rebuildRecentMenu();
@@ -220,16 +221,17 @@ void MainWindow::updateStatus()
     if (ds) {
         const QString name = ds->meta.count("name") ? QString::fromStdString(ds->meta.at("name"))
                                                     : QFileInfo(QString::fromStdString(ds->path)).fileName();
-        m_datasetLabel->setText(u"dataset: "_qs + name + u" ("_qs + QString::number(ds->n_users()) + u" users, "_qs
+        m_datasetLabel->setText(u"dataset: "_qs + name + u" ("_qs + QString::number(ds->n_users())
+            + (ds->queries() ? u" queries, "_qs : u" users, "_qs)
             + QString::number(ds->n_items()) + u" items)"_qs);
         setWindowTitle(u"RecLens — "_qs + name);
     } else {
         m_datasetLabel->setText(QStringLiteral("no dataset"));
     }
     QStringList names;
-    for (const auto &m : m_workspace->models())
-        names << QString::fromStdString(m->info().name);
-    m_modelsLabel->setText(u"models: "_qs + (names.isEmpty() ? QStringLiteral("none") : names.join(u", "_qs)));
+    for (const LoadedSource &s : m_workspace->sources())
+        names << QString::fromStdString(s.name()) + (s.isRun() ? u" (run)"_qs : QString());
+    m_modelsLabel->setText(u"sources: "_qs + (names.isEmpty() ? QStringLiteral("none") : names.join(u", "_qs)));
     m_deviceLabel->setText(u"device: "_qs + m_workspace->deviceDescription());
 }
 
@@ -247,10 +249,11 @@ void MainWindow::showError(const QString &title, const QString &message)
     Q_EMIT errorShown(title, message);
 }
 
-void MainWindow::openDataset(const QString &path, const QStringList &models, const QString &user)
+void MainWindow::openDataset(const QString &path, const QStringList &models, const QString &user,
+    const QStringList &runs, const QString &requests)
 {
     addRecent(path);
-    m_workspace->openDataset(path, models, user);
+    m_workspace->openDataset(path, models, user, runs, requests);
 }
 
 void MainWindow::openDatasetDialog()
@@ -274,6 +277,15 @@ void MainWindow::addModelDialog()
         this, QStringLiteral("Add model"), {}, QStringLiteral("TorchScript model (*.pt);;All files (*)"));
     if (!path.isEmpty())
         m_workspace->addModel(path);
+}
+
+void MainWindow::addRunDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Add run"), {},
+        QStringLiteral("Run: TREC 'qid Q0 docid rank score tag' or CSV 'user_id,item_id,score[,rank]' (*.trec *.run "
+                       "*.txt *.csv);;All files (*)"));
+    if (!path.isEmpty())
+        m_workspace->addRun(path);
 }
 
 void MainWindow::importDialog()

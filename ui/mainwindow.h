@@ -42,7 +42,9 @@ public:
     double lastSliderLatencyMs() const { return m_lastSliderMs; }
     void showSummaryPage(); // the Summary tab instead of Inspect (screenshots, demos)
 
-    void openDataset(const QString &path, const QStringList &models = {}, const QString &user = {});
+    // runs: precomputed runs (DESIGN §11); requests: users | queries | auto (Workspace::openDataset).
+    void openDataset(const QString &path, const QStringList &models = {}, const QString &user = {},
+        const QStringList &runs = {}, const QString &requests = QStringLiteral("auto"));
     // Saves a PNG of the window once the current user's view is shown and background work has
     // settled (or `timeoutMs` passed), then emits screenshotSaved.
     void saveScreenshotWhenReady(const QString &path, int timeoutMs = 180000);
@@ -67,6 +69,7 @@ private:
     void saveControls() const;
     void openDatasetDialog();
     void addModelDialog();
+    void addRunDialog();
     void importDialog();
 
     Workspace *m_workspace;

@@ -1,4 +1,5 @@
-// reclens [DATASET.sqlite] [--model M.pt]... [--user ID] [--diversity 0..1] [--rerank NAME]
+// reclens [DATASET.sqlite] [--model M.pt]... [--run R.trec]... [--requests users|queries] [--user ID]
+//         [--diversity 0..1] [--rerank NAME]
 //         [--size WxH] [--page inspect|summary] [--screenshot OUT.png]
 // Without a dataset it opens the sample data built by the `sample_data` target.
 #include "core/common/files.h"
@@ -74,8 +75,14 @@ int main(int argc, char *argv[])
         QStringLiteral("dataset"), QStringLiteral("RecLens dataset (.sqlite); default: the sample data"));
     const QCommandLineOption model(
         QStringLiteral("model"), QStringLiteral("TorchScript model (.pt); repeatable"), QStringLiteral("M.pt"));
+    const QCommandLineOption run(QStringLiteral("run"),
+        QStringLiteral("Precomputed run (TREC 'qid Q0 docid rank score tag' or CSV); repeatable"),
+        QStringLiteral("R.trec"));
+    const QCommandLineOption requests(QStringLiteral("requests"),
+        QStringLiteral("users|queries: a search dataset's queries (default: queries when only runs are given)"),
+        QStringLiteral("KIND"), QStringLiteral("auto"));
     const QCommandLineOption user(
-        QStringLiteral("user"), QStringLiteral("External id of the user to show"), QStringLiteral("ID"));
+        QStringLiteral("user"), QStringLiteral("External id of the user (or query) to show"), QStringLiteral("ID"));
     const QCommandLineOption diversity(QStringLiteral("diversity"), QStringLiteral("δ in [0,1]"), QStringLiteral("D"));
     const QCommandLineOption rerank(
         QStringLiteral("rerank"), QStringLiteral("mmr|dpp|calibrated|caps|none"), QStringLiteral("NAME"));
@@ -85,11 +92,15 @@ int main(int argc, char *argv[])
         QStringLiteral("WxH"), QStringLiteral("1600x1000"));
     const QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Page to show first: inspect|summary"),
         QStringLiteral("PAGE"), QStringLiteral("inspect"));
-    parser.addOptions({ model, user, diversity, rerank, screenshot, size, page });
+    parser.addOptions({ model, run, requests, user, diversity, rerank, screenshot, size, page });
     parser.process(app);
 
     QString dataset = parser.positionalArguments().value(0);
     QStringList models = parser.values(model);
+    const QStringList runs = parser.values(run);
+    const QString kind = parser.value(requests);
+    if (kind != u"auto"_qs && kind != u"users"_qs && kind != u"queries"_qs)
+        return fail(u"--requests must be users or queries, got '"_qs + kind + u"'"_qs);
     if (dataset.isEmpty()) {
         const QString dir = sampleDataDir();
         if (!dir.isEmpty()) {
@@ -97,7 +108,7 @@ int main(int argc, char *argv[])
             if (models.isEmpty())
                 models = sampleModels(dir);
         }
-    } else if (models.isEmpty()) {
+    } else if (models.isEmpty() && runs.isEmpty()) {
         // Models saved beside the dataset as <stem>-<name>.pt open with it.
         const QFileInfo info(dataset);
         for (const QFileInfo &m :
@@ -140,6 +151,8 @@ int main(int argc, char *argv[])
         std::vector<reclens::NamedPath> inputs { { dataset.toStdString(), "dataset" } };
         for (const QString &m : models)
             inputs.push_back({ m.toStdString(), "--model" });
+        for (const QString &r : runs)
+            inputs.push_back({ r.toStdString(), "--run" });
         try {
             reclens::check_outputs(inputs, { { parser.value(screenshot).toStdString(), "--screenshot" } });
         } catch (const std::exception &e) {
@@ -147,7 +160,7 @@ int main(int argc, char *argv[])
         }
     }
     if (!dataset.isEmpty())
-        window.openDataset(dataset, models, parser.value(user));
+        window.openDataset(dataset, models, parser.value(user), runs, kind);
 
     if (parser.isSet(screenshot)) {
         QObject::connect(&window, &reclens::ui::MainWindow::screenshotSaved, &app,

@@ -166,10 +166,33 @@ AucResult compute_auc(const Model &model, std::span<const int32_t> users, const 
     return counter.result();
 }
 
-RocCurve pooled_roc(const Model &model, const ProgressFn &progress)
+RocCurve pooled_roc(const RankingSource &source, const ProgressFn &progress)
 {
-    const std::vector<int32_t> users = evaluated_users(model.dataset());
-    return compute_auc(model, users, progress, true).pooled_curve;
+    const Dataset &ds = *source.dataset;
+    std::vector<int32_t> users = evaluated_users(ds);
+    if (!source.run)
+        return compute_auc(*source.model, users, progress, true).pooled_curve;
+    // A run: every evaluated user with a list (trec_eval's requests when judged), ranked by place.
+    std::erase_if(users, [&](int32_t u) { return ds.judgements && source.run->list(u).empty(); });
+    std::vector<float> positives;
+    for (const int32_t u : users) {
+        const auto all = run_scores_all(*source.run, ds, u);
+        for (const int32_t t : test_set(ds, u))
+            positives.push_back(all[static_cast<size_t>(t)]);
+    }
+    PooledAucAccumulator acc(std::move(positives));
+    for (size_t i = 0; i < users.size(); ++i) {
+        if (progress && !progress(static_cast<double>(i) / static_cast<double>(users.size()), "pooled ROC"))
+            throw Cancelled();
+        const int32_t u = users[i];
+        const auto all = run_scores_all(*source.run, ds, u);
+        const auto train = ds.train.row(u);
+        const auto truth = test_set(ds, u);
+        for (int32_t it = 0; it < ds.n_items(); ++it)
+            if (!std::binary_search(train.begin(), train.end(), it) && !std::binary_search(truth.begin(), truth.end(), it))
+                acc.add_negative(all[static_cast<size_t>(it)]);
+    }
+    return acc.curve();
 }
 
 AucResult run_auc(const Run &run, const Dataset &ds, std::span<const int32_t> users,

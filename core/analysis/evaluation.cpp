@@ -238,35 +238,9 @@ EvaluationResult evaluate(const Run &run, const Dataset &ds, const Model *model,
 
     // 1. Candidates: the run's lists, train items left out, cut at the pool.
     Stopwatch sw;
-    Candidates cand;
-    cand.pool = res.pool;
-    cand.device = "cpu";
-    cand.users = users;
     const size_t n = users.size();
-    cand.items.assign(n * static_cast<size_t>(cand.pool), -1);
-    cand.scores.assign(n * static_cast<size_t>(cand.pool), -std::numeric_limits<float>::infinity());
-    cand.count.assign(n, 0);
     int64_t without = 0, train_listed = 0;
-    for (size_t r = 0; r < n; ++r) {
-        const int32_t u = users[r];
-        const auto items = run.list(u);
-        const auto scores = run.list_scores(u);
-        const auto train = ds.train.row(u);
-        int32_t c = 0;
-        for (size_t i = 0; i < items.size(); ++i) {
-            if (std::binary_search(train.begin(), train.end(), items[i])) {
-                ++train_listed;
-                continue;
-            }
-            if (c < cand.pool) {
-                cand.items[r * static_cast<size_t>(cand.pool) + static_cast<size_t>(c)] = items[i];
-                cand.scores[r * static_cast<size_t>(cand.pool) + static_cast<size_t>(c)] = scores[i];
-                ++c;
-            }
-        }
-        cand.count[r] = c;
-        without += c == 0; // no list, or only train items in it
-    }
+    const Candidates cand = run_candidates(run, ds, users, res.pool, &without, &train_listed);
     res.warnings = run.report.warnings();
     if (judged_missing > 0)
         res.warnings.push_back(std::to_string(judged_missing) + " judged " + (ds.queries() ? "queries" : "users")
@@ -282,6 +256,79 @@ EvaluationResult evaluate(const Run &run, const Dataset &ds, const Model *model,
     auto auc_stage = [&]() { return run_auc(run, ds, cand.users, run_users); };
     finish(res, ds, options, reranker, cand, auc_stage, 0.0, emb, dim, progress, total);
     return res;
+}
+
+Candidates run_candidates(const Run &run, const Dataset &ds, std::span<const int32_t> users, int pool,
+                          int64_t *without, int64_t *train_listed)
+{
+    Candidates cand;
+    cand.pool = pool;
+    cand.device = "cpu";
+    cand.users.assign(users.begin(), users.end());
+    const size_t n = users.size();
+    cand.items.assign(n * static_cast<size_t>(pool), -1);
+    cand.scores.assign(n * static_cast<size_t>(pool), -std::numeric_limits<float>::infinity());
+    cand.count.assign(n, 0);
+    int64_t empty = 0, in_train = 0;
+    for (size_t r = 0; r < n; ++r) {
+        const int32_t u = users[r];
+        const auto items = run.list(u);
+        const auto scores = run.list_scores(u);
+        const auto train = ds.train.row(u);
+        int32_t c = 0;
+        for (size_t i = 0; i < items.size(); ++i) {
+            if (std::binary_search(train.begin(), train.end(), items[i])) {
+                ++in_train;
+                continue;
+            }
+            if (c < pool) {
+                cand.items[r * static_cast<size_t>(pool) + static_cast<size_t>(c)] = items[i];
+                cand.scores[r * static_cast<size_t>(pool) + static_cast<size_t>(c)] = scores[i];
+                ++c;
+            }
+        }
+        cand.count[r] = c;
+        empty += c == 0; // no list, or only train items in it
+    }
+    if (without)
+        *without = empty;
+    if (train_listed)
+        *train_listed = in_train;
+    return cand;
+}
+
+std::vector<float> run_scores_all(const Run &run, const Dataset &ds, int32_t user)
+{
+    const float below = -static_cast<float>(run.depth() + 1);
+    std::vector<float> all(static_cast<size_t>(ds.n_items()), below);
+    const auto items = run.list(user);
+    for (size_t i = 0; i < items.size(); ++i)
+        all[static_cast<size_t>(items[i])] = -static_cast<float>(i + 1);
+    return all;
+}
+
+std::string RankingSource::name() const
+{
+    return run ? run->name : model ? model->info().name : std::string();
+}
+
+std::span<const float> RankingSource::item_embeddings() const
+{
+    return model ? model->item_embeddings() : std::span<const float>{};
+}
+
+int RankingSource::dim() const
+{
+    return model ? model->dim() : 0;
+}
+
+EvaluationResult evaluate(const RankingSource &source, const EvaluationOptions &options, const ProgressFn &progress)
+{
+    if (source.run)
+        return evaluate(*source.run, *source.dataset, source.model, options, progress);
+    if (!source.model)
+        throw Error("evaluate: no model or run to evaluate");
+    return evaluate(*source.model, options, progress);
 }
 
 } // namespace reclens

@@ -7,6 +7,7 @@
 #include "core/metrics/metrics.h"
 #include "core/models/model.h"
 #include "core/rerank/reranker.h"
+#include "core/scoring/scorer.h"
 
 #include <map>
 #include <string>
@@ -86,6 +87,36 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
 EvaluationResult evaluate(const Run &run, const Dataset &dataset, const Model *model, const EvaluationOptions &options,
                           const ProgressFn &progress = {});
 
+// What lists come from (DESIGN §11): a model's scores, or a run's lists, which a model may lend its
+// item embeddings to (embedding similarity, ild_embedding). The CLI, the GUI's all-user runs and
+// sweeps and its per-user view all go through it, so a run's lists are the same everywhere.
+struct RankingSource {
+    const Dataset *dataset = nullptr;
+    const Model *model = nullptr; // the scorer; with a run, only the lender of item embeddings
+    const Run *run = nullptr;
+
+    RankingSource() = default;
+    RankingSource(const Model &m) : dataset(&m.dataset()), model(&m) {} // NOLINT: a model is a source
+    RankingSource(const Run &r, const Dataset &ds, const Model *lender = nullptr) : dataset(&ds), model(lender), run(&r) {}
+    std::string name() const; // the model's name or the run's tag
+    std::span<const float> item_embeddings() const;
+    int dim() const;
+};
+
+EvaluationResult evaluate(const RankingSource &source, const EvaluationOptions &options,
+                          const ProgressFn &progress = {});
+
+// A run's candidates for `users` (DESIGN §11): each list without the user's train items, its first
+// `pool` entries, with the run's scores. *without: users left with an empty list; *train_listed:
+// listed items dropped as train items.
+Candidates run_candidates(const Run &run, const Dataset &dataset, std::span<const int32_t> users, int pool,
+                          int64_t *without = nullptr, int64_t *train_listed = nullptr);
+
+// Every item's score as a run ranks them for `user`: minus the place (from 1) for listed items,
+// one below the run's deepest place for all others (tied below, as run_auc counts them). user_roc
+// of these is the run's per-user ROC.
+std::vector<float> run_scores_all(const Run &run, const Dataset &dataset, int32_t user);
+
 // The run-level numbers of a result whose users, lists, per_user, stratum_facts and auc_parts are
 // filled: metrics (per-user means, auc_pooled, the aggregates) and strata. The last step of
 // evaluate(), and of merge_partials() (core/analysis/shard.h), so both give the same doubles.
@@ -110,8 +141,9 @@ AucResult compute_auc(const Model &model, std::span<const int32_t> users, const 
 AucResult run_auc(const Run &run, const Dataset &dataset, std::span<const int32_t> users,
                   std::span<const int32_t> pooled_users = {});
 
-// The pooled ROC curve of all evaluated users (what the GUI draws), by compute_auc.
-RocCurve pooled_roc(const Model &model, const ProgressFn &progress = {});
+// The pooled ROC curve of all evaluated users (what the GUI draws): by compute_auc for a model;
+// for a run over run_scores_all, the order run_auc counts.
+RocCurve pooled_roc(const RankingSource &source, const ProgressFn &progress = {});
 
 
 } // namespace reclens

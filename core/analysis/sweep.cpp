@@ -12,13 +12,13 @@ std::vector<double> default_sweep_deltas()
     return d;
 }
 
-std::string sweep_diversity_metric(const Model &model, const RerankOptions &rerank)
+std::string sweep_diversity_metric(const RankingSource &source, const RerankOptions &rerank)
 {
-    const bool embeddings = model.dim() >= kMinEmbeddingDim && !model.item_embeddings().empty();
+    const bool embeddings = source.dim() >= kMinEmbeddingDim && !source.item_embeddings().empty();
     return embeddings && rerank.similarity == SimilarityKind::embedding ? "ild_embedding" : "ild_category";
 }
 
-SweepCurve diversity_sweep(const Model &model, const EvaluationOptions &base, const std::vector<double> &deltas,
+SweepCurve diversity_sweep(const RankingSource &source, const EvaluationOptions &base, const std::vector<double> &deltas,
                            const std::string &accuracy_metric, const std::string &diversity_metric,
                            const ProgressFn &progress)
 {
@@ -37,7 +37,7 @@ SweepCurve diversity_sweep(const Model &model, const EvaluationOptions &base, co
             return progress((static_cast<double>(i) + f) / n, "δ sweep");
         })
                                          : ProgressFn{};
-        const EvaluationResult r = evaluate(model, o, step);
+        const EvaluationResult r = evaluate(source, o, step);
         curve.delta.push_back(deltas[i]);
         curve.diversity.push_back(r.metrics.at(diversity_metric));
         curve.accuracy.push_back(r.metrics.at(accuracy_metric));

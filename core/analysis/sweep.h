@@ -21,11 +21,11 @@ std::vector<double> default_sweep_deltas();
 
 // The diversity metric a sweep plots for `rerank` on `model`: ild_embedding when the re-ranker
 // diversifies by embeddings and the model has usable ones, else ild_category.
-std::string sweep_diversity_metric(const Model &model, const RerankOptions &rerank);
+std::string sweep_diversity_metric(const RankingSource &source, const RerankOptions &rerank);
 
-// evaluate(model, base with rerank.diversity = δ, no AUC) for each δ. Throws Error for an unknown
+// evaluate(source, base with rerank.diversity = δ, no AUC) for each δ. Throws Error for an unknown
 // metric name or bad options, Cancelled when progress returns false.
-SweepCurve diversity_sweep(const Model &model, const EvaluationOptions &base, const std::vector<double> &deltas,
+SweepCurve diversity_sweep(const RankingSource &source, const EvaluationOptions &base, const std::vector<double> &deltas,
                            const std::string &accuracy_metric, const std::string &diversity_metric,
                            const ProgressFn &progress = {});
 

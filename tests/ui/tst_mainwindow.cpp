@@ -178,12 +178,12 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("PK not really a model");
         f.close();
-        const size_t modelsBefore = ws->models().size();
+        const size_t modelsBefore = ws->sources().size();
         ws->addModel(bad);
         QTRY_VERIFY_WITH_TIMEOUT(errors.size() >= 1, 20000);
         QVERIFY(w.errorDialog());
         QVERIFY2(w.errorDialog()->text().contains(u"not-a-model.pt"_qs), qPrintable(w.errorDialog()->text()));
-        QCOMPARE(ws->models().size(), modelsBefore);
+        QCOMPARE(ws->sources().size(), modelsBefore);
         closeErrorDialog(w);
         slider->setValue(0);
         QTRY_COMPARE(items(w, 1), items(w, 0));

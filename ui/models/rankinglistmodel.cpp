@@ -172,8 +172,16 @@ QVariant RankingListModel::data(const QModelIndex &index, int role) const
         const float s = row < m_list.scores.size() ? m_list.scores[row] : NAN;
         return std::isfinite(s) ? QString::number(static_cast<double>(s), 'f', 3) : QStringLiteral("pinned");
     }
-    case HitColumn:
-        return !dropped && m_list.hit[row] ? QStringLiteral("\u2714") : QString();
+    case HitColumn: {
+        if (dropped)
+            return QString();
+        // Judged relevance shows the grade (✔ when it counts as relevant), DESIGN §11.
+        if (row < m_list.grade.size() && !std::isnan(m_list.grade[row])) {
+            const QString g = QString::number(static_cast<double>(m_list.grade[row]));
+            return m_list.hit[row] ? QString(u"\u2714 "_qs + g) : g;
+        }
+        return m_list.hit[row] ? QStringLiteral("\u2714") : QString();
+    }
     case MoveColumn:
         if (dropped)
             return QStringLiteral("dropped");
@@ -201,7 +209,7 @@ QVariant RankingListModel::headerData(int section, Qt::Orientation orientation, 
     case ScoreColumn:
         return QStringLiteral("score");
     case HitColumn:
-        return QStringLiteral("hit");
+        return m_list.grade.empty() ? QStringLiteral("hit") : QStringLiteral("grade");
     case MoveColumn:
         return QStringLiteral("move");
     default:

@@ -125,6 +125,8 @@ QVariant UserTableModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DisplayRole || role == SortRole) {
         if (column == IdColumn) {
             const QString id = QString::fromStdString(m_dataset->user_external[r]);
+            if (m_dataset->queries() && role == Qt::DisplayRole) // a query reads as its text
+                return QString(id + u" · "_qs + QString::fromStdString(m_dataset->request_text[r]));
             if (role == SortRole) {
                 // Numeric ids (household numbers) sort as numbers, others as text.
                 bool numeric = false;
@@ -169,13 +171,13 @@ QVariant UserTableModel::headerData(int section, Qt::Orientation orientation, in
     if (role == Qt::DisplayRole) {
         switch (section) {
         case IdColumn:
-            return QStringLiteral("user");
+            return m_dataset && m_dataset->queries() ? QStringLiteral("query") : QStringLiteral("user");
         case SegmentColumn:
             return QStringLiteral("segment");
         case HistoryColumn:
             return QStringLiteral("history");
         case TestColumn:
-            return QStringLiteral("test");
+            return m_dataset && m_dataset->judgements ? QStringLiteral("relevant") : QStringLiteral("test");
         default:
             break;
         }
@@ -186,7 +188,9 @@ QVariant UserTableModel::headerData(int section, Qt::Orientation orientation, in
     if (role == Qt::ToolTipRole && section >= FirstMetricColumn) {
         const auto id = static_cast<MetricId>((section - FirstMetricColumn) / 2);
         const std::string name(metric_name(id));
-        const QString formula = QString::fromStdString(metric_formula(name));
+        // Judged relevance follows trec_eval's conventions (DESIGN §11): its formulas say so.
+        const QString formula = QString::fromStdString(
+            metric_formula(name, m_dataset && m_dataset->judgements ? "trec_eval" : ""));
         const QString what = QString::fromStdString(metric_description(name));
         const bool delta = (section - FirstMetricColumn) % 2 == 1;
         return QString((delta ? u"Change after re-ranking of "_qs : QString()) + QString::fromStdString(name) + u": "_qs

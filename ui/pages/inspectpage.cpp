@@ -21,6 +21,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 namespace reclens::ui
@@ -71,9 +72,9 @@ InspectPage::InspectPage(Workspace *workspace, QWidget *parent)
     m_history->setSpacing(1);
     m_history->setToolTip(QStringLiteral("Purchase history, most recent first"));
     auto *historyRow = new QHBoxLayout;
-    auto *historyLabel = new QLabel(QStringLiteral("History\n(recent first)"), this);
-    historyLabel->setStyleSheet(QStringLiteral("color:#5a6370; font-size:8pt;"));
-    historyRow->addWidget(historyLabel);
+    m_historyLabel = new QLabel(QStringLiteral("History\n(recent first)"), this);
+    m_historyLabel->setStyleSheet(QStringLiteral("color:#5a6370; font-size:8pt;"));
+    historyRow->addWidget(m_historyLabel);
     historyRow->addWidget(m_history, 1);
     layout->addLayout(historyRow);
 
@@ -202,6 +203,7 @@ void InspectPage::onDatasetChanged()
     m_rocPlot->setCurves({});
     m_tradeoffPlot->setCurve({}, QStringLiteral("ild"), QStringLiteral("ndcg"));
     m_tradeoffPlot->setStatus(QStringLiteral("waiting for the all-user evaluation…"));
+    m_tradeoffPlot->setRequestsName(ds && ds->queries() ? QStringLiteral("queries") : QStringLiteral("users"));
     {
         const QSignalBlocker block(m_barsLevel);
         m_barsLevel->clear();
@@ -210,8 +212,9 @@ void InspectPage::onDatasetChanged()
         m_barsLevel->adjustSize();
         positionLevelBox();
     }
-    if (ds && m_workspace->models().empty())
-        m_headline->setText(QStringLiteral("Dataset open — add a model (File › Add model…) to see rankings"));
+    if (ds && m_workspace->sources().empty())
+        m_headline->setText(QStringLiteral("Dataset open — add a model or a run (File › Add model… / Add run…) to see "
+                                           "rankings"));
 }
 
 void InspectPage::applyView()
@@ -222,15 +225,31 @@ void InspectPage::applyView()
     if (!ds || view.user < 0)
         return;
     const auto u = static_cast<size_t>(view.user);
-    const QString segment
-        = ds->user_segment[u].empty() ? QStringLiteral("no segment") : QString::fromStdString(ds->user_segment[u]);
     const size_t tests = view.columns.empty() ? 0 : static_cast<size_t>(view.columns.front().metrics.test_size);
-    m_headline->setText(u"Shopper "_qs + QString::fromStdString(ds->user_external[u]) + u"  ·  "_qs + segment
-        + u"  ·  "_qs + QString::number(view.history.size()) + u" items in history  ·  "_qs + QString::number(tests)
-        + u" held-out test items (✔ = hit)"_qs);
+    const bool queries = ds->queries();
+    if (queries) {
+        // A query has no history: its text and judgements take the shopper's place (DESIGN §11).
+        const auto &j = *ds->judgements;
+        m_headline->setText(u"Query "_qs + QString::fromStdString(ds->user_external[u]) + u": “"_qs
+            + QString::fromStdString(ds->request_text[u]) + u"”  ·  "_qs
+            + QString::number(j.judged.row_size(view.user) + static_cast<int64_t>(j.outside(view.user).size()))
+            + u" judged, "_qs + QString::number(tests) + u" relevant (grade ≥ "_qs + QString::number(j.threshold)
+            + u"; ✔ = relevant, number = grade)"_qs);
+    } else {
+        const QString segment
+            = ds->user_segment[u].empty() ? QStringLiteral("no segment") : QString::fromStdString(ds->user_segment[u]);
+        m_headline->setText(u"Shopper "_qs + QString::fromStdString(ds->user_external[u]) + u"  ·  "_qs + segment
+            + u"  ·  "_qs + QString::number(view.history.size()) + u" items in history  ·  "_qs
+            + QString::number(tests) + (ds->judgements ? u" relevant judged items (✔ = relevant)"_qs
+                                                       : u" held-out test items (✔ = hit)"_qs));
+    }
+    m_historyLabel->setVisible(!queries);
+    m_history->setVisible(!queries);
     m_historyModel->setItems(view.history);
 
     const bool three = view.columns.size() > 2;
+    const bool hasPrices
+        = std::any_of(ds->item_price.begin(), ds->item_price.end(), [](double p) { return std::isfinite(p); });
     for (size_t i = 0; i < m_lists.size(); ++i) {
         ListPanel &p = m_lists[i];
         if (i >= view.columns.size()) {
@@ -241,8 +260,10 @@ void InspectPage::applyView()
         const ListColumn &c = view.columns[i];
         p.box->show();
         p.model->setList(c, view.level);
-        p.table->setColumnHidden(RankingListModel::BrandColumn, three);
-        p.table->setColumnHidden(RankingListModel::PriceColumn, three);
+        // Columns the dataset has nothing for (MovieLens: brands, prices) stay out of the way.
+        p.table->setColumnHidden(RankingListModel::BrandColumn, three || ds->brands.empty());
+        p.table->setColumnHidden(RankingListModel::PriceColumn, three || !hasPrices);
+        p.table->horizontalHeader()->resizeSection(RankingListModel::HitColumn, c.grade.empty() ? 30 : 48);
         p.title->setText(u"<span style='color:"_qs + columnColor(c.role).name() + u"'>■</span> "_qs
             + QString::fromStdString(c.title).toHtmlEscaped());
         const UserMetrics &m = c.metrics;
@@ -269,13 +290,15 @@ void InspectPage::applyView()
         }
     }
     QStringList seriesNames;
-    QList<QColor> seriesColors { SeriesColors::history() };
+    QList<QColor> seriesColors;
+    if (!queries)
+        seriesColors << SeriesColors::history();
     for (const std::string &s : view.seriesNames)
         seriesNames << QString::fromStdString(s);
     for (const ListColumn &c : view.columns)
         seriesColors << columnColor(c.role);
     m_categoryPlot->setBars(view.bars, groupNames, groupColors, seriesNames, seriesColors,
-        QStringLiteral("Category mix — history vs lists"));
+        queries ? QStringLiteral("Category mix of the lists") : QStringLiteral("Category mix — history vs lists"));
     {
         const QSignalBlocker block(m_barsLevel);
         m_barsLevel->setCurrentIndex(m_barsLevel->findData(view.barsLevel));
@@ -304,7 +327,8 @@ void InspectPage::applyView()
         }
         values.push_back(std::move(v));
         fractions.push_back(std::move(f));
-        listNames << QString::fromStdString(view.seriesNames[static_cast<size_t>(&c - view.columns.data()) + 1]);
+        listNames << QString::fromStdString(
+            view.seriesNames[static_cast<size_t>(&c - view.columns.data()) + (queries ? 0 : 1)]);
         listColors << columnColor(c.role);
     }
     m_diversityPlot->setScores(view.diversityMetrics, values, fractions, listNames, listColors);
@@ -330,24 +354,35 @@ void InspectPage::positionLevelBox()
 void InspectPage::applyRoc()
 {
     const UserView &view = m_workspace->view();
+    // A run's ROC (DESIGN §11): its listed items by rank, every unlisted item tied below them.
+    const bool run = !m_workspace->sources().empty() && m_workspace->sources().front().isRun();
     std::vector<RocPlot::Curve> curves;
     for (const ListColumn &c : view.columns) {
         RocPlot::Curve curve;
-        curve.name = c.role == ListColumn::Role::Reranked ? QStringLiteral("this user, re-ranked")
-            : c.role == ListColumn::Role::ModelOrder      ? QStringLiteral("this user, model order")
-                                                          : QStringLiteral("this user, second model");
+        const QString who = m_workspace->requestKind() == RequestKind::queries ? QStringLiteral("this query")
+                                                                               : QStringLiteral("this user");
+        curve.name = who
+            + (c.role == ListColumn::Role::Reranked         ? QStringLiteral(", re-ranked")
+                    : c.role == ListColumn::Role::ModelOrder ? (run ? QStringLiteral(", run order") : QStringLiteral(", model order"))
+                                                             : QStringLiteral(", second source"));
         curve.fpr = c.roc.fpr;
         curve.tpr = c.roc.tpr;
         curve.auc = c.roc.auc;
         curve.color = columnColor(c.role);
         curves.push_back(std::move(curve));
     }
+    m_rocPlot->setNote(run ? QStringLiteral("run: listed items by rank, unlisted items tied below") : QString());
+    m_rocPlot->setTitle(m_workspace->requestKind() == RequestKind::queries
+            ? QStringLiteral("ROC — this query and pooled over all queries")
+            : QStringLiteral("ROC — this user and pooled over all users"));
     const auto &pooled = m_workspace->pooledRoc();
     for (size_t m = 0; m < pooled.size(); ++m) {
         if (pooled[m].fpr.empty() || (m > 0 && view.columns.size() < 3))
             continue;
         RocPlot::Curve curve;
-        curve.name = m == 0 ? QStringLiteral("pooled, all users") : QStringLiteral("pooled, second model");
+        curve.name = m == 0 ? (m_workspace->requestKind() == RequestKind::queries ? QStringLiteral("pooled, all queries")
+                                                                                  : QStringLiteral("pooled, all users"))
+                            : QStringLiteral("pooled, second model");
         curve.fpr = pooled[m].fpr;
         curve.tpr = pooled[m].tpr;
         curve.auc = pooled[m].auc;

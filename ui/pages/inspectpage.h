@@ -61,6 +61,7 @@ private:
     QLabel *m_headline;
     QComboBox *m_barsLevel;
     QListView *m_history;
+    QLabel *m_historyLabel = nullptr;
     HistoryModel *m_historyModel;
     std::vector<ListPanel> m_lists;
     CategoryPlot *m_categoryPlot;

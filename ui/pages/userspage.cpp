@@ -27,6 +27,13 @@ UsersPage::UsersPage(Workspace *workspace, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->setSpacing(4);
+    m_requests = new QComboBox(this);
+    m_requests->addItem(QStringLiteral("Users"), static_cast<int>(RequestKind::users));
+    m_requests->addItem(QStringLiteral("Queries"), static_cast<int>(RequestKind::queries));
+    m_requests->setToolTip(QStringLiteral("Requests: the dataset's users, or the queries of a search dataset "
+                                          "(made by 'reclens-cli import queries'; runs only)"));
+    m_requests->setEnabled(false);
+    layout->addWidget(m_requests);
     m_search = new QLineEdit(this);
     m_search->setPlaceholderText(QStringLiteral("Search user id…"));
     m_search->setClearButtonEnabled(true);
@@ -72,6 +79,9 @@ UsersPage::UsersPage(Workspace *workspace, QWidget *parent)
     layout->addWidget(m_view, 1);
 
     connect(m_search, &QLineEdit::textChanged, m_proxy, &UserFilterProxy::setSearch);
+    connect(m_requests, &QComboBox::currentIndexChanged, this, [this](int i) {
+        m_workspace->setRequestKind(static_cast<RequestKind>(m_requests->itemData(i).toInt()));
+    });
     connect(m_segment, &QComboBox::currentIndexChanged, this,
         [this](int i) { m_proxy->setSegment(i <= 0 ? QString() : m_segment->itemText(i)); });
     connect(m_evaluatedOnly, &QCheckBox::toggled, m_proxy, &UserFilterProxy::setEvaluatedOnly);
@@ -104,6 +114,17 @@ void UsersPage::onDatasetChanged()
 {
     const auto ds = m_workspace->dataset();
     m_model->setDataset(ds);
+    {
+        const QSignalBlocker block(m_requests);
+        m_requests->setCurrentIndex(ds && ds->queries() ? 1 : 0);
+        m_requests->setEnabled(m_workspace->datasetHasQueries());
+        m_requests->setVisible(m_workspace->datasetHasQueries());
+    }
+    const bool queries = ds && ds->queries();
+    m_search->setPlaceholderText(queries ? QStringLiteral("Search query id or text…") : QStringLiteral("Search user id…"));
+    m_evaluatedOnly->setText(queries ? QStringLiteral("judged") : QStringLiteral("with test items"));
+    m_evaluatedOnly->setToolTip(queries ? QStringLiteral("Only queries with a relevant judged item")
+                                        : QStringLiteral("Only users with held-out test items (the evaluated users)"));
     QSet<QString> segments;
     if (ds) {
         for (const std::string &s : ds->user_segment) {
@@ -119,10 +140,13 @@ void UsersPage::onDatasetChanged()
     m_segment->addItems(sorted);
     m_segment->setEnabled(!sorted.isEmpty());
     m_proxy->setSegment({});
-    m_view->setColumnWidth(UserTableModel::IdColumn, 52);
+    // A query reads as its text; it has no segment or history.
+    m_view->setColumnHidden(UserTableModel::SegmentColumn, queries);
+    m_view->setColumnHidden(UserTableModel::HistoryColumn, queries);
+    m_view->setColumnWidth(UserTableModel::IdColumn, queries ? 200 : 52);
     m_view->setColumnWidth(UserTableModel::SegmentColumn, 92);
     m_view->setColumnWidth(UserTableModel::HistoryColumn, 56);
-    m_view->setColumnWidth(UserTableModel::TestColumn, 36);
+    m_view->setColumnWidth(UserTableModel::TestColumn, queries ? 66 : 36);
 }
 
 void UsersPage::onRunsChanged()

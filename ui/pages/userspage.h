@@ -1,7 +1,8 @@
 #pragma once
-// Users: a sortable, filterable table of every user with per-user metrics of the current run and
-// their change after re-ranking. Search by id, filter by segment, and "worst first" by any metric in
-// one click. Selecting a row selects the user everywhere.
+// Requests: a sortable, filterable table of every user (or, for a search dataset, every query) with
+// per-request metrics of the current run and their change after re-ranking. Search by id (or query
+// text), filter by segment, and "worst first" by any metric in one click. Selecting a row selects the
+// request everywhere; the switch on top shows users or queries.
 #include <QWidget>
 
 class QCheckBox;
@@ -42,6 +43,7 @@ private:
     QComboBox *m_segment;
     QComboBox *m_worstMetric;
     QCheckBox *m_evaluatedOnly;
+    QComboBox *m_requests; // users | queries (a search dataset, DESIGN §11)
     bool m_selecting = false;
 };
 

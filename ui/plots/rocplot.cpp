@@ -10,13 +10,39 @@ namespace reclens::ui
 RocPlot::RocPlot(QWidget *parent)
     : QCustomPlot(parent)
 {
-    applyPlotStyle(this, QStringLiteral("ROC — this user and pooled over all users"));
+    m_title = applyPlotStyle(this, QStringLiteral("ROC — this user and pooled over all users"));
     xAxis->setLabel(QStringLiteral("false positive rate"));
     yAxis->setLabel(QStringLiteral("true positive rate"));
     xAxis->setRange(0, 1);
     yAxis->setRange(0, 1.02);
     legend->setVisible(true);
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    m_note = new QCPItemText(this);
+    m_note->setPositionAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_note->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_note->position->setCoords(0.02, 0.02);
+    m_note->setColor(QColor(0x5a, 0x63, 0x70));
+    QFont f = font();
+    f.setPointSizeF(f.pointSizeF() * 0.85);
+    m_note->setFont(f);
+    m_note->setText({});
+}
+
+void RocPlot::setNote(const QString &note)
+{
+    m_note->setText(note);
+    replot(rpQueuedReplot);
+}
+
+void RocPlot::setTitle(const QString &title)
+{
+    if (m_title)
+        m_title->setText(title);
+}
+
+QString RocPlot::note() const
+{
+    return m_note->text();
 }
 
 void RocPlot::setCurves(const std::vector<Curve> &curves)

@@ -24,9 +24,15 @@ public:
     };
     void setCurves(const std::vector<Curve> &curves);
     QStringList legendTexts() const; // names with AUC as shown (for tests)
+    // A line of small text at the top left of the plot (empty: none), e.g. how a run's ROC is formed.
+    void setNote(const QString &note);
+    void setTitle(const QString &title);
+    QString note() const;
 
 private:
     QStringList m_legend;
+    QCPItemText *m_note = nullptr;
+    QCPTextElement *m_title = nullptr;
 };
 
 } // namespace reclens::ui

@@ -30,6 +30,11 @@ TradeoffPlot::TradeoffPlot(QWidget *parent)
     legend->setVisible(false);
 }
 
+void TradeoffPlot::setRequestsName(const QString &requests)
+{
+    m_title->setText(u"Accuracy–diversity trade-off (all "_qs + requests + u", δ sweep)"_qs);
+}
+
 void TradeoffPlot::setStatus(const QString &text)
 {
     m_status->setText(text);

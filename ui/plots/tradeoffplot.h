@@ -28,6 +28,10 @@ private:
     QCPItemText *m_markerLabel = nullptr;
     QCPItemText *m_status = nullptr;
     QCPTextElement *m_title = nullptr;
+
+public:
+    // "users" or "queries": whose lists the sweep averages (the title says so).
+    void setRequestsName(const QString &requests);
 };
 
 } // namespace reclens::ui

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <numeric>
 
 namespace reclens::ui
@@ -23,13 +24,14 @@ std::string formatDelta(double d)
     return buf;
 }
 
-std::string modelName(const Model &model)
+std::string modelName(const RankingSource &source)
 {
-    return model.info().name.empty() ? std::string("model") : model.info().name;
+    const std::string name = source.name();
+    return name.empty() ? std::string(source.run ? "run" : "model") : name;
 }
 } // namespace
 
-void UserInspector::setData(std::shared_ptr<const Dataset> dataset, std::vector<std::shared_ptr<const Model>> models)
+void UserInspector::setData(std::shared_ptr<const Dataset> dataset, std::vector<RankingSource> models)
 {
     m_dataset = std::move(dataset);
     m_models = std::move(models);
@@ -39,7 +41,7 @@ void UserInspector::setData(std::shared_ptr<const Dataset> dataset, std::vector<
     m_similarities.clear();
     m_similarity.reset();
     if (hasData()) {
-        const bool embeddings = !m_models.front()->item_embeddings().empty();
+        const bool embeddings = !m_models.front().item_embeddings().empty();
         m_similarity = similarityFor(embeddings ? SimilarityKind::embedding : SimilarityKind::category);
         setOptions(m_options, m_pool);
     }
@@ -49,7 +51,7 @@ std::shared_ptr<const SimilarityProvider> UserInspector::similarityFor(Similarit
 {
     auto &slot = m_similarities[kind];
     if (!slot) {
-        const Model &primary = *m_models.front();
+        const RankingSource &primary = m_models.front();
         const bool embeddings = kind == SimilarityKind::embedding;
         slot = std::make_shared<const SimilarityProvider>(*m_dataset, kind,
             embeddings ? primary.item_embeddings() : std::span<const float> {}, embeddings ? primary.dim() : 0);
@@ -67,9 +69,9 @@ void UserInspector::setOptions(const RerankOptions &options, int pool)
         m_pool = pool;
         return;
     }
-    const Model &primary = *m_models.front();
+    const RankingSource &primary = m_models.front();
     const bool embeddings = !primary.item_embeddings().empty();
-    // A model without embeddings (e.g. popularity) can only diversify by category.
+    // A model without embeddings (e.g. popularity), or a run alone, can only diversify by category.
     if (!embeddings && effective.similarity == SimilarityKind::embedding)
         effective.similarity = SimilarityKind::category;
     validate(effective, *m_dataset, embeddings);
@@ -114,18 +116,26 @@ const UserInspector::UserScores &UserInspector::scoresFor(size_t model, int32_t 
     s = UserScores {};
     s.poolSize = poolSize;
     // The candidate pool from core's scorer, exactly as `evaluate` computes it (the same kernel and
-    // top-k; a user the model does not know gets an empty pool there and here).
-    ScoringOptions so;
-    so.pool = poolSize;
-    so.device = "cpu"; // one user: the CPU kernel (on a CUDA machine lists agree up to near-ties)
+    // top-k; a user the model does not know gets an empty pool there and here); a run's from its
+    // list (run_candidates, as evaluate takes it).
+    const RankingSource &source = m_models[model];
     const int32_t one[] = { user };
-    const Candidates c = score_top(*m_models[model], one, so);
+    Candidates c;
+    if (source.run) {
+        const int depth = static_cast<int>(std::min<size_t>(source.run->depth(), 1 << 30));
+        c = run_candidates(*source.run, *m_dataset, one, std::max(m_options.k, std::min(poolSize, depth)));
+    } else {
+        ScoringOptions so;
+        so.pool = poolSize;
+        so.device = "cpu"; // one user: the CPU kernel (on a CUDA machine lists agree up to near-ties)
+        c = score_top(*source.model, one, so);
+    }
     const auto items = c.row_items(0);
     const auto scores = c.row_scores(0);
     s.pool.assign(items.begin(), items.end());
     s.poolScores.assign(scores.begin(), scores.end());
-    // Every item's score for the ROC curves: the floats of evaluate's AUC stage.
-    s.all = m_models[model]->score_all(user);
+    // Every item's score for the ROC curves: the floats of evaluate's AUC stage (a run: by place).
+    s.all = source.run ? run_scores_all(*source.run, *m_dataset, user) : source.model->score_all(user);
     s.roc = user_roc(*m_dataset, user, s.all);
     s.user = user;
     return s;
@@ -135,7 +145,7 @@ const MetricContext &UserInspector::contextFor(size_t model, int level)
 {
     auto &slot = m_contexts[{ model, level }];
     if (!slot) {
-        const Model &m = *m_models[model];
+        const RankingSource &m = m_models[model];
         slot = std::make_unique<MetricContext>(*m_dataset, level, m.item_embeddings(), m.dim());
     }
     return *slot;
@@ -151,6 +161,15 @@ ListColumn UserInspector::makeColumn(
     col.hit.reserve(col.items.size());
     for (int32_t item : col.items)
         col.hit.push_back(std::binary_search(testItems.begin(), testItems.end(), item) ? 1 : 0);
+    if (const auto &j = m_dataset->judgements) {
+        const auto judged = j->judged.row(user);
+        const auto grades = j->judged.row_weights(user);
+        for (int32_t item : col.items) {
+            const auto it = std::lower_bound(judged.begin(), judged.end(), item);
+            col.grade.push_back(it != judged.end() && *it == item ? grades[static_cast<size_t>(it - judged.begin())]
+                                                                  : std::numeric_limits<float>::quiet_NaN());
+        }
+    }
     const UserScores &s = scoresFor(model, user);
     const size_t k = static_cast<size_t>(m_options.k);
     const bool sameAsModelOrder = col.items.size() == std::min(k, s.pool.size())
@@ -219,9 +238,9 @@ UserView UserInspector::inspect(int32_t user)
     modelOrder.scores.assign(primary.poolScores.begin(), primary.poolScores.begin() + static_cast<long>(n));
     const RerankedList reranked = m_reranker->rerank(user, primary.pool, primary.poolScores);
 
-    const std::string name = modelName(*m_models.front());
+    const std::string name = modelName(m_models.front());
     ListColumn a = makeColumn(0, ListColumn::Role::ModelOrder, user, modelOrder, testItems);
-    a.title = name + " \u2014 model order";
+    a.title = name + (m_models.front().run ? " \u2014 run order" : " \u2014 model order");
     a.moves.assign(a.items.size(), RankMove {});
     ListColumn b = makeColumn(0, ListColumn::Role::Reranked, user, reranked, testItems);
     b.title = name + " \u2014 re-ranked (" + std::string(rerank_method_name(m_options.method)) + ", \u03B4 "
@@ -238,7 +257,7 @@ UserView UserInspector::inspect(int32_t user)
         other.items.assign(second.pool.begin(), second.pool.begin() + static_cast<long>(m));
         other.scores.assign(second.poolScores.begin(), second.poolScores.begin() + static_cast<long>(m));
         ListColumn c = makeColumn(1, ListColumn::Role::SecondModel, user, other, testItems);
-        c.title = modelName(*m_models[1]) + " \u2014 model order";
+        c.title = modelName(m_models[1]) + (m_models[1].run ? " \u2014 run order" : " \u2014 model order");
         c.moves = RankMove::compare(view.columns[0].items, c.items);
         c.dropped = RankMove::dropped(view.columns[0].items, c.items);
         view.columns.push_back(std::move(c));
@@ -256,13 +275,15 @@ UserView UserInspector::inspect(int32_t user)
         }
         return out;
     };
-    keys.push_back(bucketsOf(view.history));
-    view.seriesNames.push_back("history");
+    if (!m_dataset->queries()) { // a query has no history
+        keys.push_back(bucketsOf(view.history));
+        view.seriesNames.push_back("history");
+    }
     for (const ListColumn &c : view.columns) {
         keys.push_back(bucketsOf(c.items));
-        view.seriesNames.push_back(c.role == ListColumn::Role::ModelOrder ? "model order"
+        view.seriesNames.push_back(c.role == ListColumn::Role::ModelOrder ? (m_models.front().run ? "run order" : "model order")
                 : c.role == ListColumn::Role::Reranked                    ? "re-ranked"
-                                                                          : modelName(*m_models[1]));
+                                                                          : modelName(m_models[1]));
     }
     view.bars = CategoryBars::compute(keys, 8);
     view.diversityMetrics

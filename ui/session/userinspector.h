@@ -8,6 +8,7 @@
 // recomputes the list metrics. Nothing here takes a lock that background jobs hold.
 //
 // Plain C++ (no widgets) so it can be tested and timed on its own. Not thread-safe: one owner.
+#include "core/analysis/evaluation.h"
 #include "core/metrics/metrics.h"
 #include "core/models/model.h"
 #include "core/rerank/reranker.h"
@@ -28,7 +29,8 @@ struct ListColumn {
     std::string title; // "bpr — model order", "bpr — re-ranked (mmr, δ 0.60)"
     std::vector<int32_t> items; // best first
     std::vector<float> scores; // model score per item (NaN for a pinned non-candidate)
-    std::vector<uint8_t> hit; // 1 when the item is in the user's test set
+    std::vector<uint8_t> hit; // 1 when the item is in the user's test set (relevant, when judged)
+    std::vector<float> grade; // the judged grade per item, NaN when unjudged (empty without judgements)
     std::vector<RankMove> moves; // vs the model-order column (all Same for that column)
     std::vector<int32_t> dropped; // model-order items missing from this column
     UserMetrics metrics; // per-user metrics of this list (auc of its full ranking)
@@ -53,9 +55,10 @@ class UserInspector
 public:
     UserInspector() = default;
 
-    // models[0] is the primary model (re-ranked); models[1], when present, the second model.
-    // The dataset must outlive the inspector (the models point at it).
-    void setData(std::shared_ptr<const Dataset> dataset, std::vector<std::shared_ptr<const Model>> models);
+    // sources[0] is the primary source (re-ranked); sources[1], when present, the second one. A
+    // source is a model or a run (DESIGN §11). The dataset and what the sources point at must
+    // outlive the inspector (the Workspace holds them).
+    void setData(std::shared_ptr<const Dataset> dataset, std::vector<RankingSource> sources);
     // Throws Error (validate()) for bad options; the previous options stay in effect then.
     void setOptions(const RerankOptions &options, int pool);
     void setShowSecondModel(bool show) { m_showSecond = show; }
@@ -66,6 +69,7 @@ public:
     const RerankOptions &options() const { return m_options; }
     int pool() const { return m_pool; }
     bool hasData() const { return m_dataset && !m_models.empty(); }
+    bool primaryIsRun() const { return hasData() && m_models.front().run; }
 
     // The `n` history items of the current user most similar to `item` (similarity of the current
     // re-ranking settings), most similar first, with their similarity.
@@ -95,7 +99,7 @@ private:
         const std::vector<int32_t> &testItems);
 
     std::shared_ptr<const Dataset> m_dataset;
-    std::vector<std::shared_ptr<const Model>> m_models;
+    std::vector<RankingSource> m_models;
     std::vector<UserScores> m_scores;
     std::map<std::pair<size_t, int>, std::unique_ptr<MetricContext>> m_contexts;
     RerankOptions m_options;

@@ -2,6 +2,8 @@
 
 #include "core/analysis/sweep.h"
 #include "core/data/datasetrepository.h"
+#include "core/data/queries.h"
+#include "core/data/runfile.h"
 #include "core/scoring/scorer.h"
 
 #include <QDebug>
@@ -33,8 +35,9 @@ ProgressFn part(const ProgressFn &progress, double from, double to, std::string 
 
 struct LoadResult {
     std::shared_ptr<const Dataset> dataset;
-    std::vector<std::shared_ptr<const Model>> models;
+    std::vector<LoadedSource> sources;
     QStringList modelErrors;
+    bool hasQueries = false;
 };
 
 struct EvaluationBundle {
@@ -94,25 +97,58 @@ void Workspace::cancelAll()
         t->cancel();
 }
 
-void Workspace::openDataset(const QString &path, const QStringList &modelPaths, const QString &user)
+void Workspace::openDataset(
+    const QString &path, const QStringList &modelPaths, const QString &user, const QStringList &runPaths,
+    const QString &requests)
 {
     const std::string file = path.toStdString();
-    std::vector<std::string> models;
+    std::vector<std::string> models, runs;
     for (const QString &m : modelPaths)
         models.push_back(m.toStdString());
+    for (const QString &r : runPaths)
+        runs.push_back(r.toStdString());
+    const std::string kind = requests.toStdString();
     m_loadJobs->start<LoadResult>(
         u"loading "_qs + QFileInfo(path).fileName(),
-        [file, models](const ProgressFn &progress) {
+        [file, models, runs, kind](const ProgressFn &progress) {
             LoadResult result;
-            auto ds = std::make_shared<Dataset>(load_dataset(file, part(progress, 0.0, 0.7)));
+            auto ds = std::make_shared<Dataset>(load_dataset(file, part(progress, 0.0, 0.6)));
+            result.hasQueries = has_queries(file);
+            const bool queries = result.hasQueries
+                && (kind == "queries" || (kind == "auto" && models.empty() && !runs.empty()));
+            if (kind == "queries" && !result.hasQueries)
+                result.modelErrors << QString::fromStdString(
+                    file + ": has no queries (make a search dataset with 'reclens-cli import queries'); showing users");
+            if (queries)
+                ds = std::make_shared<Dataset>(load_query_view(file));
             result.dataset = ds;
-            for (size_t i = 0; i < models.size(); ++i) {
-                if (progress
-                    && !progress(
-                        0.7 + 0.3 * static_cast<double>(i) / static_cast<double>(models.size()), "loading models"))
+            const double n = static_cast<double>(std::max<size_t>(1, models.size() + runs.size()));
+            size_t done = 0;
+            for (const std::string &m : models) {
+                if (progress && !progress(0.7 + 0.3 * static_cast<double>(done++) / n, "loading models"))
+                    throw Cancelled();
+                if (queries) {
+                    result.modelErrors << QString::fromStdString(
+                        m + ": a model scores users; it is left out while the queries are shown (runs only)");
+                    continue;
+                }
+                try {
+                    result.sources.push_back({ holdingDataset(Model::load(m, *ds), ds), nullptr,
+                        QString::fromStdString(m) });
+                } catch (const Cancelled &) {
+                    throw;
+                } catch (const std::exception &e) {
+                    result.modelErrors << QString::fromStdString(e.what());
+                }
+            }
+            for (const std::string &r : runs) {
+                if (progress && !progress(0.7 + 0.3 * static_cast<double>(done++) / n, "loading runs"))
                     throw Cancelled();
                 try {
-                    result.models.push_back(holdingDataset(Model::load(models[i], *ds), ds));
+                    auto run = std::make_shared<const Run>(load_run(r, *ds));
+                    for (const std::string &w : run->report.warnings())
+                        qWarning().noquote() << QString::fromStdString(r + ": warning: " + w);
+                    result.sources.push_back({ nullptr, std::move(run), QString::fromStdString(r) });
                 } catch (const Cancelled &) {
                     throw;
                 } catch (const std::exception &e) {
@@ -122,9 +158,9 @@ void Workspace::openDataset(const QString &path, const QStringList &modelPaths, 
             return result;
         },
         [this, user](LoadResult result) {
-            installSession(result.dataset, result.models, user);
+            installSession(result.dataset, result.sources, user, result.hasQueries);
             for (const QString &message : result.modelErrors)
-                Q_EMIT errorOccurred(QStringLiteral("Could not load a model"), message);
+                Q_EMIT errorOccurred(QStringLiteral("Could not load a model or run"), message);
         });
 }
 
@@ -135,25 +171,98 @@ void Workspace::addModel(const QString &path)
             QStringLiteral("no dataset is open; open a dataset (.sqlite) before adding models"));
         return;
     }
+    if (m_dataset->queries()) {
+        Q_EMIT errorOccurred(QStringLiteral("Could not add a model"),
+            QStringLiteral("a model scores users, and the queries are shown: switch the requests page to users, "
+                           "or add a run (File › Add run…)"));
+        return;
+    }
     auto ds = m_dataset;
     const std::string file = path.toStdString();
     m_loadJobs->start<std::shared_ptr<const Model>>(
         u"loading "_qs + QFileInfo(path).fileName(),
         [ds, file](const ProgressFn &) { return holdingDataset(Model::load(file, *ds), ds); },
-        [this, ds](std::shared_ptr<const Model> model) {
+        [this, ds, path](std::shared_ptr<const Model> model) {
             if (ds != m_dataset)
                 return; // the dataset changed meanwhile
-            auto models = m_models;
-            models.push_back(std::move(model));
+            auto sources = m_sources;
+            sources.push_back({ std::move(model), nullptr, path });
             const QString user = m_user >= 0
                 ? QString::fromStdString(m_dataset->user_external[static_cast<size_t>(m_user)])
                 : QString();
-            installSession(m_dataset, models, user);
+            installSession(m_dataset, sources, user, m_hasQueries);
         });
 }
 
+void Workspace::addRun(const QString &path)
+{
+    if (!m_dataset) {
+        Q_EMIT errorOccurred(QStringLiteral("Could not add a run"),
+            QStringLiteral("no dataset is open; open a dataset (.sqlite) before adding runs"));
+        return;
+    }
+    auto ds = m_dataset;
+    const std::string file = path.toStdString();
+    m_loadJobs->start<std::shared_ptr<const Run>>(
+        u"loading "_qs + QFileInfo(path).fileName(),
+        [ds, file](const ProgressFn &) {
+            auto run = std::make_shared<const Run>(load_run(file, *ds));
+            for (const std::string &w : run->report.warnings())
+                qWarning().noquote() << QString::fromStdString(file + ": warning: " + w);
+            return run;
+        },
+        [this, ds, path](std::shared_ptr<const Run> run) {
+            if (ds != m_dataset)
+                return;
+            auto sources = m_sources;
+            sources.push_back({ nullptr, std::move(run), path });
+            const QString user = m_user >= 0
+                ? QString::fromStdString(m_dataset->user_external[static_cast<size_t>(m_user)])
+                : QString();
+            installSession(m_dataset, sources, user, m_hasQueries);
+        });
+}
+
+void Workspace::setRequestKind(RequestKind kind)
+{
+    if (!m_dataset || kind == m_dataset->request_kind)
+        return;
+    QStringList models, runs;
+    for (const LoadedSource &s : m_sources)
+        (s.isRun() ? runs : models) << s.path;
+    openDataset(QString::fromStdString(m_dataset->path), models, {}, runs,
+        kind == RequestKind::queries ? QStringLiteral("queries") : QStringLiteral("users"));
+}
+
+std::vector<RankingSource> Workspace::rankingSources() const
+{
+    std::vector<RankingSource> out;
+    for (size_t i = 0; i < m_sources.size(); ++i)
+        out.push_back(rankingSource(i));
+    return out;
+}
+
+RankingSource Workspace::rankingSource(size_t i) const
+{
+    const LoadedSource &s = m_sources.at(i);
+    if (!s.run)
+        return RankingSource(*s.model);
+    const Model *lender = nullptr;
+    for (const LoadedSource &o : m_sources)
+        if (o.model && !o.model->item_embeddings().empty()) {
+            lender = o.model.get();
+            break;
+        }
+    return RankingSource(*s.run, *m_dataset, lender);
+}
+
+bool Workspace::hasEmbeddings() const
+{
+    return !m_sources.empty() && !rankingSource(0).item_embeddings().empty();
+}
+
 void Workspace::installSession(
-    std::shared_ptr<const Dataset> dataset, std::vector<std::shared_ptr<const Model>> models, const QString &user)
+    std::shared_ptr<const Dataset> dataset, std::vector<LoadedSource> sources, const QString &user, bool hasQueries)
 {
     m_evalJobs->cancel();
     m_sweepJobs->cancel();
@@ -165,10 +274,11 @@ void Workspace::installSession(
     m_pooledRoc.clear();
     m_view = UserView {};
     m_user = -1;
-    m_models = std::move(models);
+    m_sources = std::move(sources);
     m_dataset = std::move(dataset);
+    m_hasQueries = hasQueries;
     m_palette = CategoryPalette::fromDataset(*m_dataset);
-    m_inspector.setData(m_dataset, m_models);
+    m_inspector.setData(m_dataset, rankingSources());
     try {
         m_inspector.setOptions(m_settings.rerank, m_settings.pool);
     } catch (const std::exception &e) {
@@ -187,8 +297,9 @@ void Workspace::installSession(
 
     int32_t chosen = user.isEmpty() ? -1 : m_dataset->find_user(user.toStdString());
     if (!user.isEmpty() && chosen < 0)
-        Q_EMIT errorOccurred(QStringLiteral("Unknown user"),
-            u"user '"_qs + user + u"' is not in this dataset; showing another user instead"_qs);
+        Q_EMIT errorOccurred(m_dataset->queries() ? QStringLiteral("Unknown query") : QStringLiteral("Unknown user"),
+            (m_dataset->queries() ? u"query '"_qs : u"user '"_qs) + user
+                + u"' is not in this dataset; showing another one instead"_qs);
     if (chosen < 0) {
         // The evaluated user with the most test items: an informative first view.
         size_t best = 0;
@@ -200,11 +311,11 @@ void Workspace::installSession(
             }
         }
     }
-    if (chosen >= 0 && !m_models.empty())
+    if (chosen >= 0 && !m_sources.empty())
         showUser(chosen);
     // Until someone picks a user, the first all-user run may swap in a more telling one.
     m_autoUser = user.isEmpty();
-    if (!m_models.empty())
+    if (!m_sources.empty())
         recomputeGlobal();
 }
 
@@ -331,7 +442,7 @@ EvaluationOptions Workspace::evaluationOptions(const RerankOptions &rerank) cons
 
 void Workspace::recomputeGlobal()
 {
-    if (m_models.empty())
+    if (m_sources.empty())
         return;
     // One job at a time on a shared CPU: evaluation first (the numbers people wait for), then the
     // sweep and the pooled ROC when they are stale.
@@ -340,7 +451,7 @@ void Workspace::recomputeGlobal()
 
 void Workspace::continueBackground()
 {
-    if (m_models.empty() || m_evalJobs->isRunning())
+    if (m_sources.empty() || m_evalJobs->isRunning())
         return;
     if (startSweep())
         return;
@@ -350,7 +461,10 @@ void Workspace::continueBackground()
 
 void Workspace::startEvaluation()
 {
-    auto models = m_models;
+    // The sources stay alive with the session; a job runs on a copy of the handles.
+    auto keep = m_sources;
+    auto ds = m_dataset;
+    auto models = rankingSources();
     RerankOptions none = m_settings.rerank;
     none.method = RerankMethod::none;
     none.diversity = 0;
@@ -370,19 +484,19 @@ void Workspace::startEvaluation()
 
     m_evalJobs->start<GlobalRuns>(
         QStringLiteral("evaluating all users"),
-        [models, baseOptions, rerankOptions, second, cachedBase, cachedSecond](const ProgressFn &progress) {
+        [keep, ds, models, baseOptions, rerankOptions, second, cachedBase, cachedSecond](const ProgressFn &progress) {
             GlobalRuns runs;
             const double parts = second ? 3.0 : 2.0;
             runs.base = cachedBase ? cachedBase
                                    : std::make_shared<const EvaluationResult>(
-                                       evaluate(*models[0], baseOptions, part(progress, 0, 1 / parts, "model order")));
+                                       evaluate(models[0], baseOptions, part(progress, 0, 1 / parts, "model order")));
             runs.reranked = std::make_shared<const EvaluationResult>(
-                evaluate(*models[0], rerankOptions, part(progress, 1 / parts, 2 / parts, "re-ranked")));
+                evaluate(models[0], rerankOptions, part(progress, 1 / parts, 2 / parts, "re-ranked")));
             runs.rerankedVsBase = compare_runs(*runs.base, *runs.reranked);
             if (second) {
                 runs.second = cachedSecond ? cachedSecond
                                            : std::make_shared<const EvaluationResult>(evaluate(
-                                               *models[1], baseOptions, part(progress, 2 / parts, 1, "second model")));
+                                               models[1], baseOptions, part(progress, 2 / parts, 1, "second model")));
                 runs.secondVsBase = compare_runs(*runs.base, *runs.second);
             }
             return runs;
@@ -401,7 +515,9 @@ Workspace::SweepKey Workspace::sweepKey() const
     key.rerank = m_settings.rerank;
     key.rerank.diversity = 0; // the sweep varies it
     key.pool = m_settings.pool;
-    key.model = m_models.empty() ? nullptr : m_models.front().get();
+    key.source = m_sources.empty() ? nullptr
+        : m_sources.front().run ? static_cast<const void *>(m_sources.front().run.get())
+                                : static_cast<const void *>(m_sources.front().model.get());
     return key;
 }
 
@@ -411,13 +527,15 @@ bool Workspace::startSweep()
     if (key == m_sweepDone || (key == m_sweepStarted && m_sweepJobs->isRunning()))
         return false;
     m_sweepStarted = key;
-    auto model = m_models.front();
+    auto keep = m_sources;
+    auto ds = m_dataset;
+    const RankingSource model = rankingSource(0);
     const EvaluationOptions base = evaluationOptions(m_settings.rerank);
     m_sweepJobs->start<SweepResult>(
         QStringLiteral("δ sweep"),
-        [model, base](const ProgressFn &progress) {
-            const std::string diversity = sweep_diversity_metric(*model, base.rerank);
-            const SweepCurve c = diversity_sweep(*model, base, default_sweep_deltas(), "ndcg", diversity, progress);
+        [keep, ds, model, base](const ProgressFn &progress) {
+            const std::string diversity = sweep_diversity_metric(model, base.rerank);
+            const SweepCurve c = diversity_sweep(model, base, default_sweep_deltas(), "ndcg", diversity, progress);
             SweepResult sweep;
             sweep.accuracyMetric = c.accuracy_metric;
             sweep.diversityMetric = c.diversity_metric;
@@ -438,18 +556,19 @@ bool Workspace::startSweep()
 void Workspace::startPooledRoc()
 {
     // Only the primary and the second model are ever drawn.
-    auto models = m_models;
+    auto keep = m_sources;
+    auto models = rankingSources();
     if (models.size() > 2)
         models.resize(2);
     auto ds = m_dataset;
     m_rocJobs->start<std::vector<reclens::RocCurve>>(
         QStringLiteral("pooled ROC"),
-        [models](const ProgressFn &progress) {
+        [keep, ds, models](const ProgressFn &progress) {
             std::vector<reclens::RocCurve> curves;
             for (size_t m = 0; m < models.size(); ++m) {
                 const double from = static_cast<double>(m) / static_cast<double>(models.size());
                 reclens::RocCurve curve = pooled_roc(
-                    *models[m], part(progress, from, from + 1.0 / static_cast<double>(models.size()), "pooled ROC"));
+                    models[m], part(progress, from, from + 1.0 / static_cast<double>(models.size()), "pooled ROC"));
                 const RocPoints thin = RocPoints::thin(curve.fpr, curve.tpr, 400);
                 curve.fpr = thin.fpr;
                 curve.tpr = thin.tpr;

@@ -32,6 +32,15 @@ struct WorkspaceSettings {
     }
 };
 
+// A list source as loaded (DESIGN §11): a TorchScript model, or a precomputed run.
+struct LoadedSource {
+    std::shared_ptr<const Model> model;
+    std::shared_ptr<const Run> run;
+    QString path;
+    std::string name() const { return run ? run->name : model ? model->info().name : std::string(); }
+    bool isRun() const { return run != nullptr; }
+};
+
 // Results of the all-user evaluation for the current settings.
 struct GlobalRuns {
     std::shared_ptr<const EvaluationResult> base; // primary model, model order
@@ -57,7 +66,13 @@ public:
 
     // --- state ---
     std::shared_ptr<const Dataset> dataset() const { return m_dataset; }
-    const std::vector<std::shared_ptr<const Model>> &models() const { return m_models; }
+    // Models and runs in the order they were added; the first is the primary source (re-ranked).
+    const std::vector<LoadedSource> &sources() const { return m_sources; }
+    // Source i as core takes it: a run borrows the first model's item embeddings, if one is loaded.
+    RankingSource rankingSource(size_t i) const;
+    bool hasEmbeddings() const; // the primary source has item embeddings (its own or borrowed)
+    RequestKind requestKind() const { return m_dataset ? m_dataset->request_kind : RequestKind::users; }
+    bool datasetHasQueries() const { return m_hasQueries; }
     const CategoryPalette &palette() const { return m_palette; }
     const WorkspaceSettings &settings() const { return m_settings; }
     int32_t currentUser() const { return m_user; }
@@ -82,8 +97,15 @@ public:
 public Q_SLOTS:
     // Loads a dataset and its models in the background; replaces the current session when done.
     // `user`: external id to select afterwards (empty: the first evaluated user).
-    void openDataset(const QString &path, const QStringList &modelPaths = {}, const QString &user = {});
+    // `requests`: users, or a search dataset's queries (auto: queries when it has them and only
+    // runs are given). Models score users only: with queries they are left out (said).
+    void openDataset(const QString &path, const QStringList &modelPaths = {}, const QString &user = {},
+        const QStringList &runPaths = {}, const QString &requests = QStringLiteral("auto"));
     void addModel(const QString &path);
+    void addRun(const QString &path);
+    // Reopens the dataset with its users or its queries as requests, with the same runs (and models
+    // for users).
+    void setRequestKind(RequestKind kind);
     void setSettings(const WorkspaceSettings &settings);
     void setDiversity(double delta);
     void setBarsLevel(int level); // level of the category-mix plot only
@@ -105,8 +127,9 @@ Q_SIGNALS:
     void viewTimed(double ms); // time of the last user view, for the status bar and the log
 
 private:
-    void installSession(
-        std::shared_ptr<const Dataset> dataset, std::vector<std::shared_ptr<const Model>> models, const QString &user);
+    void installSession(std::shared_ptr<const Dataset> dataset, std::vector<LoadedSource> sources, const QString &user,
+        bool hasQueries);
+    std::vector<RankingSource> rankingSources() const;
     void refreshView();
     void showUser(int32_t user);
     void pickTellingUser();
@@ -118,7 +141,8 @@ private:
     EvaluationOptions evaluationOptions(const RerankOptions &rerank) const;
 
     std::shared_ptr<const Dataset> m_dataset; // declared before the models: they point at it
-    std::vector<std::shared_ptr<const Model>> m_models;
+    std::vector<LoadedSource> m_sources;
+    bool m_hasQueries = false;
     CategoryPalette m_palette;
     WorkspaceSettings m_settings;
     UserInspector m_inspector;
@@ -133,7 +157,7 @@ private:
     struct SweepKey {
         RerankOptions rerank;
         int pool = 0;
-        const Model *model = nullptr;
+        const void *source = nullptr;
         bool operator==(const SweepKey &) const = default;
     };
     SweepKey sweepKey() const;

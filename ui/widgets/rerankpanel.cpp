@@ -143,9 +143,10 @@ void RerankPanel::onDatasetChanged()
         m_level->addItem(QStringLiteral("none"), 0);
     m_second->clear();
     m_second->addItem(QStringLiteral("(no second model)"), -1);
-    const auto &models = m_workspace->models();
-    for (size_t i = 1; i < models.size(); ++i)
-        m_second->addItem(QString::fromStdString(models[i]->info().name), static_cast<int>(i));
+    const auto &sources = m_workspace->sources();
+    for (size_t i = 1; i < sources.size(); ++i)
+        m_second->addItem(QString::fromStdString(sources[i].name()) + (sources[i].isRun() ? u" (run)"_qs : QString()),
+            static_cast<int>(i));
     m_updating = false;
     fromWorkspace();
 }
@@ -165,8 +166,7 @@ void RerankPanel::fromWorkspace()
     m_maxBrand->setValue(s.rerank.max_per_brand);
     m_k->setValue(s.rerank.k);
     m_second->setCurrentIndex(s.showSecondModel && m_second->count() > 1 ? 1 : 0);
-    const bool hasEmbeddings
-        = !m_workspace->models().empty() && !m_workspace->models().front()->item_embeddings().empty();
+    const bool hasEmbeddings = m_workspace->hasEmbeddings();
     m_similarity->setEnabled(hasEmbeddings);
     m_updating = false;
 }

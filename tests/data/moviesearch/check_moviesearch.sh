@@ -130,6 +130,6 @@ refused import-bad-qrels "bad-grade.qrels:2" "$cli" import queries --base ml.sql
   --qrels bad-grade.qrels --out out.sqlite
 refused import-over-base "same file" "$cli" import queries --base ml.sqlite --queries queries.tsv --qrels qrels.tmdb \
   --out ml.sqlite
-refused threshold-without-grades "--relevance-threshold needs graded judgements" "$cli" evaluate --data ml.sqlite \
+refused threshold-without-grades "--relevance-threshold needs graded relevance" "$cli" evaluate --data ml.sqlite \
   --run bm25.trec --relevance-threshold 2 --json out.json
 exit $failed

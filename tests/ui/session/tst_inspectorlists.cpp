@@ -6,6 +6,7 @@
 #include "core/analysis/evaluation.h"
 #include "core/analysis/report.h"
 #include "core/data/datasetrepository.h"
+#include "core/data/runfile.h"
 #include "ui/models/usertablemodel.h"
 #include "ui/session/userinspector.h"
 
@@ -15,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
+#include <optional>
 #include <set>
 
 using namespace reclens;
@@ -33,14 +35,16 @@ QByteArray readAll(const QString &path)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-// Runs reclens-cli evaluate with `extra` options; returns the --lists and --per-user files.
+// Runs reclens-cli evaluate with `extra` options on a model (or a run: a .trec path); returns the
+// --lists and --per-user files.
 bool runCli(const QString &data, const QString &model, const QStringList &extra, const QString &dir, QByteArray &lists,
     QByteArray &perUser, QString &error)
 {
     const QString l = dir + QStringLiteral("/lists.csv"), p = dir + QStringLiteral("/per_user.csv");
     QProcess proc;
     proc.start(kCli,
-        QStringList { QStringLiteral("evaluate"), QStringLiteral("--data"), data, QStringLiteral("--model"), model,
+        QStringList { QStringLiteral("evaluate"), QStringLiteral("--data"), data,
+            model.endsWith(u".trec"_qs) ? QStringLiteral("--run") : QStringLiteral("--model"), model,
             QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--lists"), l,
             QStringLiteral("--per-user"), p }
             + extra);
@@ -141,7 +145,14 @@ private:
     void compareAll(const QString &data, const QString &model, const std::vector<Config> &configs, int k, int pool)
     {
         auto ds = std::make_shared<Dataset>(load_dataset(data.toStdString()));
-        auto m = Model::load(model.toStdString(), *ds);
+        // A .trec path is a run (DESIGN §11): the same comparison through run_candidates.
+        const bool isRun = model.endsWith(u".trec"_qs);
+        std::shared_ptr<const Model> m;
+        std::optional<Run> run;
+        if (isRun)
+            run = load_run(model.toStdString(), *ds);
+        else
+            m = Model::load(model.toStdString(), *ds);
         std::vector<int32_t> users = evaluated_users(*ds);
 #if defined(__SANITIZE_ADDRESS__)
         // Under the sanitizers (about 20x slower) every 10th user; the Release run checks them all.
@@ -154,7 +165,7 @@ private:
         for (int32_t u : users)
             ids.insert(QByteArray::fromStdString(ds->user_external[static_cast<size_t>(u)]));
         UserInspector inspector;
-        inspector.setData(ds, { m });
+        inspector.setData(ds, { isRun ? RankingSource(*run, *ds) : RankingSource(*m) });
         QTemporaryDir dir;
         QByteArray noneLists; // configs start with "none"
         for (const Config &c : configs) {
@@ -220,6 +231,29 @@ private slots:
         compareAll(data, model, configs, 10, 100);
     }
 
+    // A run (the sample's BPR top 50 exported as TREC) in the GUI equals `evaluate --run`: its order,
+    // MMR and DPP over its lists by category, and the per-user metrics with the run's rank AUC.
+    void sampleRun()
+    {
+        const QString data = kSample + QStringLiteral("/completejourney.sqlite");
+        const QString model = kSample + QStringLiteral("/completejourney-bpr.pt");
+        if (!QFileInfo::exists(data) || !QFileInfo::exists(model))
+            QSKIP("sample data not built: run the 'sample_data' target (needs ../shared/datasets)");
+        QTemporaryDir dir;
+        const QString run = dir.filePath(QStringLiteral("bpr50.trec"));
+        QProcess proc;
+        proc.start(kCli, { QStringLiteral("evaluate"), QStringLiteral("--data"), data, QStringLiteral("--model"), model,
+                             QStringLiteral("--k"), QStringLiteral("50"), QStringLiteral("--lists"), run,
+                             QStringLiteral("--lists-format"), QStringLiteral("trec"), QStringLiteral("--no-auc") });
+        QVERIFY2(proc.waitForFinished(300000) && proc.exitCode() == 0, proc.readAllStandardError().constData());
+        const std::vector<Config> configs {
+            { "none", RerankMethod::none, SimilarityKind::category, 0, 0, 0 },
+            { "mmr category", RerankMethod::mmr, SimilarityKind::category, 0.5, 0, 0 },
+            { "dpp category", RerankMethod::dpp, SimilarityKind::category, 0.5, 0, 0 },
+        };
+        compareAll(data, run, configs, 10, 50);
+    }
+
     void rulesMatchEvaluate()
     {
         const QString data = kSample + QStringLiteral("/completejourney.sqlite");
@@ -253,7 +287,7 @@ private slots:
 #endif
         const EvaluationResult cli = evaluate(*m, eo);
         UserInspector inspector;
-        inspector.setData(ds, { m });
+        inspector.setData(ds, { *m });
         inspector.setOptions(o, 100);
         const EvaluationResult gui = inspectorLists(inspector, cli.users).reranked;
         const QByteArray a = QByteArray::fromStdString(lists_csv(*ds, gui));

@@ -25,7 +25,7 @@ private Q_SLOTS:
     void modelOrderByHand()
     {
         UserInspector inspector;
-        inspector.setData(m_data, { m_model });
+        inspector.setData(m_data, { *m_model });
         RerankOptions o;
         o.method = RerankMethod::mmr;
         o.diversity = 0.0;
@@ -51,7 +51,7 @@ private Q_SLOTS:
     void diversityChangesTheList()
     {
         UserInspector inspector;
-        inspector.setData(m_data, { m_model });
+        inspector.setData(m_data, { *m_model });
         RerankOptions o;
         o.method = RerankMethod::mmr;
         o.diversity = 0.9;
@@ -85,7 +85,7 @@ private Q_SLOTS:
     void secondModelColumn()
     {
         UserInspector inspector;
-        inspector.setData(m_data, { m_model, m_model });
+        inspector.setData(m_data, { *m_model, *m_model });
         RerankOptions o;
         o.method = RerankMethod::mmr;
         o.k = 3;
@@ -99,7 +99,7 @@ private Q_SLOTS:
     void badOptionsAreRefused()
     {
         UserInspector inspector;
-        inspector.setData(m_data, { m_model });
+        inspector.setData(m_data, { *m_model });
         RerankOptions o;
         o.method = RerankMethod::mmr;
         o.diversity = 1.5;
