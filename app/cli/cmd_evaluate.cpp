@@ -36,7 +36,7 @@ int run(const EvaluateArgs &a)
                   {{a.json, "--json"}, {a.lists, "--lists"}, {a.per_user, "--per-user"}, {partial, "--partial"}});
     Stopwatch sw;
     std::vector<std::string> qrels_warnings;
-    const Dataset ds = cli::load_requests(a.flags, !a.run.empty(), qrels_warnings);
+    const Dataset ds = cli::load_requests(a.flags, !a.run.empty(), qrels_warnings, !a.model.empty());
     for (const auto &w : qrels_warnings)
         std::fprintf(stderr, "%s: warning: %s\n", a.flags.qrels.c_str(), w.c_str());
     const double t_data = sw.elapsed_ms();

@@ -21,6 +21,8 @@ int run(const SearchArgs &a)
     check_outputs({{a.data, "--data"}}, {{a.out, "--out"}});
     if (a.tag.empty() || a.tag.find_first_of(" \t\r\n") != std::string::npos)
         throw Error("--tag '" + a.tag + "' must be one word (the TREC run's last column)");
+    if (a.depth < 1)
+        throw Error("--depth " + std::to_string(a.depth) + " must be at least 1");
     const Dataset ds = load_query_view(a.data);
     const auto hits = bm25_search(ds, a.depth);
     std::string text;
@@ -30,6 +32,9 @@ int run(const SearchArgs &a)
         const auto &h = hits[static_cast<size_t>(q)];
         empty += h.empty();
         for (size_t r = 0; r < h.size(); ++r) {
+            const std::string &id = ds.item_external[static_cast<size_t>(h[r].item)];
+            if (id.find_first_of(" \t\r\n") != std::string::npos)
+                throw Error(located(a.data, "item id '" + id + "' holds whitespace: a TREC run cannot carry it"));
             std::snprintf(buf, sizeof buf, " %zu %.17g ", r + 1, h[r].score);
             text += ds.user_external[static_cast<size_t>(q)] + " Q0 " + ds.item_external[static_cast<size_t>(h[r].item)]
                     + buf + a.tag + "\n";

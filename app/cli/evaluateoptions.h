@@ -103,7 +103,10 @@ inline void add_evaluate_flags(CLI::App &app, EvaluateFlags &f)
 
 // The dataset of f.data with its requests (users, or a search dataset's queries for runs) and the
 // relevance (--qrels, a search dataset's judgements, else the test split). warnings: the qrels'.
-inline Dataset load_requests(const EvaluateFlags &f, bool runs_only, std::vector<std::string> &warnings)
+// runs_only: every source is a run (auto then reads a search dataset's queries); with_model: a
+// model is loaded too (it scores, or lends embeddings to, users only).
+inline Dataset load_requests(const EvaluateFlags &f, bool runs_only, std::vector<std::string> &warnings,
+                             bool with_model = false)
 {
     if (!(f.relevance_threshold > 0))
         throw Error("--relevance-threshold " + std::to_string(f.relevance_threshold)
@@ -111,8 +114,9 @@ inline Dataset load_requests(const EvaluateFlags &f, bool runs_only, std::vector
     bool queries = f.requests == "queries";
     if (f.requests == "auto")
         queries = runs_only && has_queries(f.data);
-    if (queries && !runs_only)
-        throw Error("--requests queries needs runs only: a model scores users, and queries come as runs (--run)");
+    if (queries && (!runs_only || with_model))
+        throw Error("a search dataset's queries come as runs only: a model is loaded against users, so leave out "
+                    "--model (runs re-rank by category there) or give --requests users");
     Dataset ds = queries ? load_query_view(f.data, f.relevance_threshold) : load_dataset(f.data);
     if (!f.qrels.empty()) {
         if (f.relevance == "binary")

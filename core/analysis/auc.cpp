@@ -181,6 +181,8 @@ RocCurve pooled_roc(const RankingSource &source, const ProgressFn &progress)
             positives.push_back(all[static_cast<size_t>(t)]);
     }
     PooledAucAccumulator acc(std::move(positives));
+    std::vector<uint8_t> skip(static_cast<size_t>(ds.n_items()), 0);
+    std::vector<float> negatives;
     for (size_t i = 0; i < users.size(); ++i) {
         if (progress && !progress(static_cast<double>(i) / static_cast<double>(users.size()), "pooled ROC"))
             throw Cancelled();
@@ -188,9 +190,19 @@ RocCurve pooled_roc(const RankingSource &source, const ProgressFn &progress)
         const auto all = run_scores_all(*source.run, ds, u);
         const auto train = ds.train.row(u);
         const auto truth = test_set(ds, u);
-        for (int32_t it = 0; it < ds.n_items(); ++it)
-            if (!std::binary_search(train.begin(), train.end(), it) && !std::binary_search(truth.begin(), truth.end(), it))
-                acc.add_negative(all[static_cast<size_t>(it)]);
+        for (const int32_t it : train)
+            skip[static_cast<size_t>(it)] = 1;
+        for (const int32_t it : truth)
+            skip[static_cast<size_t>(it)] = 1;
+        negatives.clear();
+        for (size_t it = 0; it < all.size(); ++it)
+            if (!skip[it])
+                negatives.push_back(all[it]);
+        acc.add_negatives(negatives);
+        for (const int32_t it : train)
+            skip[static_cast<size_t>(it)] = 0;
+        for (const int32_t it : truth)
+            skip[static_cast<size_t>(it)] = 0;
     }
     return acc.curve();
 }

@@ -188,6 +188,9 @@ ComparisonResult compare_runs(const EvaluationResult &a, const EvaluationResult 
     }
     if (rows.empty())
         throw Error("compare: the two runs share no evaluated user");
+    out.a_users = a.users.size();
+    out.b_users = b.users.size();
+    out.shared_only = rows.size() != a.users.size() || rows.size() != b.users.size();
     for (const auto &info : metric_catalog()) {
         MetricComparison mc;
         mc.metric = std::string(info.name);
@@ -204,6 +207,10 @@ ComparisonResult compare_runs(const EvaluationResult &a, const EvaluationResult 
                 xb.push_back(b.per_user[j].values[static_cast<size_t>(id)]);
             }
             mc.test = paired_test(xa, xb);
+            if (out.shared_only) { // the same requests on both sides
+                mc.value_a = mc.test.mean_a;
+                mc.value_b = mc.test.mean_b;
+            }
         } else if (!std::isnan(mc.value_a) && !std::isnan(mc.value_b)) {
             mc.test.delta = mc.value_b - mc.value_a;
         }

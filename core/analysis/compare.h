@@ -44,6 +44,11 @@ struct MetricComparison {
 struct ComparisonResult {
     std::vector<int32_t> users; // common users
     std::vector<MetricComparison> metrics; // DESIGN §5 order
+    // The runs evaluated different requests (runs under trec_eval's conventions average over the
+    // judged requests each lists): value_a/value_b of the per-user metrics are then the means over
+    // the shared `users`, so that b − a is the delta; a_users/b_users say how many each had.
+    bool shared_only = false;
+    size_t a_users = 0, b_users = 0;
 };
 
 // Pairs users present in both runs. Throws Error when the runs share no user.

@@ -31,7 +31,8 @@ struct Requests {
 // in_source (runs with judgements): trec_eval averages over the judged requests the run lists;
 // the others are counted in *left_out.
 Requests select_users(const Dataset &ds, const EvaluationOptions &options, EvaluationResult &res,
-                      const std::function<bool(int32_t)> &in_source = {}, int64_t *left_out = nullptr)
+                      const std::function<bool(int32_t)> &in_source = {}, int64_t *left_out = nullptr,
+                      const std::string &source_path = {})
 {
     if (options.k < 1)
         throw Error("k=" + std::to_string(options.k) + " must be at least 1 (--k)");
@@ -57,8 +58,11 @@ Requests select_users(const Dataset &ds, const EvaluationOptions &options, Evalu
         if (left_out)
             *left_out = static_cast<int64_t>(before - users.size());
         if (users.empty() && before > 0)
-            throw Error("none of the " + std::to_string(before) + " judged " + (ds.queries() ? "queries" : "users")
-                        + " has a list in the run: are the run and the judgements for the same requests?");
+            throw Error(located(source_path, "none of the " + std::to_string(before) + " judged "
+                                                 + (ds.queries() ? "queries" : "users") + " of "
+                                                 + ds.judgements->source
+                                                 + " has a list in the run: are the run and the judgements for the "
+                                                   "same requests?"));
     }
     if (users.empty() && ds.judgements)
         throw Error(located(ds.judgements->source, std::string("no judgement names a ")
@@ -229,7 +233,8 @@ EvaluationResult evaluate(const Run &run, const Dataset &ds, const Model *model,
     std::function<bool(int32_t)> in_run;
     if (ds.judgements)
         in_run = [&run](int32_t u) { return !run.list(u).empty(); };
-    auto [run_users, users] = select_users(ds, options, res, in_run, &judged_missing);
+    auto [run_users, users] = select_users(ds, options, res, in_run, &judged_missing, run.path);
+    res.requests_left_out = judged_missing;
     // The run's depth bounds the pool (DESIGN §11); never below k.
     res.pool = std::max(res.k, std::min(res.pool, static_cast<int>(std::min<size_t>(run.depth(), 1 << 30))));
     const std::span<const float> emb = model ? model->item_embeddings() : std::span<const float>{};
@@ -299,11 +304,15 @@ Candidates run_candidates(const Run &run, const Dataset &ds, std::span<const int
 
 std::vector<float> run_scores_all(const Run &run, const Dataset &ds, int32_t user)
 {
+    // Places count the list without the user's train items, as run_auc numbers them.
     const float below = -static_cast<float>(run.depth() + 1);
     std::vector<float> all(static_cast<size_t>(ds.n_items()), below);
     const auto items = run.list(user);
-    for (size_t i = 0; i < items.size(); ++i)
-        all[static_cast<size_t>(items[i])] = -static_cast<float>(i + 1);
+    const auto train = ds.train.row(user);
+    size_t place = 0;
+    for (const int32_t item : items)
+        if (!std::binary_search(train.begin(), train.end(), item))
+            all[static_cast<size_t>(item)] = -static_cast<float>(++place);
     return all;
 }
 

@@ -71,6 +71,7 @@ struct EvaluationResult {
     std::string conventions = "reclens";       // "trec_eval" when relevance comes from judgements (§11)
     std::string relevance_source;              // then the qrels file (or the dataset's judgements)
     double relevance_threshold = 1;            // and the grade from which an item is relevant
+    int64_t requests_left_out = 0;             // judged requests the run does not list (not averaged)
     int shard = 0, shards = 1;                 // EvaluationOptions::shard/shards
     size_t run_users = 0;                      // users of the whole run (all shards)
 };

@@ -104,7 +104,10 @@ std::string evaluation_json(const EvaluationResult &r, const std::map<std::strin
     j["requests"] = r.requests;
     j["conventions"] = r.conventions;
     if (r.conventions == "trec_eval")
-        j["relevance"] = {{"source", r.relevance_source}, {"threshold", r.relevance_threshold}, {"graded", true}};
+        j["relevance"] = {{"source", r.relevance_source},
+                          {"threshold", r.relevance_threshold},
+                          {"graded", true},
+                          {"judged_requests_not_in_run", r.requests_left_out}};
     j["category_level"] = r.category_level;
     j["rerank"] = rerank_json(r.rerank);
     j["metrics"] = metrics_json(r);
@@ -133,6 +136,8 @@ std::string comparison_json(const ComparisonResult &c, const EvaluationResult &a
     j["pool"] = a.pool;
     j["device"] = a.device;
     j["users_compared"] = c.users.size();
+    if (c.shared_only) // each side's own set differs: the per-user means are over the shared ones
+        j["shared_requests_only"] = {{"a", c.a_users}, {"b", c.b_users}, {"shared", c.users.size()}};
     j["requests"] = a.requests;
     j["conventions"] = a.conventions;
     auto run = [](const EvaluationResult &r, const std::map<std::string, std::string> &label) {
@@ -304,9 +309,15 @@ std::string comparison_table(const ComparisonResult &c)
 {
     std::ostringstream s;
     char buf[256];
-    std::snprintf(buf, sizeof buf, "%zu users compared (b - a; bootstrap 95%% CI of the mean difference)\n",
+    std::snprintf(buf, sizeof buf, "%zu requests compared (b - a; bootstrap 95%% CI of the mean difference)\n",
                   c.users.size());
     s << buf;
+    if (c.shared_only) {
+        std::snprintf(buf, sizeof buf,
+                      "a evaluated %zu requests, b %zu: per-request metrics are means over the %zu both have\n",
+                      c.a_users, c.b_users, c.users.size());
+        s << buf;
+    }
     std::snprintf(buf, sizeof buf, "%-17s %10s %10s %10s %11s %11s %23s\n", "metric", "a", "b", "delta", "p(t-test)",
                   "p(wilcoxon)", "ci95");
     s << buf;

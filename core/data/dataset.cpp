@@ -1,5 +1,8 @@
 #include "core/data/dataset.h"
 
+#include <algorithm>
+#include <limits>
+
 #include "core/common/error.h"
 
 #include <algorithm>
@@ -108,6 +111,15 @@ void check_csr(const Csr &csr, int32_t n_users, int32_t n_items, const char *nam
 }
 
 } // namespace
+
+float Judgements::grade(int32_t request, int32_t item) const
+{
+    const auto items = judged.row(request);
+    const auto it = std::lower_bound(items.begin(), items.end(), item);
+    if (it == items.end() || *it != item)
+        return std::numeric_limits<float>::quiet_NaN();
+    return judged.row_weights(request)[static_cast<size_t>(it - items.begin())];
+}
 
 void Dataset::finalize()
 {

@@ -69,6 +69,8 @@ struct Judgements {
     {
         return judged.row_size(request) > 0 || !outside(request).empty();
     }
+    // The grade of a judged item, NaN when the item is not judged for the request.
+    float grade(int32_t request, int32_t item) const;
 };
 
 // What a dataset's requests are (DESIGN §11): its users (history = train, relevance = test), or the

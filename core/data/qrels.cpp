@@ -120,10 +120,10 @@ Judgements load_qrels(const std::string &path, const Dataset &ds, double thresho
                       const std::string &flag)
 {
     std::vector<JudgedTriple> triples;
-    std::unordered_set<std::string> unknown_requests, outside_ids;
+    std::unordered_set<std::string> unknown_requests, outside_ids, judged_pairs;
     std::string first_unknown_request, first_outside, last_qid;
     int32_t last_request = -1;
-    int64_t unknown_request_lines = 0;
+    int64_t unknown_request_lines = 0, duplicates = 0;
     std::string docid;
     read_qrels(path, flag, [&](const QrelsLine &q) {
         if (q.qid != last_qid) {
@@ -137,6 +137,11 @@ Judgements load_qrels(const std::string &path, const Dataset &ds, double thresho
             return;
         }
         docid.assign(q.docid);
+        // A (request, docid) judged twice keeps its first grade, ids the dataset lacks included.
+        if (!judged_pairs.insert(std::to_string(last_request) + '\t' + docid).second) {
+            ++duplicates;
+            return;
+        }
         const int32_t item = ds.find_item(docid);
         if (item < 0 && outside_ids.insert(docid).second && outside_ids.size() == 1)
             first_outside = "line " + std::to_string(q.line) + ": '" + docid + "'";
@@ -151,8 +156,7 @@ Judgements load_qrels(const std::string &path, const Dataset &ds, double thresho
         throw Error(located(path, "no judged docid is an item of the dataset (the first is at " + first_outside
                                       + "): are these qrels for this dataset? ('reclens-cli import queries --id-map' "
                                         "translates ids)"));
-    int64_t duplicates = 0;
-    Judgements j = make_judgements(ds.n_users(), triples, threshold, path, &duplicates);
+    Judgements j = make_judgements(ds.n_users(), triples, threshold, path);
     if (warnings) {
         if (!unknown_requests.empty())
             warnings->push_back(std::to_string(unknown_requests.size()) + " judged request ids ("
@@ -177,7 +181,8 @@ void set_judgements(Dataset &ds, Judgements j)
                     + " must be above 0: grades below it are not relevant, and grade 0 means not relevant");
     const auto n = static_cast<size_t>(ds.n_users()) + 1;
     if (j.judged.offsets.size() != n || j.outside_offsets.size() != n)
-        throw Error("judgements loaded for another dataset");
+        throw Error(located(j.source, "the judgements were read for another dataset (or request kind): load them "
+                                      "against the dataset they are evaluated on"));
     Csr test;
     test.offsets.assign(n, 0);
     for (int32_t r = 0; r < ds.n_users(); ++r) {

@@ -75,6 +75,10 @@ std::vector<Query> read_queries(const std::string &path)
             throw Error(located(path, std::string(id.empty() ? "a blank query id" : "a blank query text") + ": "
                                           + quoted(v) + " (" + layout + ")",
                                 line_no));
+        if (id.find_first_of(" \t") != std::string::npos)
+            throw Error(located(path, "query id '" + id + "' holds a blank: qrels and TREC runs separate fields by "
+                                      "blanks, so a query id is one word (" + layout + ")",
+                                line_no));
         if (!seen.insert(id).second)
             throw Error(located(path, "query id '" + id + "' appears twice; give each query one line", line_no));
         out.push_back({id, text});

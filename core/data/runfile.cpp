@@ -47,14 +47,20 @@ std::vector<std::string> RunReport::warnings() const
     if (duplicates > 0)
         out.push_back(std::to_string(duplicates) + " lines list an item again for the same request, the better-ranked "
                       "kept (first " + first_duplicate + ")");
-    if (rank_disagreements > 0)
+    if (rank_disagreements > 0 && !trec_eval_order)
         out.push_back(std::to_string(rank_disagreements) + " requests have scores that rise down the rank order; "
                       "rank order wins (first " + first_rank_disagreement + ")");
+    if (reordered > 0)
+        out.push_back(std::to_string(reordered) + " requests are ranked otherwise than by score, then docid "
+                      "descending: with judgements the run is read in trec_eval's order, which ignores ranks (first "
+                      + first_reordered + ")");
     return out;
 }
 
 size_t Run::depth() const
 {
+    if (max_depth > 0)
+        return max_depth;
     size_t d = 0;
     for (size_t u = 0; u + 1 < offsets.size(); ++u)
         d = std::max(d, static_cast<size_t>(offsets[u + 1] - offsets[u]));
@@ -65,10 +71,10 @@ namespace {
 
 using namespace textlines;
 
-struct Entry { // 16 bytes: what a run line costs in memory
+struct Entry { // 24 bytes: what a run line costs in memory
     int32_t user, item;
     int32_t rank; // the file's rank; without one, the line number (ties then by order)
-    float score;
+    double score; // as read: trec_eval orders by the double
 };
 
 // Comma-separated fields; a field may be double-quoted ("" inside for a quote). Returns false on
@@ -125,7 +131,8 @@ bool split_csv(std::string_view line, std::vector<std::string_view> &out, std::v
     }
 }
 
-bool parse_score(std::string_view s, float &out)
+// A finite number that stays finite as a float (the lists keep float scores).
+bool parse_score(std::string_view s, double &out)
 {
     if (!s.empty() && s.front() == '+')
         s.remove_prefix(1);
@@ -133,8 +140,8 @@ bool parse_score(std::string_view s, float &out)
     const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
     if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size() || !std::isfinite(v))
         return false;
-    out = static_cast<float>(v);
-    return std::isfinite(out);
+    out = v;
+    return std::isfinite(static_cast<float>(v));
 }
 
 bool parse_rank(std::string_view s, int32_t &out)
@@ -227,7 +234,7 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
                 continue;
             }
             if (first) { // a header names the columns (any order, extra ones ignored); else positional
-                float dummy = 0;
+                double dummy = 0;
                 const bool named = std::find(f.begin(), f.end(), "user_id") != f.end();
                 if (named || (f.size() >= 3 && !parse_score(f[2], dummy))) {
                     auto at = [&](const char *n) {
@@ -321,10 +328,18 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
                                       + " lines name items the dataset does not have (first at "
                                       + rep.first_unknown_item + "): is it a run for this dataset?"));
 
-    // Each request's list in rank order (or by score, highest first), ties by line order.
+    // Each request's list in rank order (or by score, highest first), ties by line order; with
+    // judgements in trec_eval's order: score descending, then docid descending (strcmp).
+    const bool trec_order = ds.judgements.has_value();
+    rep.trec_eval_order = trec_order;
     std::stable_sort(entries.begin(), entries.end(), [&](const Entry &a, const Entry &b) {
         if (a.user != b.user)
             return a.user < b.user;
+        if (trec_order) {
+            if (a.score != b.score)
+                return a.score > b.score;
+            return ds.item_external[static_cast<size_t>(a.item)] > ds.item_external[static_cast<size_t>(b.item)];
+        }
         if (rep.has_rank)
             return a.rank < b.rank;
         return a.score > b.score;
@@ -337,8 +352,9 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
         const int32_t u = entries[b].user;
         size_t e = b;
         int64_t kept = 0;
-        bool disagrees = false;
-        float last = 0;
+        bool disagrees = false, reordered = false;
+        double last = 0;
+        int32_t last_rank = 0;
         while (e < entries.size() && entries[e].user == u) {
             const Entry &x = entries[e++];
             if (seen_at[static_cast<size_t>(x.item)] == u) {
@@ -353,12 +369,19 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
                 if (rep.rank_disagreements++ == 0)
                     rep.first_rank_disagreement = "request '" + ds.user_external[static_cast<size_t>(u)] + "'";
             }
+            if (trec_order && rep.has_rank && kept > 0 && x.rank < last_rank && !reordered) {
+                reordered = true;
+                if (rep.reordered++ == 0)
+                    rep.first_reordered = "request '" + ds.user_external[static_cast<size_t>(u)] + "'";
+            }
             last = x.score;
+            last_rank = x.rank;
             ++kept;
             run.items.push_back(x.item);
-            run.scores.push_back(x.score);
+            run.scores.push_back(static_cast<float>(x.score));
         }
         run.offsets[static_cast<size_t>(u) + 1] = kept;
+        run.max_depth = std::max(run.max_depth, static_cast<size_t>(kept));
         b = e;
     }
     for (size_t u = 1; u < run.offsets.size(); ++u)

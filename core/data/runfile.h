@@ -31,12 +31,17 @@ struct RunReport {
     std::string first_duplicate;
     int64_t rank_disagreements = 0; // requests whose scores rise somewhere down the rank order
     std::string first_rank_disagreement;
+    bool trec_eval_order = false;   // ordered as trec_eval orders runs (the dataset has judgements)
+    int64_t reordered = 0;          // then: requests whose ranks say another order
+    std::string first_reordered;
     bool has_rank = false; // the file gives ranks (TREC always; CSV with a rank column)
     // One line each for what deserves a warning (empty when nothing does).
     std::vector<std::string> warnings() const;
 };
 
-// Lists per dataset user, in the run's order (rank, else score descending; ties by line order).
+// Lists per dataset user, in the run's order: rank, else score descending, ties by line order. On a
+// dataset with judgements (DESIGN §11: trec_eval's conventions apply) the order is trec_eval's
+// instead: score descending as read (a double), ties by docid descending, ranks ignored.
 struct Run {
     std::string path;
     std::string name;   // the TREC tag of the first line, else the file's stem
@@ -58,7 +63,8 @@ struct Run {
         const auto e = static_cast<size_t>(offsets[static_cast<size_t>(user) + 1]);
         return {scores.data() + b, e - b};
     }
-    size_t depth() const; // the longest list
+    size_t depth() const; // the longest list (kept by load_run; counted for a Run built by hand)
+    size_t max_depth = 0;
 };
 
 // Loads `path` against `dataset`. Throws Error, one line naming the file (and line), for: a missing

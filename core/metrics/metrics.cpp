@@ -165,9 +165,8 @@ void graded_accuracy(const Judgements &j, int32_t request, std::span<const int32
     const auto judged = j.judged.row(request);
     const auto grades = j.judged.row_weights(request);
     auto grade_of = [&](int32_t item) {
-        const auto it = std::lower_bound(judged.begin(), judged.end(), item);
-        return it != judged.end() && *it == item ? static_cast<double>(grades[static_cast<size_t>(it - judged.begin())])
-                                                 : 0.0;
+        const float g = j.grade(request, item);
+        return std::isnan(g) ? 0.0 : static_cast<double>(g);
     };
     // The ideal ordering of every judged grade above 0 (the universe's and the outside ids').
     std::vector<double> ideal;
@@ -223,7 +222,7 @@ UserMetrics user_metrics(const MetricContext &ctx, int32_t user, std::span<const
     m.test_size = static_cast<int>(truth.size());
 
     // Accuracy.
-    if (ds.judgements && k > 0) {
+    if (ds.judgements && ds.judgements->judged_request(user) && k > 0) {
         graded_accuracy(*ds.judgements, user, ds.train.row(user), truth, list.first(n), k, m);
         m[MetricId::auc] = auc;
     } else if (!truth.empty() && k > 0) {

@@ -162,13 +162,8 @@ ListColumn UserInspector::makeColumn(
     for (int32_t item : col.items)
         col.hit.push_back(std::binary_search(testItems.begin(), testItems.end(), item) ? 1 : 0);
     if (const auto &j = m_dataset->judgements) {
-        const auto judged = j->judged.row(user);
-        const auto grades = j->judged.row_weights(user);
-        for (int32_t item : col.items) {
-            const auto it = std::lower_bound(judged.begin(), judged.end(), item);
-            col.grade.push_back(it != judged.end() && *it == item ? grades[static_cast<size_t>(it - judged.begin())]
-                                                                  : std::numeric_limits<float>::quiet_NaN());
-        }
+        for (int32_t item : col.items)
+            col.grade.push_back(j->grade(user, item));
     }
     const UserScores &s = scoresFor(model, user);
     const size_t k = static_cast<size_t>(m_options.k);

@@ -114,8 +114,9 @@ void Workspace::openDataset(
             LoadResult result;
             auto ds = std::make_shared<Dataset>(load_dataset(file, part(progress, 0.0, 0.6)));
             result.hasQueries = has_queries(file);
-            const bool queries = result.hasQueries
-                && (kind == "queries" || (kind == "auto" && models.empty() && !runs.empty()));
+            // A run on a search dataset is read for its queries unless users are asked for: query
+            // ids may also be user ids (movie-search's 1..10 are MovieLens users).
+            const bool queries = result.hasQueries && (kind == "queries" || (kind == "auto" && !runs.empty()));
             if (kind == "queries" && !result.hasQueries)
                 result.modelErrors << QString::fromStdString(
                     file + ": has no queries (make a search dataset with 'reclens-cli import queries'); showing users");

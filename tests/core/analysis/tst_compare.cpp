@@ -108,6 +108,11 @@ private slots:
         // pairs: user 2 (a 1, b 0), user 3 (a 2, b 2), user 5 (a 3, b 6) -> mean diff 2/3
         QCOMPARE(c.metrics[0].test.n, int64_t{3});
         QCOMPARE(c.metrics[0].test.delta, 2.0 / 3);
+        // The sets differ, so the per-user means shown are over the shared users: b − a = delta.
+        QVERIFY(c.shared_only);
+        QCOMPARE(c.a_users, size_t{4});
+        QCOMPARE(c.metrics[0].value_a, (1.0 + 2 + 3) / 3);
+        QCOMPARE(c.metrics[0].value_b, (0.0 + 2 + 6) / 3);
         for (const auto &m : c.metrics)
             if (m.metric == "gini") {
                 QCOMPARE(m.test.delta, -0.25);

@@ -36,7 +36,8 @@ const char *kQrels = "u0 0 i1 3\n"
                      "u1 0 i7 0\n"
                      "u2 0 i4 1\n"
                      "zz 0 i1 1\n"
-                     "u0 0 i1 1\n";
+                     "u0 0 i1 1\n"
+                     "u0 0 x9 3\n";
 
 // u0 lists i2 i1 i4 i5 i6; u1 i7 i8; u3 (not judged) i1.
 const char *kRun = "u0 Q0 i2 1 5.0 t\n"
@@ -86,7 +87,8 @@ private slots:
         QCOMPARE(std::vector<int32_t>(j.outside(0).begin(), j.outside(0).end()), std::vector<int32_t>{2});
         QVERIFY(j.judged_request(1));
         QVERIFY(!j.judged_request(3));
-        QCOMPARE(warnings.size(), size_t{3}); // unknown request, an id without item, a duplicate
+        QCOMPARE(warnings.size(), size_t{3}); // unknown request, an id without item, duplicates (i1, x9)
+        QVERIFY(warnings[2].find("2 (request, docid) pairs") == 0);
         set_judgements(ds, j);
         const auto t0 = ds.test.row(0);
         QCOMPARE(std::vector<int32_t>(t0.begin(), t0.end()), (std::vector<int32_t>{1, 3, 5}));
@@ -169,6 +171,28 @@ private slots:
         QCOMPARE(u0[MetricId::ndcg], (2 + 4.5 / l2(3)) / (5 + 4.5 / l2(3) + 2 / l2(4)));
         QCOMPARE(u0[MetricId::map], (1.0 / 2) / 2);
         QCOMPARE(u0[MetricId::mrr], 0.5);
+    }
+
+    // trec_eval orders a run by score, ties by docid descending, whatever its ranks: with judgements
+    // RecLens reads it so. i1 and i2 tie at 1.0 and are ranked i1 first; trec_eval puts i2 first.
+    void trecEvalOrderOfTies()
+    {
+        Dataset ds = toy();
+        set_judgements(ds, load_qrels(write("t.qrels", "u0 0 i1 1\nu0 0 i3 2\n"), ds, 1));
+        const Run run = load_run(write("t.trec", "u0 Q0 i1 1 1.0 t\nu0 Q0 i2 2 1.0 t\nu0 Q0 i3 3 0.5 t\n"), ds);
+        const auto l = run.list(0);
+        QCOMPARE(std::vector<int32_t>(l.begin(), l.end()), (std::vector<int32_t>{2, 1, 3}));
+        QCOMPARE(run.report.reordered, int64_t{1});
+        EvaluationOptions o;
+        o.k = 1;
+        QCOMPARE(evaluate(run, ds, nullptr, o).per_user[0][MetricId::precision], 0.0);
+        o.k = 2;
+        const UserMetrics m = evaluate(run, ds, nullptr, o).per_user[0];
+        QCOMPARE(m[MetricId::map], (1.0 / 2) / 2);
+        QCOMPARE(m[MetricId::ndcg], (1 / l2(3)) / (2 + 1 / l2(3)));
+        // Without judgements the rank order stands.
+        const Run plain = load_run(write("t.trec", "u0 Q0 i1 1 1.0 t\nu0 Q0 i2 2 1.0 t\nu0 Q0 i3 3 0.5 t\n"), toy());
+        QCOMPARE(plain.list(0)[0], 1);
     }
 
     void refusesBadQrels_data()

@@ -4,7 +4,8 @@
 # links.csv, a BM25 run built with `reclens-cli search`, and evaluated:
 # - RecLens's P@10, recall@10, nDCG@10 (graded), MRR@10 and MAP@10 equal an independent
 #   implementation of trec_eval's conventions (../qrels/trec_eval_ref.py) on the BM25 run and on a
-#   run made outside RecLens (outside.py: random scores with ties), per query and in the mean, with
+#   run made outside RecLens (outside.py: random scores with ties, ranked in trec_eval's order or
+#   against it), per query and in the mean, with
 #   the judgements table and with --qrels, at relevance thresholds 1 and 3;
 # - MovieLens ratings as grades (--relevance graded) equal the reference on qrels read from the
 #   dataset's test interactions;
@@ -37,6 +38,7 @@ fi
 ok "search: $(cat search.txt)"
 "$py" "$here/outside.py" translate qrels.tmdb "$ml/links.csv" qrels.ml
 "$py" "$here/outside.py" run qrels.ml "$ml/movies.csv" outside.trec 7
+"$py" "$here/outside.py" run qrels.ml "$ml/movies.csv" outside-asc.trec 7 ascending
 
 # agree NAME RUN THRESHOLD [evaluate options]: RecLens vs the reference on one run.
 agree() {
@@ -56,6 +58,13 @@ agree bm25-qrels bm25.trec 1 --qrels qrels.ml
 agree bm25-t3 bm25.trec 3 --relevance-threshold 3
 agree outside outside.trec 1
 agree outside-t3 outside.trec 3 --qrels qrels.ml --relevance-threshold 3
+# ties ranked by docid ascending: trec_eval ignores ranks, and so does RecLens with judgements (warned)
+agree outside-asc outside-asc.trec 1
+if grep -q "ranked otherwise than by score" outside-asc.err; then
+  ok "ranks that differ from trec_eval's order are reported: $(grep -o '[0-9]* requests are ranked otherwise' outside-asc.err)"
+else
+  bad "no warning for ranks against trec_eval's order"; cat outside-asc.err
+fi
 
 # MovieLens ratings as grades (--relevance graded): a popularity model's top 10 per user, exported as
 # a TREC run, against the reference on qrels read from the dataset's test interactions.

@@ -4,10 +4,12 @@
   outside.py translate QRELS LINKS.csv OUT     qrels with TMDB ids -> MovieLens movieIds (links.csv;
                                                the first row of a TMDB id wins, as in 'import queries');
                                                ids without a movie become 'unmapped-ID'
-  outside.py run QRELS_ML MOVIES.csv OUT SEED  a run of every judged query: its judged movies and 40
+  outside.py run QRELS_ML MOVIES.csv OUT SEED [ascending]
+                                               a run of every judged query: its judged movies and 40
                                                random others, scores rounded to one decimal (so ties
                                                occur), ranks in trec_eval's order (score descending,
-                                               docid descending)
+                                               docid descending); with 'ascending' ties are ranked by
+                                               docid ascending instead, an order trec_eval ignores
   outside.py test-qrels DATASET.sqlite OUT     a dataset's test interactions as qrels, the rating as the
                                                grade (items the user has in train left out), read with
                                                Python's sqlite3
@@ -30,7 +32,7 @@ def translate(qrels, links, out):
                 o.write(f"{q} {it} {m.get(d, 'unmapped-' + d)} {g}\n")
 
 
-def run(qrels, movies, out, seed):
+def run(qrels, movies, out, seed, ties="descending"):
     rng = random.Random(int(seed))
     with open(movies, newline="", encoding="utf-8") as f:
         ids = [r["movieId"] for r in csv.DictReader(f)]
@@ -43,7 +45,10 @@ def run(qrels, movies, out, seed):
         for q, docs in judged.items():
             cand = {d for d in docs if not d.startswith("unmapped-")} | set(rng.sample(ids, 40))
             scored = [(round(rng.random() * 3, 1), d) for d in sorted(cand)]
-            scored.sort(key=lambda x: (-x[0], [-ord(c) for c in x[1]] + [1]))
+            if ties == "ascending":
+                scored.sort(key=lambda x: (-x[0], x[1]))
+            else:
+                scored.sort(key=lambda x: (-x[0], [-ord(c) for c in x[1]] + [1]))
             for r, (s, d) in enumerate(scored, 1):
                 o.write(f"{q} Q0 {d} {r} {s} outside\n")
 
@@ -64,7 +69,7 @@ def test_qrels(dataset, out):
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "translate":
         translate(*sys.argv[2:])
-    elif len(sys.argv) == 6 and sys.argv[1] == "run":
+    elif len(sys.argv) in (6, 7) and sys.argv[1] == "run":
         run(*sys.argv[2:])
     elif len(sys.argv) == 4 and sys.argv[1] == "test-qrels":
         test_qrels(*sys.argv[2:])
