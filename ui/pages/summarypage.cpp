@@ -74,6 +74,8 @@ SummaryPage::SummaryPage(Workspace *workspace, QWidget *parent)
             std::pair { QStringLiteral("User activity terciles (train interactions)"), m_activity },
             std::pair { QStringLiteral("User segments"), m_segments } }) {
         auto *box = new QGroupBox(title, this);
+        if (model != m_popularity)
+            m_userStrataBoxes << box;
         auto *v = new QVBoxLayout(box);
         m_strataViews << makeTable(model, box);
         v->addWidget(m_strataViews.back());
@@ -99,9 +101,15 @@ void SummaryPage::onRunsChanged()
         return;
     }
     const auto &r = *runs.reranked;
-    m_header->setText(u"Model order vs re-ranked ("_qs + QString::fromUtf8(rerank_method_name(r.rerank.method).data())
+    const bool queries = r.requests == "queries";
+    for (QWidget *box : std::as_const(m_userStrataBoxes))
+        box->setVisible(!queries);
+    m_header->setText(QString::fromUtf8(r.from_run ? "Run order" : "Model order") + u" vs re-ranked ("_qs
+        + QString::fromUtf8(rerank_method_name(r.rerank.method).data())
         + u", δ "_qs + QString::number(r.rerank.diversity, 'f', 2) + u") over "_qs + QString::number(r.users.size())
-        + u" users, K = "_qs + QString::number(r.k) + u", device "_qs + QString::fromStdString(r.device)
+        + (queries ? u" queries"_qs : u" users"_qs)
+        + (r.conventions == "trec_eval" ? u" (judged; accuracy by trec_eval's conventions)"_qs : QString())
+        + u", K = "_qs + QString::number(r.k) + u", device "_qs + QString::fromStdString(r.device)
         + u". p-values: paired t-test and Wilcoxon signed-rank; CI: bootstrap of the mean difference (1000 resamples)."_qs);
 
     m_popularity->setHorizontalHeaderLabels({ QStringLiteral("stratum"), QStringLiteral("items"),

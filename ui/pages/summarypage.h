@@ -31,6 +31,7 @@ private:
     QLabel *m_header;
     QTableView *m_metricsView = nullptr;
     QList<QTableView *> m_strataViews;
+    QList<QWidget *> m_userStrataBoxes; // activity and segments: users only (a query has neither)
     SummaryModel *m_model;
     QStandardItemModel *m_popularity;
     QStandardItemModel *m_activity;
