@@ -24,7 +24,7 @@ int run(const InfoArgs &a)
     const Dataset d = load_dataset(a.path);
     std::optional<Dataset> q;
     if (has_queries(a.path))
-        q = load_query_view(a.path);
+        q = query_view(d); // a copy: the users' counts above stay
     if (a.json) {
         // Keys fixed by the CLI contract; outside checks read them.
         nlohmann::ordered_json j;

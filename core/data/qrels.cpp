@@ -25,15 +25,9 @@ int64_t read_qrels(const std::string &path, const std::string &flag, const std::
     const std::string layout = "a qrels line is 'qid 0 docid grade' with a whole-number grade";
     refuse_binary(in, path, "expected qrels 'qid 0 docid grade' (" + flag + ")");
 
-    int64_t malformed = 0, judgements = 0;
-    std::string first_malformed;
-    long first_line = 0;
-    auto bad = [&](long line_no, std::string_view line, const std::string &why) {
-        if (malformed++ == 0) {
-            first_malformed = why + ": " + quoted(line);
-            first_line = line_no;
-        }
-    };
+    int64_t judgements = 0;
+    MalformedLines malformed;
+    auto bad = [&](long line_no, std::string_view line, const std::string &why) { malformed.add(line_no, line, why); };
     std::string line;
     std::vector<std::string_view> f;
     long line_no = 0;
@@ -62,7 +56,7 @@ int64_t read_qrels(const std::string &path, const std::string &flag, const std::
             bad(line_no, v, "grade '" + std::string(g) + "' is not a whole number");
             continue;
         }
-        if (malformed > 0)
+        if (malformed.count > 0)
             continue; // refused anyway: only count the rest
         ++judgements;
         fn(q);
@@ -71,10 +65,7 @@ int64_t read_qrels(const std::string &path, const std::string &flag, const std::
         throw Error(located(path, "read error in the qrels file (" + flag + ")"));
     if (!seen_content)
         throw Error(located(path, "the qrels file is empty: " + layout));
-    if (malformed > 0)
-        throw Error(located(path, first_malformed + " (" + std::to_string(malformed) + " malformed line"
-                                      + (malformed > 1 ? "s" : "") + " in all; " + layout + ")",
-                            first_line));
+    malformed.refuse_if_any(path, layout);
     return judgements;
 }
 

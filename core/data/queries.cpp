@@ -289,7 +289,14 @@ bool has_queries(const std::string &path)
 
 Dataset load_query_view(const std::string &path, double threshold, const ProgressFn &progress)
 {
-    Dataset d = load_dataset(path, progress);
+    return query_view(load_dataset(path, progress), threshold);
+}
+
+Dataset query_view(Dataset d, double threshold)
+{
+    const std::string path = d.path;
+    if (d.queries())
+        throw Error(located(path, "is read for its queries already"));
     if (!has_queries(path))
         throw Error(located(path, "has no queries: make a search dataset with 'reclens-cli import queries'"));
     std::vector<int64_t> ids;

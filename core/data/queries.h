@@ -41,6 +41,8 @@ bool has_queries(const std::string &path);
 // = the judgements (grade >= threshold relevant), popularity from its users. Throws Error for a file
 // without queries or with judgements of unknown queries.
 Dataset load_query_view(const std::string &path, double threshold = 1, const ProgressFn &progress = {});
+// The same from the dataset already loaded from its file (`base.path`): no second read of the rows.
+Dataset query_view(Dataset base, double threshold = 1);
 
 // A first-stage search run: every query's text matched against each item's title, category path and
 // tags in an FTS5 index (porter stemming; a query's words are OR-ed), ranked by bm25() best first,

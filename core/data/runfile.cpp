@@ -181,15 +181,9 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
     if (!ec)
         entries.reserve(static_cast<size_t>(std::min<std::uintmax_t>(bytes / 24, std::uintmax_t{1} << 28)));
     std::unordered_set<std::string> unknown_requests;
-    int64_t malformed = 0, known_request_lines = 0;
-    std::string first_malformed;
-    long first_malformed_line = 0;
-    auto bad = [&](long line_no, std::string_view line, const std::string &why) {
-        if (malformed++ == 0) {
-            first_malformed = why + ": " + quoted(line);
-            first_malformed_line = line_no;
-        }
-    };
+    int64_t known_request_lines = 0;
+    MalformedLines malformed;
+    auto bad = [&](long line_no, std::string_view line, const std::string &why) { malformed.add(line_no, line, why); };
 
     std::string line, last_qid, item_id;
     int32_t last_user = -1; // of last_qid ("" before the first line: a qid is never blank here)
@@ -282,7 +276,7 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
         } else {
             e.rank = static_cast<int32_t>(std::min<long>(line_no, std::numeric_limits<int32_t>::max()));
         }
-        if (malformed > 0)
+        if (malformed.count > 0)
             continue; // the file is refused anyway: only count the rest
         // Consecutive lines mostly share their request: look it up once.
         if (qid != last_qid) {
@@ -311,10 +305,7 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
         throw Error(located(path, "read error in the run file (--run)"));
     if (!seen_content)
         throw Error(located(path, "the run file is empty: " + std::string(layout)));
-    if (malformed > 0)
-        throw Error(located(path, first_malformed + " (" + std::to_string(malformed) + " malformed line"
-                                      + (malformed > 1 ? "s" : "") + " in all; " + layout + ")",
-                            first_malformed_line));
+    malformed.refuse_if_any(path, layout);
     rep.unknown_requests = static_cast<int64_t>(unknown_requests.size());
     if (entries.empty()) {
         const std::string first = !rep.first_unknown_request.empty() && known_request_lines == 0

@@ -4,6 +4,7 @@
 // lines quoted in messages. Internal to core/data.
 #include "core/common/error.h"
 
+#include <cstdint>
 #include <fstream>
 #include <string>
 #include <string_view>
@@ -75,5 +76,28 @@ inline std::string_view trimmed(const std::string &line, long line_no)
 }
 
 inline bool blank(std::string_view v) { return v.find_first_not_of(" \t") == std::string_view::npos; }
+
+// The malformed lines of one file: counted, the first quoted with its line number. A file with any
+// is refused whole, in one line: "<path>:<line>: <why>: "<text>" (N malformed lines in all; <layout>)".
+struct MalformedLines {
+    int64_t count = 0;
+    std::string first;
+    long line = 0;
+
+    void add(long line_no, std::string_view text, const std::string &why)
+    {
+        if (count++ == 0) {
+            first = why + ": " + quoted(text);
+            line = line_no;
+        }
+    }
+    void refuse_if_any(const std::string &path, const std::string &layout) const
+    {
+        if (count > 0)
+            throw Error(located(path, first + " (" + std::to_string(count) + " malformed line" + (count > 1 ? "s" : "")
+                                          + " in all; " + layout + ")",
+                                line));
+    }
+};
 
 } // namespace reclens::textlines

@@ -121,7 +121,7 @@ void Workspace::openDataset(
                 result.modelErrors << QString::fromStdString(
                     file + ": has no queries (make a search dataset with 'reclens-cli import queries'); showing users");
             if (queries)
-                ds = std::make_shared<Dataset>(load_query_view(file));
+                ds = std::make_shared<Dataset>(query_view(std::move(*ds)));
             result.dataset = ds;
             const double n = static_cast<double>(std::max<size_t>(1, models.size() + runs.size()));
             size_t done = 0;
