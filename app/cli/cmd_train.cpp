@@ -1,4 +1,4 @@
-// reclens-cli train popularity|itemknn|bpr --data D.sqlite --out M.pt [...]: fits a built-in model on
+// reclens-cli train popularity|itemknn|ease|bpr --data D.sqlite --out M.pt [...]: fits a built-in model on
 // the dataset's train split and saves it as TorchScript (DESIGN §3, §4).
 #include "app/cli/command.h"
 #include "app/cli/enginecommands.h"
@@ -43,7 +43,16 @@ int run_train(const TrainArgs &args)
     } else if (args.kind == "itemknn") {
         const auto model = reclens::ItemKnnModel::fit(dataset, args.options.neighbours, reclens::cli::print_progress);
         model.save(args.out, dataset);
-        detail = std::to_string(args.options.neighbours) + " neighbours per item";
+        detail = (args.options.neighbours == 0 ? std::string("all co-occurring items as neighbours")
+                                               : std::to_string(args.options.neighbours) + " neighbours per item")
+                 + ", " + std::to_string(model.nnz()) + " similarities";
+    } else if (args.kind == "ease") {
+        const auto model = reclens::EaseModel::fit(dataset, args.options, reclens::cli::print_progress);
+        model.save(args.out, dataset);
+        char text[200];
+        std::snprintf(text, sizeof text, "lambda %g, %zu items with at least %d train users of %d", model.lambda(),
+                      model.support().size(), args.options.min_item_users, dataset.n_items());
+        detail = text;
     } else {
         reclens::Stopwatch epoch_watch;
         const auto model = reclens::BprModel::train(dataset, args.options, [&](double, std::string_view stage) {
@@ -68,9 +77,9 @@ const reclens::cli::CommandRegistration reg{{
     std::string(reclens::cli::engine_description("train")),
     [](CLI::App &sub) -> std::function<int()> {
         auto args = std::make_shared<TrainArgs>();
-        sub.add_option("model", args->kind, "popularity | itemknn | bpr")
+        sub.add_option("model", args->kind, "popularity | itemknn | ease | bpr")
             ->required()
-            ->check(CLI::IsMember({"popularity", "itemknn", "bpr"}));
+            ->check(CLI::IsMember({"popularity", "itemknn", "ease", "bpr"}));
         sub.add_option("--data", args->data, "dataset (.sqlite) whose train split is used")->required();
         sub.add_option("--out", args->out, "model file to write (.pt); written to a temporary name, then renamed")
             ->required();
@@ -85,9 +94,16 @@ const reclens::cli::CommandRegistration reg{{
         sub.add_option("--batch-size", o.batch_size, "bpr: triples per step")
             ->capture_default_str()
             ->check(CLI::Range(1, 1 << 24));
-        sub.add_option("--neighbours", o.neighbours, "itemknn: neighbours kept per item")
+        sub.add_option("--neighbours", o.neighbours, "itemknn: neighbours kept per item (0 = all co-occurring items)")
             ->capture_default_str()
-            ->check(CLI::Range(1, 100000));
+            ->check(CLI::Range(0, 100000000));
+        sub.add_option("--lambda", o.lambda, "ease: L2 weight on the item-item weights")
+            ->capture_default_str()
+            ->check(CLI::PositiveNumber);
+        sub.add_option("--min-item-users", o.min_item_users,
+                       "ease: items with fewer distinct train users stay out of the Gram matrix (and score last)")
+            ->capture_default_str()
+            ->check(CLI::Range(1, 1 << 30));
         sub.add_option("--threads", o.threads, "CPU threads (0 = all cores)")->capture_default_str();
         return [args] { return run_train(*args); };
     },

@@ -16,7 +16,7 @@ struct EngineCommand {
 inline constexpr EngineCommand kEngineCommands[] = {
     { "compare", "Compare two runs per user: deltas, paired t / Wilcoxon p, bootstrap CI" },
     { "evaluate", "Evaluate a model: accuracy, diversity, ROC/AUC, strata" },
-    { "train", "Train a built-in model (popularity, itemknn, bpr) and save it as TorchScript" },
+    { "train", "Train a built-in model (popularity, itemknn, ease, bpr) and save it as TorchScript" },
 };
 
 // The description of an engine command (empty for another name).

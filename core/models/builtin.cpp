@@ -1,4 +1,5 @@
-// Popularity and item-kNN fitting: plain C++ (their TorchScript export is in builtin_torch.cpp).
+// Popularity and item-kNN fitting and the EASE scores: plain C++ (EASE's fit and every TorchScript
+// export are in builtin_torch.cpp).
 #include "core/models/builtin.h"
 
 #include "core/common/error.h"
@@ -21,8 +22,8 @@ PopularityModel PopularityModel::fit(const Dataset &dataset)
 
 ItemKnnModel ItemKnnModel::fit(const Dataset &dataset, int neighbours, const ProgressFn &progress)
 {
-    if (neighbours < 1)
-        throw Error("itemknn: --neighbours must be at least 1 (got " + std::to_string(neighbours) + ")");
+    if (neighbours < 0)
+        throw Error("itemknn: --neighbours must be 0 (all) or more (got " + std::to_string(neighbours) + ")");
     const int32_t n_items = dataset.n_items();
     const int32_t n_users = dataset.n_users();
     if (n_items == 0 || dataset.train.nnz() == 0)
@@ -40,15 +41,23 @@ ItemKnnModel ItemKnnModel::fit(const Dataset &dataset, int neighbours, const Pro
             for (int32_t item : dataset.train.row(u))
                 users[static_cast<size_t>(fill[static_cast<size_t>(item)]++)] = u;
     }
-    auto column_size = [&](int32_t i) { return static_cast<double>(offsets[i + 1] - offsets[i]); };
+    auto column_size = [&](int32_t i) { return offsets[i + 1] - offsets[i]; };
 
     ItemKnnModel model;
     model.m_k = neighbours;
-    model.m_items.assign(static_cast<size_t>(n_items) * neighbours, -1);
-    model.m_sims.assign(static_cast<size_t>(n_items) * neighbours, 0.0f);
+    model.m_offsets.assign(1, 0);
+    model.m_offsets.reserve(static_cast<size_t>(n_items) + 1);
     std::vector<int32_t> co(static_cast<size_t>(n_items), 0);
     std::vector<int32_t> touched;
     std::vector<std::pair<float, int32_t>> candidates;
+    // Most similar first; equal similarities: the item with more train users, then the lower index.
+    auto better = [&](const auto &a, const auto &b) {
+        if (a.first != b.first)
+            return a.first > b.first;
+        if (column_size(a.second) != column_size(b.second))
+            return column_size(a.second) > column_size(b.second);
+        return a.second < b.second;
+    };
     ProgressReporter reporter(progress);
     for (int32_t i = 0; i < n_items; ++i) {
         touched.clear();
@@ -61,18 +70,20 @@ ItemKnnModel ItemKnnModel::fit(const Dataset &dataset, int neighbours, const Pro
             }
         candidates.clear();
         for (int32_t j : touched) {
-            const double sim = co[static_cast<size_t>(j)] / std::sqrt(column_size(i) * column_size(j));
+            const double sim = co[static_cast<size_t>(j)]
+                               / std::sqrt(static_cast<double>(column_size(i)) * static_cast<double>(column_size(j)));
             candidates.emplace_back(static_cast<float>(sim), j);
             co[static_cast<size_t>(j)] = 0;
         }
-        const size_t keep = std::min(candidates.size(), static_cast<size_t>(neighbours));
-        auto better = [](const auto &a, const auto &b) { return a.first > b.first || (a.first == b.first && a.second < b.second); };
+        const size_t keep = neighbours == 0 ? candidates.size()
+                                            : std::min(candidates.size(), static_cast<size_t>(neighbours));
         std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep), candidates.end(),
                           better);
         for (size_t n = 0; n < keep; ++n) {
-            model.m_items[static_cast<size_t>(i) * neighbours + n] = candidates[n].second;
-            model.m_sims[static_cast<size_t>(i) * neighbours + n] = candidates[n].first;
+            model.m_items.push_back(candidates[n].second);
+            model.m_sims.push_back(candidates[n].first);
         }
+        model.m_offsets.push_back(static_cast<int64_t>(model.m_items.size()));
         reporter.report(static_cast<double>(i + 1) / n_items, "item similarities");
     }
     reporter.force(1.0, "item similarities");
@@ -81,12 +92,14 @@ ItemKnnModel ItemKnnModel::fit(const Dataset &dataset, int neighbours, const Pro
 
 std::span<const int32_t> ItemKnnModel::neighbour_items(int32_t item) const
 {
-    return {m_items.data() + static_cast<size_t>(item) * m_k, static_cast<size_t>(m_k)};
+    const auto begin = m_offsets[static_cast<size_t>(item)], end = m_offsets[static_cast<size_t>(item) + 1];
+    return {m_items.data() + begin, static_cast<size_t>(end - begin)};
 }
 
 std::span<const float> ItemKnnModel::neighbour_similarities(int32_t item) const
 {
-    return {m_sims.data() + static_cast<size_t>(item) * m_k, static_cast<size_t>(m_k)};
+    const auto begin = m_offsets[static_cast<size_t>(item)], end = m_offsets[static_cast<size_t>(item) + 1];
+    return {m_sims.data() + begin, static_cast<size_t>(end - begin)};
 }
 
 std::vector<float> ItemKnnModel::score(const Dataset &dataset, int32_t user) const
@@ -95,9 +108,27 @@ std::vector<float> ItemKnnModel::score(const Dataset &dataset, int32_t user) con
     for (int32_t j : dataset.train.row(user)) {
         auto items = neighbour_items(j);
         auto sims = neighbour_similarities(j);
-        for (size_t n = 0; n < items.size() && items[n] >= 0; ++n)
+        for (size_t n = 0; n < items.size(); ++n)
             scores[static_cast<size_t>(items[n])] += sims[n];
     }
+    return scores;
+}
+
+std::vector<float> EaseModel::score(const Dataset &dataset, int32_t user) const
+{
+    std::vector<float> scores(static_cast<size_t>(dataset.n_items()), m_floor);
+    const size_t n = m_support.size();
+    std::vector<float> row(n, 0.0f);
+    for (int32_t j : dataset.train.row(user)) {
+        const auto at = std::lower_bound(m_support.begin(), m_support.end(), j);
+        if (at == m_support.end() || *at != j)
+            continue;
+        const float *b = m_weights.data() + static_cast<size_t>(at - m_support.begin()) * n;
+        for (size_t i = 0; i < n; ++i)
+            row[i] += b[i];
+    }
+    for (size_t i = 0; i < n; ++i)
+        scores[static_cast<size_t>(m_support[i])] = row[i];
     return scores;
 }
 

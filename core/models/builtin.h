@@ -1,6 +1,6 @@
 #pragma once
-// Built-in models for people without a model of their own (DESIGN §3): popularity, item-kNN and BPR
-// matrix factorisation. Each is fitted on a Dataset's train interactions and saved as a TorchScript
+// Built-in models for people without a model of their own (DESIGN §3): popularity, item-kNN, EASE and
+// BPR matrix factorisation. Each is fitted on a Dataset's train interactions and saved as a TorchScript
 // archive in the same format as a Python export, so Model::load and Python's torch.jit.load read it.
 // No torch types here. Fitting is deterministic for a given dataset and options (BPR: same seed and
 // thread count give bit-identical weights on the CPU).
@@ -21,7 +21,9 @@ struct TrainOptions {
     double lr = 0.01;        // BPR Adam learning rate
     double reg = 1e-5;       // BPR L2 weight on the embeddings of each sampled triple
     int batch_size = 1024;   // BPR triples per optimiser step
-    int neighbours = 50;     // item-kNN: neighbours kept per item
+    int neighbours = 0;      // item-kNN: neighbours kept per item; 0 = all (every co-occurring item)
+    double lambda = 500;     // EASE: L2 weight on the item-item weights
+    int min_item_users = 5;  // EASE: items with fewer distinct train users are left out of its Gram matrix
     int threads = 0;         // CPU threads for training; 0 = all cores
 };
 
@@ -41,23 +43,54 @@ private:
 };
 
 // Item-based k-nearest neighbours: sim(i,j) = |U_i ∩ U_j| / sqrt(|U_i| |U_j|) (cosine of the binary
-// train columns), keeping the `neighbours` most similar items j != i of every item i (ties by lower
-// index). score(u, i) = Σ_{j in train_u} sim_N(j, i), where sim_N(j, ·) is j's kept neighbour list.
+// train columns). Every item keeps all the items it co-occurs with (neighbours = 0), or its
+// `neighbours` most similar ones (ties: more train users first, then lower index).
+// score(u, i) = Σ_{j in train_u} sim_N(j, i), where sim_N(j, ·) is j's kept neighbour list.
+// A small cut is a trap on sparse data: the most similar items of a popular item are the items
+// bought once, by one of its users (cosine 1/sqrt(|U_j|)), so a cut of 50 keeps only those and drops
+// the items bought with it again and again (docs/models.md).
 class ItemKnnModel {
 public:
     static ItemKnnModel fit(const Dataset &dataset, int neighbours, const ProgressFn &progress = {});
-    int neighbours() const { return m_k; }
-    // Neighbour list of an item, best first; entries past the real neighbours are -1 / 0.
+    int neighbours() const { return m_k; } // 0 = all
+    // Neighbour list of an item, most similar first (ties as above).
     std::span<const int32_t> neighbour_items(int32_t item) const;
     std::span<const float> neighbour_similarities(int32_t item) const;
+    int64_t nnz() const { return static_cast<int64_t>(m_items.size()); }
     // Scores of every dataset item for a user (train items not masked).
     std::vector<float> score(const Dataset &dataset, int32_t user) const;
     void save(const std::string &path, const Dataset &dataset) const;
 
 private:
     int m_k = 0;
-    std::vector<int32_t> m_items; // n_items * k
-    std::vector<float> m_sims;    // n_items * k
+    std::vector<int64_t> m_offsets; // n_items + 1
+    std::vector<int32_t> m_items;
+    std::vector<float> m_sims;
+};
+
+// EASE (Steck, "Embarrassingly Shallow Autoencoders", WWW 2019): the closed form
+// B = I − P·diag(1/diag P), P = (XᵀX + λI)⁻¹, diag B = 0, over the binary train matrix X;
+// score(u, i) = Σ_{j in train_u} B_ji. The Gram matrix is dense (n × n doubles), so it spans only the
+// `min_item_users` support: items with at least that many distinct train users (all items with 1).
+// Items outside it score below every supported item and their history entries add nothing.
+class EaseModel {
+public:
+    static EaseModel fit(const Dataset &dataset, const TrainOptions &options, const ProgressFn &progress = {});
+    double lambda() const { return m_lambda; }
+    // Dataset indices of the supported items, ascending; B is support × support, row-major.
+    const std::vector<int32_t> &support() const { return m_support; }
+    std::span<const float> weights() const { return m_weights; }
+    // Scores of every dataset item for a user (train items not masked).
+    std::vector<float> score(const Dataset &dataset, int32_t user) const;
+    // The score of an item outside the support: below any supported item's possible score.
+    float floor() const { return m_floor; }
+    void save(const std::string &path, const Dataset &dataset) const;
+
+private:
+    double m_lambda = 0;
+    float m_floor = 0;
+    std::vector<int32_t> m_support;
+    std::vector<float> m_weights;
 };
 
 // Bayesian personalised ranking (Rendle et al. 2009) with item bias, trained with libtorch (Adam on

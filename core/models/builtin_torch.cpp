@@ -1,8 +1,10 @@
-// The torch side of the built-in models: BPR training and TorchScript export of all three. Modules
+// The torch side of the built-in models: BPR training, EASE's closed form and the TorchScript export of
+// all four. Modules
 // are built in C++ (attributes + methods defined from TorchScript source) so the archive is an
 // ordinary TorchScript file: Python's torch.jit.load reads it and Model::load maps it like any other.
 #include "core/common/error.h"
 #include "core/common/files.h"
+#include "core/common/progress.h"
 #include "core/models/builtin.h"
 
 #include <torch/script.h>
@@ -99,29 +101,146 @@ void ItemKnnModel::save(const std::string &path, const Dataset &dataset) const
     torch::NoGradGuard no_grad;
     const int64_t n_items = dataset.n_items();
     auto module = id_module("ItemKnn", dataset);
-    // Padding entries (-1) point at item 0 with similarity 0, so they add nothing.
-    auto neighbours = torch::tensor(std::vector<int64_t>(m_items.begin(), m_items.end()), torch::kInt64)
-                          .view({n_items, m_k})
-                          .clamp_min(0);
-    module.register_buffer("neighbour_items", neighbours);
-    module.register_buffer("neighbour_sims", copy_tensor(m_sims, {n_items, m_k}));
+    // Neighbour lists as CSR: item j's neighbours are neighbour_items[neighbour_offsets[j]:neighbour_offsets[j+1]].
+    module.register_buffer("neighbour_offsets", torch::tensor(m_offsets, torch::kInt64));
+    module.register_buffer("neighbour_items",
+                           torch::tensor(std::vector<int64_t>(m_items.begin(), m_items.end()), torch::kInt64));
+    module.register_buffer("neighbour_sims", copy_tensor(m_sims, {static_cast<int64_t>(m_sims.size())}));
     module.register_buffer("history_offsets", torch::tensor(dataset.train.offsets, torch::kInt64));
     module.register_buffer("history_items",
                            torch::tensor(std::vector<int64_t>(dataset.train.items.begin(), dataset.train.items.end()),
                                          torch::kInt64));
     module.register_attribute("n_items", c10::IntType::get(), n_items);
+    // Per user: the positions of all neighbours of the history items, in history order, then one
+    // index_add_ (the same order of sums as ItemKnnModel::score).
     module.define(R"(
 def score(self, users: Tensor, items: Tensor) -> Tensor:
     out = self.neighbour_sims.new_zeros([users.size(0), items.size(0)])
     for b in range(users.size(0)):
         u = int(users[b])
-        start = int(self.history_offsets[u])
-        end = int(self.history_offsets[u + 1])
-        seen = self.history_items[start:end]
+        seen = self.history_items[int(self.history_offsets[u]):int(self.history_offsets[u + 1])]
+        begins = self.neighbour_offsets.index_select(0, seen)
+        lengths = self.neighbour_offsets.index_select(0, seen + 1) - begins
+        total = int(lengths.sum())
         scores = self.neighbour_sims.new_zeros([self.n_items])
-        scores.index_add_(0, self.neighbour_items.index_select(0, seen).reshape(-1),
-                          self.neighbour_sims.index_select(0, seen).reshape(-1))
+        if total > 0:
+            run_starts = torch.cumsum(lengths, 0) - lengths
+            positions = torch.repeat_interleave(begins - run_starts, lengths)
+            positions = positions + torch.arange(total, device=positions.device)
+            scores.index_add_(0, self.neighbour_items.index_select(0, positions), self.neighbour_sims.index_select(0, positions))
         out[b] = scores.index_select(0, items)
+    return out
+
+def forward(self, users: Tensor, items: Tensor) -> Tensor:
+    return self.score(users, items)
+)");
+    save_module(module, path);
+}
+
+EaseModel EaseModel::fit(const Dataset &dataset, const TrainOptions &options, const ProgressFn &progress)
+{
+    if (!(options.lambda > 0) || options.min_item_users < 1)
+        throw Error("ease: need --lambda > 0 and --min-item-users >= 1");
+    if (dataset.train.nnz() == 0)
+        throw Error("ease: the dataset has no train interactions to learn from");
+    EaseModel model;
+    model.m_lambda = options.lambda;
+    for (int32_t i = 0; i < dataset.n_items(); ++i)
+        if (i < static_cast<int32_t>(dataset.popularity.size()) && dataset.popularity[static_cast<size_t>(i)] >= options.min_item_users)
+            model.m_support.push_back(i);
+    const int64_t n = static_cast<int64_t>(model.m_support.size());
+    if (n < 2)
+        throw Error("ease: fewer than two items have at least " + std::to_string(options.min_item_users)
+                    + " train users; lower --min-item-users");
+    constexpr int64_t max_support = 30000;
+    if (n > max_support) {
+        char text[300];
+        std::snprintf(text, sizeof text,
+                      "ease: %lld items have at least %d train users; the Gram matrix would be %.1f GB and its inverse "
+                      "too slow. Raise --min-item-users, or import with --min-item-users/--min-user-items (k-core)",
+                      static_cast<long long>(n), options.min_item_users, 8.0 * double(n) * double(n) / 1e9);
+        throw Error(text);
+    }
+    const int threads = options.threads > 0 ? options.threads
+                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    struct ThreadsGuard {
+        int previous = torch::get_num_threads();
+        ~ThreadsGuard()
+        {
+            if (torch::get_num_threads() != previous)
+                torch::set_num_threads(previous);
+        }
+    } restore_threads;
+    torch::set_num_threads(threads);
+    torch::NoGradGuard no_grad;
+    ProgressReporter reporter(progress);
+
+    // G = XᵀX + λI over the support, counted from the users' histories.
+    std::vector<int32_t> position(static_cast<size_t>(dataset.n_items()), -1);
+    for (int64_t a = 0; a < n; ++a)
+        position[static_cast<size_t>(model.m_support[static_cast<size_t>(a)])] = static_cast<int32_t>(a);
+    auto gram = torch::zeros({n, n}, torch::kFloat64);
+    double *g = gram.data_ptr<double>();
+    std::vector<int32_t> row;
+    for (int32_t u = 0; u < dataset.n_users(); ++u) {
+        row.clear();
+        for (int32_t j : dataset.train.row(u))
+            if (position[static_cast<size_t>(j)] >= 0)
+                row.push_back(position[static_cast<size_t>(j)]);
+        for (int32_t a : row)
+            for (int32_t b : row)
+                g[static_cast<int64_t>(a) * n + b] += 1.0;
+    }
+    for (int64_t a = 0; a < n; ++a)
+        g[a * n + a] += options.lambda;
+    reporter.force(0.1, "gram matrix");
+    if (progress && !progress(0.1, "inverse"))
+        throw Cancelled();
+    auto p = torch::inverse(gram);
+    // B_ij = −P_ij / P_jj, diag B = 0.
+    auto weights = -p / p.diagonal().unsqueeze(0);
+    weights.fill_diagonal_(0.0);
+    // Below any supported item's score: every negative weight of the column at once, minus 1.
+    model.m_floor = static_cast<float>(weights.clamp_max(0.0).sum(0).min().item<double>() - 1.0);
+    auto w = weights.to(torch::kFloat32).contiguous();
+    model.m_weights.assign(w.data_ptr<float>(), w.data_ptr<float>() + w.numel());
+    reporter.force(1.0, "inverse");
+    return model;
+}
+
+void EaseModel::save(const std::string &path, const Dataset &dataset) const
+{
+    torch::NoGradGuard no_grad;
+    const int64_t n = static_cast<int64_t>(m_support.size());
+    auto module = id_module("Ease", dataset);
+    std::vector<int64_t> position(static_cast<size_t>(dataset.n_items()), -1);
+    for (int64_t a = 0; a < n; ++a)
+        position[static_cast<size_t>(m_support[static_cast<size_t>(a)])] = a;
+    module.register_buffer("support_position", torch::tensor(position, torch::kInt64));
+    module.register_buffer("weights", copy_tensor(m_weights, {n, n}));
+    module.register_buffer("history_offsets", torch::tensor(dataset.train.offsets, torch::kInt64));
+    module.register_buffer("history_items",
+                           torch::tensor(std::vector<int64_t>(dataset.train.items.begin(), dataset.train.items.end()),
+                                         torch::kInt64));
+    module.register_attribute("floor", c10::FloatType::get(), static_cast<double>(m_floor));
+    module.register_attribute("lambda_", c10::FloatType::get(), m_lambda);
+    // Per user: the rows of B of the supported history items, the columns the call asks for, summed
+    // (|history| x |items| values read, not the whole matrix).
+    module.define(R"(
+def score(self, users: Tensor, items: Tensor) -> Tensor:
+    positions = self.support_position.index_select(0, items)
+    inside = (positions >= 0).nonzero().squeeze(1)
+    columns = positions.index_select(0, inside)
+    out = self.weights.new_full([users.size(0), items.size(0)], self.floor)
+    if inside.size(0) == 0:
+        return out
+    for b in range(users.size(0)):
+        u = int(users[b])
+        seen = self.history_items[int(self.history_offsets[u]):int(self.history_offsets[u + 1])]
+        p = self.support_position.index_select(0, seen)
+        p = p.masked_select(p >= 0)
+        rows = self.weights.index_select(0, p).index_select(1, columns)
+        out[b].index_copy_(0, inside, rows.sum(0))
     return out
 
 def forward(self, users: Tensor, items: Tensor) -> Tensor:

@@ -11,7 +11,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <random>
 #include <thread>
 
@@ -104,14 +106,103 @@ private Q_SLOTS:
         QCOMPARE(std::vector<int32_t>(model.neighbour_items(2).begin(), model.neighbour_items(2).end()),
                  (std::vector<int32_t>{3, 0})); // 0 and 1 tie at 1/2: lower index kept
         QCOMPARE(std::vector<int32_t>(model.neighbour_items(3).begin(), model.neighbour_items(3).end()),
-                 (std::vector<int32_t>{2, -1}));
+                 (std::vector<int32_t>{2}));
         QCOMPARE(model.neighbour_similarities(0)[0], 1.0f);
         QCOMPARE(model.neighbour_similarities(2)[0], r);
         // u0 = {0,1}: item 0's neighbours add 1 to item 1 and 1/2 to item 2; item 1's add 1 to 0, 1/2 to 2.
         QCOMPARE(model.score(d, 0), (std::vector<float>{1.0f, 1.0f, 1.0f, 0.0f}));
         // u2 = {2,3}: item 2 adds 1/sqrt2 to 3 and 1/2 to 0; item 3 adds 1/sqrt2 to 2.
         QCOMPARE(model.score(d, 2), (std::vector<float>{0.5f, 0.0f, r, r}));
-        QVERIFY_THROWS_EXCEPTION(Error, ItemKnnModel::fit(d, 0));
+        QVERIFY_THROWS_EXCEPTION(Error, ItemKnnModel::fit(d, -1));
+    }
+
+    void itemKnnKeepsEveryNeighbourByDefault()
+    {
+        // 300 items, 120 users with 30-60 items each: items co-occur with far more than 50 others, so a
+        // neighbour cut changes the scores. The default model must equal the definition,
+        // score(u, i) = Σ_{j in train_u, j != i} |U_i ∩ U_j| / sqrt(|U_i| |U_j|), computed here directly.
+        std::mt19937 rng(11);
+        std::vector<std::vector<int32_t>> rows(120);
+        for (auto &row : rows) {
+            std::vector<int32_t> all(300);
+            std::iota(all.begin(), all.end(), 0);
+            std::shuffle(all.begin(), all.end(), rng);
+            row.assign(all.begin(), all.begin() + 30 + static_cast<int>(rng() % 31));
+            std::sort(row.begin(), row.end());
+        }
+        const auto d = test::memory_dataset(300, rows);
+        const auto model = ItemKnnModel::fit(d, TrainOptions{}.neighbours);
+        QVERIFY(model.neighbour_items(0).size() > 200);
+        std::vector<std::vector<int>> users_of(300);
+        for (int u = 0; u < 120; ++u)
+            for (int32_t i : rows[u])
+                users_of[i].push_back(u);
+        for (int32_t u : {0, 57, 119}) {
+            const auto got = model.score(d, u);
+            for (int32_t i = 0; i < 300; ++i) {
+                double want = 0;
+                for (int32_t j : rows[u]) {
+                    if (j == i)
+                        continue;
+                    std::vector<int> both;
+                    std::set_intersection(users_of[i].begin(), users_of[i].end(), users_of[j].begin(),
+                                          users_of[j].end(), std::back_inserter(both));
+                    want += both.size() / std::sqrt(double(users_of[i].size()) * double(users_of[j].size()));
+                }
+                QVERIFY2(std::abs(got[i] - want) < 1e-5, qPrintable(QStringLiteral("user %1 item %2").arg(u).arg(i)));
+            }
+        }
+        // A cut keeps the most similar, ties by more train users.
+        const auto cut = ItemKnnModel::fit(d, 5);
+        QCOMPARE(cut.neighbour_items(0).size(), size_t(5));
+        for (size_t n = 1; n < 5; ++n)
+            QVERIFY(cut.neighbour_similarities(0)[n - 1] >= cut.neighbour_similarities(0)[n]);
+    }
+
+    void easeSolvesItsClosedForm()
+    {
+        // B = I − P diag(1/diag P) with P = (G + λI)⁻¹ gives (G + λI) B = G + λI − diag(1/diag P), so off
+        // the diagonal Σ_k (G + λI)_ik B_kj = G_ij, with G counted here from the histories.
+        const auto d = test::memory_dataset(6, {{0, 1, 2}, {0, 1}, {1, 2, 3}, {3, 4}, {4, 5, 0}, {2, 5}, {0, 3, 5}});
+        TrainOptions options;
+        options.lambda = 2.0;
+        options.min_item_users = 1;
+        const auto model = EaseModel::fit(d, options);
+        QCOMPARE(model.support().size(), size_t(6));
+        double g[6][6] = {};
+        for (int32_t u = 0; u < d.n_users(); ++u)
+            for (int32_t a : d.train.row(u))
+                for (int32_t b : d.train.row(u))
+                    g[a][b] += 1;
+        const auto w = model.weights();
+        for (int i = 0; i < 6; ++i) {
+            QCOMPARE(w[static_cast<size_t>(i) * 6 + i], 0.0f);
+            for (int j = 0; j < 6; ++j) {
+                if (i == j)
+                    continue;
+                double lhs = 0;
+                for (int k = 0; k < 6; ++k)
+                    lhs += (g[i][k] + (i == k ? options.lambda : 0.0)) * w[static_cast<size_t>(k) * 6 + j];
+                QVERIFY2(std::abs(lhs - g[i][j]) < 1e-5, qPrintable(QStringLiteral("%1,%2: %3 vs %4").arg(i).arg(j).arg(lhs).arg(g[i][j])));
+            }
+        }
+        // Items under the support score the floor, below every supported item; saved = in memory.
+        options.min_item_users = 3;
+        const auto small = EaseModel::fit(d, options);
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("ease.pt")).toStdString();
+        small.save(path, d);
+        auto loaded = Model::load(path, d);
+        for (int32_t u = 0; u < d.n_users(); ++u) {
+            const auto a = loaded->score_all(u), b = small.score(d, u);
+            for (size_t i = 0; i < a.size(); ++i)
+                QVERIFY(std::abs(a[i] - b[i]) < 1e-5);
+            for (int32_t i = 0; i < 6; ++i)
+                if (d.popularity[i] < 3)
+                    QVERIFY(b[i] < *std::min_element(b.begin(), b.end()) + 1e-9 || b[i] == small.floor());
+        }
+        options.lambda = 0;
+        QVERIFY_THROWS_EXCEPTION(Error, EaseModel::fit(d, options));
     }
 
     void savedModelsLoadBack()
