@@ -68,6 +68,26 @@ void save_module(torch::jit::Module &module, const std::string &path)
     });
 }
 
+// Training's thread count is training's own (0 = all cores): the caller's setting comes back afterwards.
+class TrainingThreads {
+public:
+    explicit TrainingThreads(int threads)
+    {
+        torch::set_num_threads(threads > 0 ? threads
+                                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    }
+    ~TrainingThreads()
+    {
+        if (torch::get_num_threads() != m_previous)
+            torch::set_num_threads(m_previous);
+    }
+    TrainingThreads(const TrainingThreads &) = delete;
+    TrainingThreads &operator=(const TrainingThreads &) = delete;
+
+private:
+    int m_previous = torch::get_num_threads();
+};
+
 } // namespace
 
 void PopularityModel::save(const std::string &path, const Dataset &dataset) const
@@ -161,17 +181,7 @@ EaseModel EaseModel::fit(const Dataset &dataset, const TrainOptions &options, co
                       static_cast<long long>(n), options.min_item_users, 8.0 * double(n) * double(n) / 1e9);
         throw Error(text);
     }
-    const int threads = options.threads > 0 ? options.threads
-                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    struct ThreadsGuard {
-        int previous = torch::get_num_threads();
-        ~ThreadsGuard()
-        {
-            if (torch::get_num_threads() != previous)
-                torch::set_num_threads(previous);
-        }
-    } restore_threads;
-    torch::set_num_threads(threads);
+    TrainingThreads training_threads(options.threads);
     torch::NoGradGuard no_grad;
     ProgressReporter reporter(progress);
 
@@ -289,18 +299,7 @@ BprModel BprModel::train(const Dataset &dataset, const TrainOptions &options, co
     if (n_items < 2)
         throw Error("bpr: need at least two items to sample negatives");
 
-    const int threads = options.threads > 0 ? options.threads
-                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    // Training's thread count is training's own: the caller's setting comes back afterwards.
-    struct ThreadsGuard {
-        int previous = torch::get_num_threads();
-        ~ThreadsGuard()
-        {
-            if (torch::get_num_threads() != previous)
-                torch::set_num_threads(previous);
-        }
-    } restore_threads;
-    torch::set_num_threads(threads);
+    TrainingThreads training_threads(options.threads);
     torch::manual_seed(options.seed);
     const int64_t d = options.dim;
     torch::NoGradGuard no_autograd;
