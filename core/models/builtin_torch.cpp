@@ -1,7 +1,6 @@
 // The torch side of the built-in models: BPR training, EASE's closed form and the TorchScript export of
-// all four. Modules
-// are built in C++ (attributes + methods defined from TorchScript source) so the archive is an
-// ordinary TorchScript file: Python's torch.jit.load reads it and Model::load maps it like any other.
+// all four. Modules are built in C++ (attributes + methods defined from TorchScript source) so the
+// archive is an ordinary TorchScript file: Python's torch.jit.load reads it and Model::load maps it like any other.
 #include "core/common/error.h"
 #include "core/common/files.h"
 #include "core/common/progress.h"
@@ -177,7 +176,7 @@ EaseModel EaseModel::fit(const Dataset &dataset, const TrainOptions &options, co
         char text[300];
         std::snprintf(text, sizeof text,
                       "ease: %lld items have at least %d train users; the Gram matrix would be %.1f GB and its inverse "
-                      "too slow. Raise --min-item-users, or import with --min-item-users/--min-user-items (k-core)",
+                      "too slow; raise --min-item-users",
                       static_cast<long long>(n), options.min_item_users, 8.0 * double(n) * double(n) / 1e9);
         throw Error(text);
     }
@@ -203,9 +202,7 @@ EaseModel EaseModel::fit(const Dataset &dataset, const TrainOptions &options, co
     }
     for (int64_t a = 0; a < n; ++a)
         g[a * n + a] += options.lambda;
-    reporter.force(0.1, "gram matrix");
-    if (progress && !progress(0.1, "inverse"))
-        throw Cancelled();
+    reporter.force(0.1, "inverse");
     auto p = torch::inverse(gram);
     // B_ij = −P_ij / P_jj, diag B = 0.
     auto weights = -p / p.diagonal().unsqueeze(0);
