@@ -2,6 +2,9 @@
 
 #include "core/common/error.h"
 #include "core/common/files.h"
+#include "ui/models/tableexport.h"
+#include "ui/models/summarymodel.h"
+#include "ui/models/usertablemodel.h"
 #include "ui/pages/inspectpage.h"
 #include "ui/pages/summarypage.h"
 #include "ui/pages/userspage.h"
@@ -9,19 +12,31 @@
 #include "ui/widgets/importdialog.h"
 #include "ui/widgets/rerankpanel.h"
 #include "ui/widgets/rulespanel.h"
+#include "ui/plots/categoryplot.h"
+#include "ui/plots/diversityplot.h"
+#include "ui/plots/plotexport.h"
+#include "ui/plots/rocplot.h"
+#include "ui/plots/tradeoffplot.h"
+#include "ui/widgets/storypanel.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDebug>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -82,7 +97,14 @@ MainWindow::MainWindow(QWidget *parent)
     rulesDock->setWidget(m_rules);
     rulesDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::LeftDockWidgetArea, rulesDock);
+    m_story = new StoryPanel(m_workspace, this);
+    auto *storyDock = new QDockWidget(QStringLiteral("Story"), this);
+    storyDock->setObjectName(QStringLiteral("storyDock"));
+    storyDock->setWidget(m_story);
+    storyDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::LeftDockWidgetArea, storyDock);
     tabifyDockWidget(usersDock, rulesDock);
+    tabifyDockWidget(rulesDock, storyDock);
     usersDock->raise();
     resizeDocks({ usersDock }, { 372 }, Qt::Horizontal);
 
@@ -92,6 +114,15 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_workspace, &Workspace::errorOccurred, this, &MainWindow::showError);
     connect(m_workspace, &Workspace::datasetChanged, this, &MainWindow::updateStatus);
     connect(m_workspace, &Workspace::modelsChanged, this, &MainWindow::updateStatus);
+    connect(m_workspace, &Workspace::sessionChanged, this, &MainWindow::updateTitle);
+    connect(m_workspace, &Workspace::sessionProblems, this, &MainWindow::showSessionProblems);
+    connect(m_workspace, &Workspace::sessionOpened, this, [this](const QString &path, const Session &session) {
+        addRecentSession(path);
+        if (session.page == "summary")
+            showSummaryPage();
+        else
+            m_tabs->setCurrentWidget(m_inspect);
+    });
     connect(m_workspace, &Workspace::jobTimed, this, [this](const QString &label, double ms) {
         m_jobLabel->setText(u"last job: "_qs + label + u" "_qs + QString::number(ms / 1000.0, 'f', 2) + u" s"_qs);
     });
@@ -158,6 +189,16 @@ void MainWindow::buildMenus()
     QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
     QAction *open = file->addAction(QStringLiteral("&Open dataset…"), this, &MainWindow::openDatasetDialog);
     open->setShortcut(QKeySequence::Open);
+    QAction *openSessionAction
+        = file->addAction(QStringLiteral("Open &session…"), this, &MainWindow::openSessionDialog);
+    openSessionAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+O")));
+    m_recentSessionsMenu = file->addMenu(QStringLiteral("Recent s&essions"));
+    rebuildRecentSessionsMenu();
+    QAction *save = file->addAction(QStringLiteral("&Save session"), this, [this] { saveSession(); });
+    save->setShortcut(QKeySequence::Save);
+    QAction *saveAs = file->addAction(QStringLiteral("Save session &as…"), this, &MainWindow::saveSessionAsDialog);
+    saveAs->setShortcut(QKeySequence::SaveAs);
+    file->addSeparator();
     file->addAction(QStringLiteral("&Add model…"), this, &MainWindow::addModelDialog);
     file->addAction(QStringLiteral("Add &run…"), this, &MainWindow::addRunDialog);
     file->addAction(QStringLiteral("&Import CSV / MovieLens / CompleteJourney…"), this, &MainWindow::importDialog);
@@ -167,15 +208,8 @@ void MainWindow::buildMenus()
     QAction *quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
-    // Room for the next issue: export and presentation mode.
     QMenu *exportMenu = menuBar()->addMenu(QStringLiteral("&Export"));
-    exportMenu->setToolTipsVisible(true);
-    for (const QString &name : { QStringLiteral("Plots as PNG/PDF…"), QStringLiteral("Metrics as CSV/JSON…"),
-             QStringLiteral("One-page PDF report…") }) {
-        QAction *a = exportMenu->addAction(name);
-        a->setEnabled(false);
-        a->setToolTip(QStringLiteral("coming soon"));
-    }
+    buildExportMenu(exportMenu);
     QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
     view->setToolTipsVisible(true);
     QAction *presentation = view->addAction(QStringLiteral("Presentation mode"));
@@ -224,7 +258,6 @@ void MainWindow::updateStatus()
         m_datasetLabel->setText(u"dataset: "_qs + name + u" ("_qs + QString::number(ds->n_users())
             + (ds->queries() ? u" queries, "_qs : u" users, "_qs)
             + QString::number(ds->n_items()) + u" items)"_qs);
-        setWindowTitle(u"RecLens — "_qs + name);
     } else {
         m_datasetLabel->setText(QStringLiteral("no dataset"));
     }
@@ -233,6 +266,141 @@ void MainWindow::updateStatus()
         names << QString::fromStdString(s.name()) + (s.isRun() ? u" (run)"_qs : QString());
     m_modelsLabel->setText(u"sources: "_qs + (names.isEmpty() ? QStringLiteral("none") : names.join(u", "_qs)));
     m_deviceLabel->setText(u"device: "_qs + m_workspace->deviceDescription());
+    updateTitle();
+}
+
+void MainWindow::updateTitle()
+{
+    // "demo.reclens[*] — RecLens": the session file, else the dataset; [*] marks unsaved changes.
+    QString name;
+    if (!m_workspace->sessionPath().isEmpty()) {
+        name = QFileInfo(m_workspace->sessionPath()).fileName();
+    } else if (const auto ds = m_workspace->dataset()) {
+        name = ds->meta.count("name") ? QString::fromStdString(ds->meta.at("name"))
+                                      : QFileInfo(QString::fromStdString(ds->path)).fileName();
+    }
+    setWindowTitle(name.isEmpty() ? QStringLiteral("RecLens") : name + u"[*] — RecLens"_qs);
+    setWindowModified(m_workspace->dataset() && m_workspace->isModified());
+}
+
+void MainWindow::openSession(const QString &path)
+{
+    if (m_problemsDialog)
+        m_problemsDialog->close();
+    m_workspace->openSession(path);
+}
+
+bool MainWindow::saveSession(const QString &requested)
+{
+    const QString path = requested.isEmpty() ? m_workspace->sessionPath() : requested;
+    if (path.isEmpty())
+        return saveSessionAsDialog();
+    try {
+        Session s = m_workspace->session();
+        s.page = m_tabs->currentWidget() == m_summary ? "summary" : "inspect";
+        write_session(s, path.toStdString());
+    } catch (const std::exception &e) {
+        showError(QStringLiteral("Could not save the session"), QString::fromStdString(e.what()));
+        return false;
+    }
+    m_workspace->markSaved(path);
+    addRecentSession(path);
+    statusBar()->showMessage(u"session saved to "_qs + path, 4000);
+    return true;
+}
+
+void MainWindow::openSessionDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, QStringLiteral("Open session"), {}, QStringLiteral("RecLens session (*.reclens);;All files (*)"));
+    if (!path.isEmpty())
+        openSession(path);
+}
+
+bool MainWindow::saveSessionAsDialog()
+{
+    if (!m_workspace->dataset()) {
+        showError(QStringLiteral("Could not save the session"),
+            QStringLiteral("no dataset is open: open a dataset (and its models) before saving a session"));
+        return false;
+    }
+    QString suggestion = m_workspace->sessionPath();
+    if (suggestion.isEmpty()) {
+        const QFileInfo ds(QString::fromStdString(m_workspace->dataset()->path));
+        suggestion = ds.absolutePath() + u"/"_qs + ds.completeBaseName() + u".reclens"_qs;
+    }
+    QString path = QFileDialog::getSaveFileName(
+        this, QStringLiteral("Save session"), suggestion, QStringLiteral("RecLens session (*.reclens)"));
+    if (path.isEmpty())
+        return false;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += u".reclens"_qs;
+    return saveSession(path);
+}
+
+void MainWindow::showSessionProblems(
+    const QString &sessionPath, const std::vector<SessionFileProblem> &problems, const SessionFileChoices &previous)
+{
+    if (m_problemsDialog)
+        m_problemsDialog->close();
+    auto *dialog = new QDialog(this);
+    dialog->setObjectName(QStringLiteral("sessionProblems"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(QStringLiteral("Session files not as saved"));
+    m_problemsDialog = dialog;
+    auto choices = std::make_shared<SessionFileChoices>(previous);
+    auto *layout = new QVBoxLayout(dialog);
+    auto *intro = new QLabel(u"<b>"_qs + QFileInfo(sessionPath).fileName()
+            + u"</b> names files that are missing or changed since it was saved. RecLens never uses another "
+              "file in their place: locate each one (a moved file is recognised by its SHA-256), or say to use a "
+              "changed file as it is now."_qs,
+        dialog);
+    intro->setWordWrap(true);
+    layout->addWidget(intro);
+    for (const SessionFileProblem &p : problems) {
+        auto *row = new QHBoxLayout;
+        auto *text = new QLabel(QString::fromStdString(p.message()), dialog);
+        text->setWordWrap(true);
+        text->setMinimumWidth(420);
+        text->setObjectName(QStringLiteral("problem"));
+        row->addWidget(text, 1);
+        const int source = p.source;
+        const QString role = QString::fromStdString(p.role);
+        auto *locate = new QPushButton(QStringLiteral("Locate…"), dialog);
+        connect(locate, &QPushButton::clicked, dialog, [this, choices, source, role, text] {
+            const QString picked = QFileDialog::getOpenFileName(this, u"Locate the "_qs + role);
+            if (picked.isEmpty())
+                return;
+            (*choices)[source] = SessionFileChoice { picked, false };
+            text->setText(text->text() + u"\n→ will look at "_qs + picked);
+        });
+        row->addWidget(locate);
+        if (p.kind == SessionFileProblem::Kind::changed) {
+            auto *use = new QPushButton(QStringLiteral("Use it as it is now"), dialog);
+            use->setToolTip(QStringLiteral("Open the session with this file's current contents; the session then "
+                                           "records its new SHA-256 when saved"));
+            const QString path = QString::fromStdString(p.path);
+            connect(use, &QPushButton::clicked, dialog, [choices, source, path, text] {
+                (*choices)[source] = SessionFileChoice { path, true };
+                text->setText(text->text() + u"\n→ will use it as it is now"_qs);
+            });
+            row->addWidget(use);
+        }
+        layout->addLayout(row);
+    }
+    auto *buttons = new QDialogButtonBox(dialog);
+    QPushButton *retry = buttons->addButton(QStringLiteral("Open session"), QDialogButtonBox::AcceptRole);
+    retry->setObjectName(QStringLiteral("retry"));
+    buttons->addButton(QDialogButtonBox::Cancel);
+    connect(buttons, &QDialogButtonBox::accepted, dialog, [this, dialog, choices, sessionPath] {
+        dialog->close();
+        m_workspace->openSession(sessionPath, *choices);
+    });
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+    layout->addWidget(buttons);
+    qWarning().noquote() << u"reclens:"_qs << sessionPath << u"—"_qs << problems.size()
+                         << u"file(s) missing or changed"_qs;
+    dialog->open();
 }
 
 void MainWindow::showError(const QString &title, const QString &message)
@@ -328,6 +496,189 @@ void MainWindow::rebuildRecentMenu()
     m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
+QStringList MainWindow::exportablePlots()
+{
+    return { QStringLiteral("category-mix"), QStringLiteral("diversity"), QStringLiteral("roc"),
+        QStringLiteral("tradeoff") };
+}
+
+QStringList MainWindow::exportableTables()
+{
+    return { QStringLiteral("requests"), QStringLiteral("summary"), QStringLiteral("popularity"),
+        QStringLiteral("activity"), QStringLiteral("segments") };
+}
+
+QCustomPlot *MainWindow::plotNamed(const QString &plot) const
+{
+    if (plot == u"category-mix"_qs)
+        return m_inspect->categoryPlot();
+    if (plot == u"diversity"_qs)
+        return m_inspect->diversityPlot();
+    if (plot == u"roc"_qs)
+        return m_inspect->rocPlot();
+    if (plot == u"tradeoff"_qs)
+        return m_inspect->tradeoffPlot();
+    return nullptr;
+}
+
+const QAbstractItemModel *MainWindow::tableNamed(const QString &table) const
+{
+    if (table == u"requests"_qs)
+        return m_users->proxy(); // as the table shows it: sorted and filtered
+    if (table == u"summary"_qs)
+        return m_summary->model();
+    if (table == u"popularity"_qs)
+        return m_summary->popularityModel();
+    if (table == u"activity"_qs)
+        return m_summary->activityModel();
+    if (table == u"segments"_qs)
+        return m_summary->segmentModel();
+    return nullptr;
+}
+
+QStringList MainWindow::openFiles() const
+{
+    QStringList files;
+    if (const auto ds = m_workspace->dataset())
+        files << QString::fromStdString(ds->path);
+    for (const LoadedSource &s : m_workspace->sources())
+        files << s.path;
+    if (!m_workspace->sessionPath().isEmpty())
+        files << m_workspace->sessionPath();
+    return files;
+}
+
+QString MainWindow::defaultExportPath(const QString &what, const QString &suffix, bool perUser) const
+{
+    QFileInfo base(m_workspace->sessionPath());
+    if (m_workspace->sessionPath().isEmpty() && m_workspace->dataset())
+        base = QFileInfo(QString::fromStdString(m_workspace->dataset()->path));
+    QString name = base.completeBaseName().isEmpty() ? QStringLiteral("reclens") : base.completeBaseName();
+    const auto ds = m_workspace->dataset();
+    if (perUser && ds && m_workspace->currentUser() >= 0) {
+        QString user = QString::fromStdString(ds->user_external[static_cast<size_t>(m_workspace->currentUser())]);
+        user.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]")), QStringLiteral("_"));
+        name += (ds->queries() ? u"-query-"_qs : u"-user-"_qs) + user;
+    }
+    const QString dir = base.absolutePath().isEmpty() ? QDir::currentPath() : base.absolutePath();
+    return dir + u"/"_qs + name + u"-"_qs + what + u"."_qs + suffix;
+}
+
+QString MainWindow::reportExport(const QString &error)
+{
+    if (!error.isEmpty())
+        showError(QStringLiteral("Could not export"), error);
+    return error;
+}
+
+QString MainWindow::exportPlot(const QString &plot, const QString &path)
+{
+    QCustomPlot *p = plotNamed(plot);
+    if (!p)
+        return reportExport(u"no plot named '"_qs + plot + u"'; use one of "_qs + exportablePlots().join(u", "_qs));
+    const QString error = savePlot(p, path, 2.0, openFiles());
+    if (error.isEmpty())
+        statusBar()->showMessage(u"plot saved to "_qs + path, 4000);
+    return reportExport(error);
+}
+
+QString MainWindow::exportTable(const QString &table, const QString &path)
+{
+    const QAbstractItemModel *m = tableNamed(table);
+    if (!m)
+        return reportExport(u"no table named '"_qs + table + u"'; use one of "_qs + exportableTables().join(u", "_qs));
+    const QString error = saveTable(*m, path, openFiles());
+    if (error.isEmpty())
+        statusBar()->showMessage(u"table saved to "_qs + path, 4000);
+    return reportExport(error);
+}
+
+QString MainWindow::exportLists(const QString &path)
+{
+    const auto ds = m_workspace->dataset();
+    if (!ds || m_workspace->view().user < 0)
+        return reportExport(QStringLiteral("no user is shown: open a dataset with a model and select a user first"));
+    const QString error
+        = saveExport(userListsCsv(*ds, m_workspace->view()), path, openFiles(), QStringLiteral("lists export"));
+    if (error.isEmpty())
+        statusBar()->showMessage(u"lists saved to "_qs + path, 4000);
+    return reportExport(error);
+}
+
+void MainWindow::buildExportMenu(QMenu *menu)
+{
+    const QList<QPair<QString, QString>> plots { { QStringLiteral("category-mix"), QStringLiteral("Category mix") },
+        { QStringLiteral("diversity"), QStringLiteral("Diversity scores") },
+        { QStringLiteral("roc"), QStringLiteral("ROC curves") },
+        { QStringLiteral("tradeoff"), QStringLiteral("Accuracy–diversity trade-off") } };
+    for (const auto &[key, label] : plots) {
+        QMenu *sub = menu->addMenu(label + u" plot"_qs);
+        for (const QString &suffix : plotFormats()) {
+            sub->addAction(suffix.toUpper() + u"…"_qs, this, [this, key = key, label = label, suffix] {
+                const QString path = QFileDialog::getSaveFileName(this, u"Save "_qs + label + u" as "_qs + suffix.toUpper(),
+                    defaultExportPath(key, suffix, key != u"tradeoff"_qs), suffix.toUpper() + u" (*."_qs + suffix + u")"_qs);
+                if (!path.isEmpty())
+                    exportPlot(key, path);
+            });
+        }
+        // The same from the plot's own context menu.
+        installPlotExportMenu(
+            plotNamed(key),
+            [this, key = key](const QString &suffix) { return defaultExportPath(key, suffix, key != u"tradeoff"_qs); },
+            [this] { return openFiles(); }, [this](const QString &error) { reportExport(error); });
+    }
+    menu->addSeparator();
+    const QList<QPair<QString, QString>> tables { { QStringLiteral("requests"), QStringLiteral("Requests table") },
+        { QStringLiteral("summary"), QStringLiteral("Summary metrics") },
+        { QStringLiteral("popularity"), QStringLiteral("Item popularity strata") },
+        { QStringLiteral("activity"), QStringLiteral("User activity strata") },
+        { QStringLiteral("segments"), QStringLiteral("Segment strata") } };
+    for (const auto &[key, label] : tables) {
+        QMenu *sub = menu->addMenu(label);
+        for (const QString &suffix : { QStringLiteral("csv"), QStringLiteral("json") }) {
+            sub->addAction(suffix.toUpper() + u"…"_qs, this, [this, key = key, label = label, suffix] {
+                const QString path = QFileDialog::getSaveFileName(this, u"Save "_qs + label + u" as "_qs + suffix.toUpper(),
+                    defaultExportPath(key, suffix, false), suffix.toUpper() + u" (*."_qs + suffix + u")"_qs);
+                if (!path.isEmpty())
+                    exportTable(key, path);
+            });
+        }
+    }
+    menu->addSeparator();
+    menu->addAction(QStringLiteral("Shown user's lists as CSV…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save the lists as CSV"),
+            defaultExportPath(QStringLiteral("lists"), QStringLiteral("csv"), true), QStringLiteral("CSV (*.csv)"));
+        if (!path.isEmpty())
+            exportLists(path);
+    });
+}
+
+void MainWindow::addRecentSession(const QString &path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("recentSessions")).toStringList();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(absolute);
+    recent.prepend(absolute);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(QStringLiteral("recentSessions"), recent);
+    rebuildRecentSessionsMenu();
+}
+
+void MainWindow::rebuildRecentSessionsMenu()
+{
+    if (!m_recentSessionsMenu)
+        return;
+    m_recentSessionsMenu->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("recentSessions")).toStringList();
+    for (const QString &path : recent)
+        m_recentSessionsMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openSession(path); })
+            ->setToolTip(path);
+    m_recentSessionsMenu->setToolTipsVisible(true);
+    m_recentSessionsMenu->setEnabled(!recent.isEmpty());
+}
+
 void MainWindow::restoreControls()
 {
     QSettings settings;
@@ -361,6 +712,18 @@ void MainWindow::saveControls() const
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // A session file with unsaved changes: ask (never on a headless platform, where nobody can answer).
+    const bool headless = QGuiApplication::platformName() == u"offscreen"_qs
+        || QGuiApplication::platformName() == u"minimal"_qs;
+    if (!headless && !m_workspace->sessionPath().isEmpty() && m_workspace->isModified()) {
+        const auto answer = QMessageBox::question(this, QStringLiteral("Unsaved changes"),
+            u"Save the changes to "_qs + QFileInfo(m_workspace->sessionPath()).fileName() + u"?"_qs,
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !saveSession())) {
+            event->ignore();
+            return;
+        }
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

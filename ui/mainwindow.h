@@ -7,6 +7,11 @@
 #include <QMessageBox>
 #include <QPointer>
 
+#include "ui/session/workspace.h"
+
+class QAbstractItemModel;
+class QCustomPlot;
+class QDialog;
 class QLabel;
 class QMenu;
 
@@ -20,6 +25,7 @@ namespace reclens::ui
 class InspectPage;
 class RerankPanel;
 class RulesPanel;
+class StoryPanel;
 class SummaryPage;
 class UsersPage;
 class Workspace;
@@ -37,6 +43,7 @@ public:
     SummaryPage *summaryPage() const { return m_summary; }
     RerankPanel *rerankPanel() const { return m_controls; }
     RulesPanel *rulesPanel() const { return m_rules; }
+    StoryPanel *storyPanel() const { return m_story; }
     // The error dialog currently shown (non-modal), or nullptr.
     QMessageBox *errorDialog() const { return m_errorBox; }
     double lastSliderLatencyMs() const { return m_lastSliderMs; }
@@ -47,6 +54,22 @@ public:
         const QStringList &runs = {}, const QString &requests = QStringLiteral("auto"));
     // Saves a PNG of the window once the current user's view is shown and background work has
     // settled (or `timeoutMs` passed), then emits screenshotSaved.
+    // Sessions (DESIGN §10). openSession reports missing or changed files in a dialog that offers to
+    // locate them; saveSession writes `path` (empty: the current session file) and says whether it did.
+    void openSession(const QString &path);
+    bool saveSession(const QString &path = {});
+    // The dialog listing a session's missing or changed files, while it is shown.
+    QDialog *sessionProblemsDialog() const { return m_problemsDialog; }
+    // Exports (DESIGN §10); each returns an empty string on success, else the one-line error (also
+    // shown). plot: category-mix | diversity | roc | tradeoff; table: requests | summary | popularity |
+    // activity | segments. The format follows the suffix (.png/.pdf/.svg, .csv/.json).
+    static QStringList exportablePlots();
+    static QStringList exportableTables();
+    QString exportPlot(const QString &plot, const QString &path);
+    QString exportTable(const QString &table, const QString &path);
+    QString exportLists(const QString &path);
+    // The suggested file for an export: beside the session (or dataset), "<stem>[-<user>]-<what>.<suffix>".
+    QString defaultExportPath(const QString &what, const QString &suffix, bool perUser) const;
     void saveScreenshotWhenReady(const QString &path, int timeoutMs = 180000);
     // Restores the last re-ranking settings (QSettings); the command line may override them later.
     void restoreControls();
@@ -65,6 +88,18 @@ private:
     void showError(const QString &title, const QString &message);
     void addRecent(const QString &path);
     void rebuildRecentMenu();
+    void addRecentSession(const QString &path);
+    void rebuildRecentSessionsMenu();
+    void openSessionDialog();
+    bool saveSessionAsDialog();
+    void showSessionProblems(const QString &sessionPath, const std::vector<reclens::SessionFileProblem> &problems,
+        const SessionFileChoices &choices);
+    void updateTitle();
+    void buildExportMenu(QMenu *menu);
+    QStringList openFiles() const; // what exports must never overwrite
+    QCustomPlot *plotNamed(const QString &plot) const;
+    const QAbstractItemModel *tableNamed(const QString &table) const;
+    QString reportExport(const QString &error);
     void updateStatus();
     void saveControls() const;
     void openDatasetDialog();
@@ -79,7 +114,10 @@ private:
     SummaryPage *m_summary;
     UsersPage *m_users;
     RulesPanel *m_rules;
+    StoryPanel *m_story;
     QMenu *m_recentMenu = nullptr;
+    QMenu *m_recentSessionsMenu = nullptr;
+    QPointer<QDialog> m_problemsDialog;
     QLabel *m_datasetLabel;
     QLabel *m_modelsLabel;
     QLabel *m_deviceLabel;

@@ -3,6 +3,7 @@
 #include "app/cli/enginecommands.h"
 #include "app/cli/evaluateoptions.h"
 #include "core/analysis/report.h"
+#include "core/analysis/session.h"
 #include "core/analysis/shard.h"
 #include "core/common/files.h"
 #include "core/data/datasetrepository.h"
@@ -19,10 +20,99 @@ struct EvaluateArgs {
     cli::EvaluateFlags flags;
     std::string model, run, run_format = "auto";
     std::string json, lists, lists_format = "csv", per_user;
+    std::string session;
+    CLI::App *app = nullptr;
 };
+
+// Flags that a session decides; with --session only the device, threads and outputs may be given.
+constexpr const char *kSessionSets[] = {"--data", "--model", "--run", "--run-format", "--k", "--pool", "--rerank",
+                                        "--diversity", "--similarity", "--category-level", "--max-per-category",
+                                        "--max-per-brand", "--requests", "--qrels", "--relevance",
+                                        "--relevance-threshold", "--shard", "--partial"};
+
+// The numbers the session shows in RecLens' Summary page as "re-ranked": its primary source with its
+// re-ranking and rules, over all users (or queries), on the session's own files.
+int run_session(const EvaluateArgs &a)
+{
+    for (const char *flag : kSessionSets)
+        if (a.app->count(flag) > 0)
+            throw Error(std::string("--session sets ") + flag + " itself: leave it out (only --device, --threads, "
+                        "--no-auc, --json, --lists and --per-user go with --session)");
+    const Session s = read_session(a.session);
+    if (s.sources.empty())
+        throw Error(located(a.session, "the session has no model or run; add one in RecLens and save it again"));
+    std::vector<NamedPath> inputs{{a.session, "--session"}, {s.dataset, "the session's dataset"}};
+    for (const SessionSource &src : s.sources)
+        inputs.push_back({src.path, "a file of the session"});
+    check_outputs(inputs, {{a.json, "--json"}, {a.lists, "--lists"}, {a.per_user, "--per-user"}});
+    require_session_files(s, a.session);
+
+    const bool primary_run = s.sources.front().kind == SessionSource::Kind::run;
+    cli::EvaluateFlags f = a.flags;
+    f.data = s.dataset;
+    f.requests = s.requests;
+    f.k = s.rerank.k;
+    f.pool = s.pool;
+    f.category_level = s.rerank.category_level;
+    Stopwatch sw;
+    std::vector<std::string> warnings;
+    const bool queries = s.requests == "queries";
+    const Dataset ds = queries ? load_query_view(f.data, f.relevance_threshold) : load_dataset(f.data);
+    const double t_data = sw.elapsed_ms();
+    sw.restart();
+    // As RecLens does: a run borrows the item embeddings of the first model that has them; models
+    // are left out while a search dataset's queries are shown.
+    std::shared_ptr<const Model> model;
+    if (!queries) {
+        for (const SessionSource &src : s.sources) {
+            if (src.kind != SessionSource::Kind::model)
+                continue;
+            auto m = Model::load(src.path, ds);
+            if (!primary_run || !m->item_embeddings().empty()) {
+                model = std::move(m);
+                break;
+            }
+        }
+    }
+    const double t_model = sw.elapsed_ms();
+    std::optional<Run> loaded;
+    if (primary_run)
+        loaded = load_run(s.sources.front().path, ds, RunFormat::automatic);
+    const bool embeddings = model && !model->item_embeddings().empty();
+    EvaluationOptions opt = cli::to_options(f, embeddings);
+    opt.rerank = session_rerank(s, ds, embeddings);
+    opt.category_level = opt.rerank.category_level;
+    EvaluationResult r = loaded ? evaluate(*loaded, ds, model.get(), opt, cli::print_progress)
+                                : evaluate(*model, opt, cli::print_progress);
+    for (const auto &w : r.warnings)
+        std::fprintf(stderr, "%s: warning: %s\n", s.sources.front().path.c_str(), w.c_str());
+    r.timing_ms["load_dataset"] = t_data;
+    if (model)
+        r.timing_ms["load_model"] = t_model;
+    std::map<std::string, std::string> extra{{"data", s.dataset}, {"session", a.session}};
+    extra[primary_run ? "run" : "model"] = s.sources.front().path;
+    std::string lists;
+    size_t rank_scores = 0;
+    if (!a.lists.empty())
+        lists = a.lists_format == "trec" ? lists_trec(ds.user_external, ds.item_external, r, r.source_name, &rank_scores)
+                                         : lists_csv(ds, r);
+    if (!a.json.empty())
+        write_file_atomic(a.json, evaluation_json(r, extra), "--json");
+    if (!a.lists.empty())
+        write_file_atomic(a.lists, lists, "--lists");
+    if (!a.per_user.empty())
+        write_file_atomic(a.per_user, per_user_csv(ds, r), "--per-user");
+    std::printf("session %s: %s, %zu rule(s)\n", a.session.c_str(), s.sources.front().name.c_str(), s.rules.size());
+    std::fputs(evaluation_summary(r).c_str(), stdout);
+    return 0;
+}
 
 int run(const EvaluateArgs &a)
 {
+    if (!a.session.empty())
+        return run_session(a);
+    if (a.flags.data.empty())
+        throw Error("evaluate needs --data D.sqlite (or --session S.reclens, which names its own files)");
     // Validate every option and every output path before loading anything.
     if (a.model.empty() && a.run.empty())
         throw Error("evaluate needs --model M.pt or --run RUN (a TREC or CSV run, DESIGN §11)");
@@ -100,6 +190,11 @@ std::function<int()> setup(CLI::App &app)
 {
     auto a = std::make_shared<EvaluateArgs>();
     cli::add_evaluate_flags(app, a->flags);
+    a->app = &app;
+    app.get_option("--data")->required(false);
+    app.add_option("--session", a->session,
+                   "Evaluate what a RecLens session (.reclens) shows: its dataset, primary model or run, re-ranking "
+                   "and rules (its files are checked by SHA-256)");
     app.add_option("--model", a->model,
                    "Model file (TorchScript .pt); with --run it only lends item embeddings (similarity, ILD)");
     app.add_option("--run", a->run, "Precomputed ranking instead of a model: TREC 'qid Q0 docid rank score tag' "

@@ -1,4 +1,4 @@
-// reclens [DATASET.sqlite] [--model M.pt]... [--run R.trec]... [--requests users|queries] [--user ID]
+// reclens [DATASET.sqlite | SESSION.reclens] [--model M.pt]... [--run R.trec]... [--requests users|queries] [--user ID]
 //         [--diversity 0..1] [--rerank NAME]
 //         [--size WxH] [--page inspect|summary] [--screenshot OUT.png]
 // Without a dataset it opens the sample data built by the `sample_data` target.
@@ -14,6 +14,7 @@
 #include <QFileInfo>
 #include <QSettings>
 #include <cstdio>
+#include <optional>
 
 namespace
 {
@@ -72,7 +73,8 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(
-        QStringLiteral("dataset"), QStringLiteral("RecLens dataset (.sqlite); default: the sample data"));
+        QStringLiteral("file"),
+        QStringLiteral("RecLens session (.reclens) or dataset (.sqlite); default: the sample data"));
     const QCommandLineOption model(
         QStringLiteral("model"), QStringLiteral("TorchScript model (.pt); repeatable"), QStringLiteral("M.pt"));
     const QCommandLineOption run(QStringLiteral("run"),
@@ -99,9 +101,19 @@ int main(int argc, char *argv[])
     QStringList models = parser.values(model);
     const QStringList runs = parser.values(run);
     const QString kind = parser.value(requests);
+    QString session;
+    if (dataset.endsWith(u".reclens"_qs, Qt::CaseInsensitive)) {
+        session = dataset;
+        dataset.clear();
+        if (parser.isSet(model) || parser.isSet(run) || parser.isSet(requests))
+            return fail(u"a session names its own dataset, models and runs: leave out --model, --run and --requests "
+                        "(add them in the app and save the session)"_qs);
+        if (!QFileInfo::exists(session))
+            return fail(session + u": no such session file; check the path"_qs);
+    }
     if (kind != u"auto"_qs && kind != u"users"_qs && kind != u"queries"_qs)
         return fail(u"--requests must be users or queries, got '"_qs + kind + u"'"_qs);
-    if (dataset.isEmpty()) {
+    if (dataset.isEmpty() && session.isEmpty()) {
         const QString dir = sampleDataDir();
         if (!dir.isEmpty()) {
             dataset = dir + u"/completejourney.sqlite"_qs;
@@ -117,24 +129,34 @@ int main(int argc, char *argv[])
     }
 
     reclens::ui::MainWindow window;
-    if (!parser.isSet(screenshot))
+    if (!parser.isSet(screenshot) && session.isEmpty())
         window.restoreControls(); // a screenshot shows exactly what the command line asks for
-    reclens::ui::WorkspaceSettings settings = window.workspace()->settings();
+    // The command line's controls, over the saved ones (or over the session's, once it is open).
+    double delta = -1;
     if (parser.isSet(diversity)) {
         bool ok = false;
-        const double d = parser.value(diversity).toDouble(&ok);
-        if (!ok || d < 0 || d > 1)
+        delta = parser.value(diversity).toDouble(&ok);
+        if (!ok || delta < 0 || delta > 1)
             return fail(u"--diversity must be a number between 0 and 1, got '"_qs + parser.value(diversity) + u"'"_qs);
-        settings.rerank.diversity = d;
     }
+    std::optional<reclens::RerankMethod> method;
     if (parser.isSet(rerank)) {
         try {
-            settings.rerank.method = reclens::parse_rerank_method(parser.value(rerank).toStdString());
+            method = reclens::parse_rerank_method(parser.value(rerank).toStdString());
         } catch (const std::exception &e) {
             return fail(QString::fromStdString(e.what()));
         }
     }
-    window.workspace()->setSettings(settings);
+    auto applyControls = [&window, delta, method] {
+        reclens::ui::WorkspaceSettings settings = window.workspace()->settings();
+        if (delta >= 0)
+            settings.rerank.diversity = delta;
+        if (method)
+            settings.rerank.method = *method;
+        window.workspace()->setSettings(settings);
+    };
+    if (session.isEmpty())
+        applyControls();
 
     const QStringList wh = parser.value(size).split(u'x');
     const int w = wh.value(0).toInt(), h = wh.value(1).toInt();
@@ -154,6 +176,13 @@ int main(int argc, char *argv[])
         for (const QString &r : runs)
             inputs.push_back({ r.toStdString(), "--run" });
         try {
+            if (!session.isEmpty()) {
+                const reclens::Session s = reclens::read_session(session.toStdString());
+                inputs.push_back({ session.toStdString(), "session" });
+                inputs.push_back({ s.dataset, "the session's dataset" });
+                for (const auto &src : s.sources)
+                    inputs.push_back({ src.path, "a file of the session" });
+            }
             reclens::check_outputs(inputs, { { parser.value(screenshot).toStdString(), "--screenshot" } });
         } catch (const std::exception &e) {
             return fail(QString::fromStdString(e.what()));
@@ -161,13 +190,38 @@ int main(int argc, char *argv[])
     }
     if (!dataset.isEmpty())
         window.openDataset(dataset, models, parser.value(user), runs, kind);
+    if (!session.isEmpty()) {
+        const QString userId = parser.value(user);
+        QObject::connect(window.workspace(), &reclens::ui::Workspace::sessionOpened, &window,
+            [&window, applyControls, userId, delta, method] {
+                if (delta >= 0 || method)
+                    applyControls();
+                if (!userId.isEmpty())
+                    window.workspace()->selectUserById(userId);
+            });
+        if (parser.isSet(screenshot)) {
+            // Headless: a session that cannot be opened as saved is an error, not a dialog to answer.
+            QObject::connect(window.workspace(), &reclens::ui::Workspace::sessionProblems, &app,
+                [](const QString &path, const std::vector<reclens::SessionFileProblem> &problems) {
+                    for (const auto &p : problems)
+                        std::fprintf(stderr, "reclens: error: %s: %s\n", qPrintable(path), p.message().c_str());
+                    QCoreApplication::exit(2);
+                });
+            QObject::connect(window.workspace()->loadJobs(), &reclens::ui::JobTracker::jobFailed, &app,
+                [](const QString &, const QString &message) {
+                    std::fprintf(stderr, "reclens: error: %s\n", qPrintable(message));
+                    QCoreApplication::exit(2);
+                });
+        }
+        window.openSession(session);
+    }
 
     if (parser.isSet(screenshot)) {
         QObject::connect(&window, &reclens::ui::MainWindow::screenshotSaved, &app,
             [](const QString &, bool ok) { QCoreApplication::exit(ok ? 0 : 1); });
         window.saveScreenshotWhenReady(parser.value(screenshot));
     }
-    if (dataset.isEmpty() && !parser.isSet(screenshot))
+    if (dataset.isEmpty() && session.isEmpty() && !parser.isSet(screenshot))
         std::fprintf(
             stderr, "reclens: no sample data found (build the 'sample_data' target); use File › Open dataset\n");
     return app.exec();

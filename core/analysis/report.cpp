@@ -68,6 +68,17 @@ ojson popularity_json(const PopularityStratum &p)
     return j;
 }
 
+std::string fmt(double v)
+{
+    if (std::isnan(v))
+        return "";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+}
+
+} // namespace
+
 std::string csv_field(const std::string &s)
 {
     if (s.find_first_of(",\"\n\r") == std::string::npos)
@@ -80,17 +91,6 @@ std::string csv_field(const std::string &s)
     }
     return out + "\"";
 }
-
-std::string fmt(double v)
-{
-    if (std::isnan(v))
-        return "";
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    return buf;
-}
-
-} // namespace
 
 std::string evaluation_json(const EvaluationResult &r, const std::map<std::string, std::string> &extra)
 {

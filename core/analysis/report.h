@@ -19,6 +19,10 @@ std::string comparison_json(const ComparisonResult &c, const EvaluationResult &a
                             const std::map<std::string, std::string> &label_a,
                             const std::map<std::string, std::string> &label_b);
 // --lists: user_id,rank,item_id,score (external ids, rank from 1).
+// A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break: the one quoting of
+// every CSV RecLens writes.
+std::string csv_field(const std::string &s);
+
 std::string lists_csv(const Dataset &ds, const EvaluationResult &r);
 // The same with external ids by dataset index (a merge of shard partials has no dataset).
 std::string lists_csv(std::span<const std::string> user_ids, std::span<const std::string> item_ids,

@@ -1,5 +1,7 @@
 #include "ui/models/summarymodel.h"
 
+#include "ui/models/tableexport.h"
+
 #include <QColor>
 #include <QFont>
 #include <cmath>
@@ -88,6 +90,33 @@ QVariant SummaryModel::data(const QModelIndex &index, int role) const
             return f;
         }
         return {};
+    }
+    if (role == ExportRole) {
+        // Exact values for exports: numbers unrounded (NaN = undefined), the CI as [low, high].
+        switch (index.column()) {
+        case MetricColumn:
+            return QString::fromStdString(m.metric);
+        case BaseColumn:
+            return m.value_a;
+        case RerankedColumn:
+            return m.value_b;
+        case DeltaColumn:
+            return m.value_b - m.value_a;
+        case PairedTColumn:
+            return m.test.p_paired_t;
+        case WilcoxonColumn:
+            return m.test.p_wilcoxon;
+        case CiColumn:
+            return QVariantList { m.test.ci95_low, m.test.ci95_high };
+        case SecondColumn:
+            return s ? s->value_b : kNaN;
+        case SecondDeltaColumn:
+            return s ? s->value_b - s->value_a : kNaN;
+        case SecondPColumn:
+            return s ? s->test.p_paired_t : kNaN;
+        default:
+            return {};
+        }
     }
     if (role != Qt::DisplayRole)
         return {};

@@ -1,5 +1,7 @@
 #include "ui/models/usertablemodel.h"
 
+#include "ui/models/tableexport.h"
+
 #include <QColor>
 #include <cmath>
 
@@ -122,6 +124,17 @@ QVariant UserTableModel::data(const QModelIndex &index, int role) const
     const auto r = static_cast<size_t>(row);
     if (role == UserIndexRole)
         return row;
+    if (role == ExportRole) {
+        // Exact values: the id as it is, metrics unrounded (NaN = undefined), counts as integers.
+        if (column == IdColumn)
+            return QString::fromStdString(m_dataset->user_external[r]);
+        if (column == SegmentColumn)
+            return QString::fromStdString(m_dataset->user_segment[r]);
+        const double v = value(row, column);
+        if (column == HistoryColumn || column == TestColumn)
+            return static_cast<qlonglong>(v);
+        return v;
+    }
     if (role == Qt::DisplayRole || role == SortRole) {
         if (column == IdColumn) {
             const QString id = QString::fromStdString(m_dataset->user_external[r]);

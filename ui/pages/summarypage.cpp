@@ -1,5 +1,7 @@
 #include "ui/pages/summarypage.h"
 
+#include "ui/models/tableexport.h"
+
 #include "ui/models/summarymodel.h"
 #include "ui/session/workspace.h"
 
@@ -41,6 +43,19 @@ QStandardItem *cell(const QString &text, bool right = true)
 QString num(double v)
 {
     return std::isnan(v) ? QStringLiteral("–") : QString::number(v, 'f', 4);
+}
+// A number shown rounded and exported exact (ExportRole).
+QStandardItem *numCell(double v)
+{
+    QStandardItem *item = cell(num(v));
+    item->setData(v, ExportRole);
+    return item;
+}
+QStandardItem *countCell(qlonglong n)
+{
+    QStandardItem *item = cell(QString::number(n));
+    item->setData(n, ExportRole);
+    return item;
 }
 } // namespace
 
@@ -116,8 +131,8 @@ void SummaryPage::onRunsChanged()
         QStringLiteral("recall\norder"), QStringLiteral("recall\nre-rank"), QStringLiteral("hit rate\norder"),
         QStringLiteral("hit rate\nre-rank") });
     auto addPopularity = [&](const QString &name, const PopularityStratum &a, const PopularityStratum &b) {
-        m_popularity->appendRow({ cell(name, false), cell(QString::number(a.items)), cell(num(a.recall)),
-            cell(num(b.recall)), cell(num(a.hit_rate)), cell(num(b.hit_rate)) });
+        m_popularity->appendRow({ cell(name, false), countCell(static_cast<qlonglong>(a.items)), numCell(a.recall),
+            numCell(b.recall), numCell(a.hit_rate), numCell(b.hit_rate) });
     };
     addPopularity(QStringLiteral("head"), runs.base->strata.head, r.strata.head);
     addPopularity(QStringLiteral("tail"), runs.base->strata.tail, r.strata.tail);
@@ -135,9 +150,9 @@ void SummaryPage::onRunsChanged()
             if (model == m_activity)
                 name
                     += u" ("_qs + QString::number(a[i].train_min) + u"–"_qs + QString::number(a[i].train_max) + u")"_qs;
-            model->appendRow({ cell(name, false), cell(QString::number(a[i].users)), cell(num(a[i].metrics[ndcg])),
-                cell(other ? num(other->metrics[ndcg]) : QStringLiteral("–")), cell(num(a[i].metrics[recall])),
-                cell(other ? num(other->metrics[recall]) : QStringLiteral("–")) });
+            model->appendRow({ cell(name, false), countCell(static_cast<qlonglong>(a[i].users)),
+                numCell(a[i].metrics[ndcg]), numCell(other ? other->metrics[ndcg] : kNaN), numCell(a[i].metrics[recall]),
+                numCell(other ? other->metrics[recall] : kNaN) });
         }
     };
     fillGroups(m_activity, runs.base->strata.activity, r.strata.activity);

@@ -98,6 +98,21 @@ UsersPage::UsersPage(Workspace *workspace, QWidget *parent)
         }
         menu.exec(m_view->horizontalHeader()->mapToGlobal(pos));
     });
+    // Right-click a row: pin that user to the story (DESIGN §10).
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QTableView::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QModelIndex index = m_view->indexAt(pos);
+        const auto ds = m_workspace->dataset();
+        if (!index.isValid() || !ds)
+            return;
+        const int u = index.data(UserTableModel::UserIndexRole).toInt();
+        if (u < 0 || u >= ds->n_users())
+            return;
+        const QString id = QString::fromStdString(ds->user_external[static_cast<size_t>(u)]);
+        QMenu menu;
+        menu.addAction(u"Pin "_qs + id + u" to the story"_qs, this, [this, id] { m_workspace->pinUser(id); });
+        menu.exec(m_view->viewport()->mapToGlobal(pos));
+    });
     connect(
         m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
             if (m_selecting || !current.isValid())

@@ -1,6 +1,7 @@
 #include "ui/session/workspace.h"
 
 #include "core/analysis/sweep.h"
+#include "core/common/files.h"
 #include "core/data/datasetrepository.h"
 #include "core/data/queries.h"
 #include "core/data/runfile.h"
@@ -35,6 +36,7 @@ ProgressFn part(const ProgressFn &progress, double from, double to, std::string 
 
 struct LoadResult {
     std::shared_ptr<const Dataset> dataset;
+    std::string datasetSha;
     std::vector<LoadedSource> sources;
     QStringList modelErrors;
     bool hasQueries = false;
@@ -101,68 +103,270 @@ void Workspace::openDataset(
     const QString &path, const QStringList &modelPaths, const QString &user, const QStringList &runPaths,
     const QString &requests)
 {
-    const std::string file = path.toStdString();
-    std::vector<std::string> models, runs;
+    std::vector<SourceSpec> specs;
     for (const QString &m : modelPaths)
-        models.push_back(m.toStdString());
+        specs.push_back({ m.toStdString(), false, {} });
     for (const QString &r : runPaths)
-        runs.push_back(r.toStdString());
+        specs.push_back({ r.toStdString(), true, {} });
+    startLoad(path, std::move(specs), user, requests, true);
+}
+
+namespace
+{
+// Loads a dataset and its sources in the given order, hashing every file whose SHA-256 is not
+// known yet. Sources that fail are left out with their messages.
+LoadResult loadFiles(const std::string &file, const std::string &knownSha, const std::vector<std::string> &paths,
+    const std::vector<bool> &isRun, const std::vector<std::string> &knownShas, const std::string &kind,
+    const ProgressFn &progress)
+{
+    LoadResult result;
+    auto ds = std::make_shared<Dataset>(load_dataset(file, part(progress, 0.0, 0.6)));
+    result.datasetSha = knownSha.empty() ? sha256_file(file, "dataset") : knownSha;
+    result.hasQueries = has_queries(file);
+    const bool anyRun = std::find(isRun.begin(), isRun.end(), true) != isRun.end();
+    // A run on a search dataset is read for its queries unless users are asked for: query
+    // ids may also be user ids (movie-search's 1..10 are MovieLens users).
+    const bool queries = result.hasQueries && (kind == "queries" || (kind == "auto" && anyRun));
+    if (kind == "queries" && !result.hasQueries)
+        result.modelErrors << QString::fromStdString(
+            file + ": has no queries (make a search dataset with 'reclens-cli import queries'); showing users");
+    if (queries)
+        ds = std::make_shared<Dataset>(query_view(std::move(*ds)));
+    result.dataset = ds;
+    const double n = static_cast<double>(std::max<size_t>(1, paths.size()));
+    for (size_t i = 0; i < paths.size(); ++i) {
+        const std::string &p = paths[i];
+        if (progress && !progress(0.7 + 0.3 * static_cast<double>(i) / n, isRun[i] ? "loading runs" : "loading models"))
+            throw Cancelled();
+        if (!isRun[i] && queries) {
+            result.modelErrors << QString::fromStdString(
+                p + ": a model scores users; it is left out while the queries are shown (runs only)");
+            continue;
+        }
+        try {
+            LoadedSource source;
+            source.path = QString::fromStdString(p);
+            if (isRun[i]) {
+                source.run = std::make_shared<const Run>(load_run(p, *ds));
+                for (const std::string &w : source.run->report.warnings())
+                    qWarning().noquote() << QString::fromStdString(p + ": warning: " + w);
+            } else {
+                source.model = holdingDataset(Model::load(p, *ds), ds);
+            }
+            source.sha256 = knownShas[i].empty() ? sha256_file(p, isRun[i] ? "run" : "model") : knownShas[i];
+            result.sources.push_back(std::move(source));
+        } catch (const Cancelled &) {
+            throw;
+        } catch (const std::exception &e) {
+            result.modelErrors << QString::fromStdString(e.what());
+        }
+    }
+    return result;
+}
+} // namespace
+
+void Workspace::startLoad(const QString &path, std::vector<SourceSpec> specs, const QString &user,
+    const QString &requests, bool freshSession)
+{
+    const std::string file = path.toStdString();
+    std::vector<std::string> paths, shas;
+    std::vector<bool> isRun;
+    for (const SourceSpec &s : specs) {
+        paths.push_back(s.path);
+        isRun.push_back(s.run);
+        shas.push_back(s.sha256);
+    }
     const std::string kind = requests.toStdString();
     m_loadJobs->start<LoadResult>(
         u"loading "_qs + QFileInfo(path).fileName(),
-        [file, models, runs, kind](const ProgressFn &progress) {
-            LoadResult result;
-            auto ds = std::make_shared<Dataset>(load_dataset(file, part(progress, 0.0, 0.6)));
-            result.hasQueries = has_queries(file);
-            // A run on a search dataset is read for its queries unless users are asked for: query
-            // ids may also be user ids (movie-search's 1..10 are MovieLens users).
-            const bool queries = result.hasQueries && (kind == "queries" || (kind == "auto" && !runs.empty()));
-            if (kind == "queries" && !result.hasQueries)
-                result.modelErrors << QString::fromStdString(
-                    file + ": has no queries (make a search dataset with 'reclens-cli import queries'); showing users");
-            if (queries)
-                ds = std::make_shared<Dataset>(query_view(std::move(*ds)));
-            result.dataset = ds;
-            const double n = static_cast<double>(std::max<size_t>(1, models.size() + runs.size()));
-            size_t done = 0;
-            for (const std::string &m : models) {
-                if (progress && !progress(0.7 + 0.3 * static_cast<double>(done++) / n, "loading models"))
-                    throw Cancelled();
-                if (queries) {
-                    result.modelErrors << QString::fromStdString(
-                        m + ": a model scores users; it is left out while the queries are shown (runs only)");
-                    continue;
-                }
-                try {
-                    result.sources.push_back({ holdingDataset(Model::load(m, *ds), ds), nullptr,
-                        QString::fromStdString(m) });
-                } catch (const Cancelled &) {
-                    throw;
-                } catch (const std::exception &e) {
-                    result.modelErrors << QString::fromStdString(e.what());
-                }
-            }
-            for (const std::string &r : runs) {
-                if (progress && !progress(0.7 + 0.3 * static_cast<double>(done++) / n, "loading runs"))
-                    throw Cancelled();
-                try {
-                    auto run = std::make_shared<const Run>(load_run(r, *ds));
-                    for (const std::string &w : run->report.warnings())
-                        qWarning().noquote() << QString::fromStdString(r + ": warning: " + w);
-                    result.sources.push_back({ nullptr, std::move(run), QString::fromStdString(r) });
-                } catch (const Cancelled &) {
-                    throw;
-                } catch (const std::exception &e) {
-                    result.modelErrors << QString::fromStdString(e.what());
-                }
-            }
-            return result;
+        [file, paths, isRun, shas, kind](const ProgressFn &progress) {
+            return loadFiles(file, {}, paths, isRun, shas, kind, progress);
         },
-        [this, user](LoadResult result) {
+        [this, user, freshSession](LoadResult result) {
+            m_datasetSha = result.datasetSha;
+            if (freshSession) {
+                // Another dataset: a new, unsaved session.
+                m_story.clear();
+                m_sessionPath.clear();
+            }
             installSession(result.dataset, result.sources, user, result.hasQueries);
+            m_modified = !freshSession;
+            Q_EMIT sessionChanged();
+            Q_EMIT storyChanged();
             for (const QString &message : result.modelErrors)
                 Q_EMIT errorOccurred(QStringLiteral("Could not load a model or run"), message);
         });
+}
+
+namespace
+{
+struct SessionLoad {
+    Session session;
+    std::vector<SessionFileProblem> problems;
+    LoadResult load;
+    WorkspaceSettings settings;
+    bool located = false; // a file was found elsewhere than the session says
+};
+} // namespace
+
+void Workspace::openSession(const QString &path, const SessionFileChoices &choices)
+{
+    const std::string file = path.toStdString();
+    const int pool = m_settings.pool;
+    m_loadJobs->start<SessionLoad>(
+        u"opening "_qs + QFileInfo(path).fileName(),
+        [file, choices, pool](const ProgressFn &progress) {
+            SessionLoad out;
+            out.session = read_session(file);
+            Session &s = out.session;
+            // Files the person located: used when they are the saved file (same SHA-256), or when
+            // they said to use them as they are (the session then records their new hash).
+            std::vector<int> accepted;
+            for (auto it = choices.begin(); it != choices.end(); ++it) {
+                const int i = it.key();
+                if (i < -1 || i >= static_cast<int>(s.sources.size()))
+                    continue;
+                (i < 0 ? s.dataset : s.sources[static_cast<size_t>(i)].path) = it.value().path.toStdString();
+                if (it.value().acceptDifferent)
+                    accepted.push_back(i);
+            }
+            for (SessionFileProblem &p : check_session_files(s)) {
+                const bool ok = p.kind == SessionFileProblem::Kind::changed
+                    && std::find(accepted.begin(), accepted.end(), p.source) != accepted.end();
+                if (!ok) {
+                    out.problems.push_back(std::move(p));
+                    continue;
+                }
+                (p.source < 0 ? s.dataset_sha256 : s.sources[static_cast<size_t>(p.source)].sha256) = p.actual_sha256;
+            }
+            if (!out.problems.empty())
+                return out;
+            out.located = !choices.isEmpty();
+            std::vector<std::string> paths, shas;
+            std::vector<bool> isRun;
+            for (const SessionSource &src : s.sources) {
+                paths.push_back(src.path);
+                isRun.push_back(src.kind == SessionSource::Kind::run);
+                shas.push_back(src.sha256);
+            }
+            out.load = loadFiles(s.dataset, s.dataset_sha256, paths, isRun, shas, s.requests, progress);
+            if (out.load.dataset->queries() != (s.requests == "queries"))
+                throw Error(located(file, "the session shows " + s.requests + ", which the dataset " + s.dataset
+                                             + " does not have"));
+            out.settings.rerank = s.rerank;
+            out.settings.rerank.rules = resolve_rules(s.rules, *out.load.dataset);
+            out.settings.pool = s.pool > 0 ? s.pool : pool;
+            out.settings.showSecondModel = s.second_model;
+            return out;
+        },
+        [this, path, choices](SessionLoad result) {
+            if (!result.problems.empty()) {
+                Q_EMIT sessionProblems(path, result.problems, choices);
+                return;
+            }
+            const Session &s = result.session;
+            m_settings = result.settings;
+            m_barsLevel = std::max(1, s.bars_level);
+            m_inspector.setBarsLevel(m_barsLevel);
+            m_story = s.story;
+            m_datasetSha = result.load.datasetSha;
+            m_sessionPath = path;
+            installSession(result.load.dataset, result.load.sources, QString::fromStdString(s.user),
+                result.load.hasQueries);
+            // Located files, or a source that failed to load, are a change to save.
+            m_modified = result.located || !result.load.modelErrors.isEmpty();
+            Q_EMIT sessionChanged();
+            Q_EMIT storyChanged();
+            Q_EMIT sessionOpened(path, s);
+            for (const QString &message : result.load.modelErrors)
+                Q_EMIT errorOccurred(QStringLiteral("Could not load a model or run"), message);
+        });
+}
+
+Session Workspace::session() const
+{
+    if (!m_dataset)
+        throw Error("no dataset is open: open a dataset (and its models) before saving a session");
+    Session s;
+    s.dataset = m_dataset->path;
+    s.dataset_sha256 = m_datasetSha;
+    s.requests = m_dataset->queries() ? "queries" : "users";
+    for (const LoadedSource &src : m_sources)
+        s.sources.push_back({ src.isRun() ? SessionSource::Kind::run : SessionSource::Kind::model,
+            src.path.toStdString(), src.sha256, src.name() });
+    s.rerank = m_settings.rerank;
+    s.rerank.rules.clear();
+    s.rules = describe_rules(m_settings.rerank.rules, *m_dataset);
+    s.pool = m_settings.pool;
+    s.second_model = m_settings.showSecondModel;
+    if (m_user >= 0)
+        s.user = m_dataset->user_external[static_cast<size_t>(m_user)];
+    s.story = m_story;
+    s.bars_level = m_barsLevel;
+    return s;
+}
+
+void Workspace::markSaved(const QString &path)
+{
+    m_sessionPath = path;
+    m_modified = false;
+    Q_EMIT sessionChanged();
+}
+
+void Workspace::setModified(bool modified)
+{
+    if (modified == m_modified)
+        return;
+    m_modified = modified;
+    Q_EMIT sessionChanged();
+}
+
+void Workspace::pinUser(const QString &externalId, const QString &note)
+{
+    const std::string id = externalId.toStdString();
+    if (!m_dataset || m_dataset->find_user(id) < 0) {
+        Q_EMIT errorOccurred(QStringLiteral("Could not pin"), u"'"_qs + externalId + u"' is not in this dataset"_qs);
+        return;
+    }
+    for (const StoryUser &u : m_story)
+        if (u.id == id)
+            return; // pinned once
+    m_story.push_back({ id, note.toStdString() });
+    setModified(true);
+    Q_EMIT storyChanged();
+}
+
+void Workspace::unpinStory(int index)
+{
+    if (index < 0 || static_cast<size_t>(index) >= m_story.size())
+        return;
+    m_story.erase(m_story.begin() + index);
+    setModified(true);
+    Q_EMIT storyChanged();
+}
+
+void Workspace::moveStory(int from, int to)
+{
+    const int n = static_cast<int>(m_story.size());
+    if (from < 0 || from >= n || to < 0 || to >= n || from == to)
+        return;
+    StoryUser u = std::move(m_story[static_cast<size_t>(from)]);
+    m_story.erase(m_story.begin() + from);
+    m_story.insert(m_story.begin() + to, std::move(u));
+    setModified(true);
+    Q_EMIT storyChanged();
+}
+
+void Workspace::setStoryNote(int index, const QString &note)
+{
+    if (index < 0 || static_cast<size_t>(index) >= m_story.size())
+        return;
+    const std::string text = note.toStdString();
+    if (m_story[static_cast<size_t>(index)].note == text)
+        return;
+    m_story[static_cast<size_t>(index)].note = text;
+    setModified(true);
+    Q_EMIT storyChanged();
 }
 
 void Workspace::addModel(const QString &path)
@@ -180,18 +384,21 @@ void Workspace::addModel(const QString &path)
     }
     auto ds = m_dataset;
     const std::string file = path.toStdString();
-    m_loadJobs->start<std::shared_ptr<const Model>>(
+    m_loadJobs->start<LoadedSource>(
         u"loading "_qs + QFileInfo(path).fileName(),
-        [ds, file](const ProgressFn &) { return holdingDataset(Model::load(file, *ds), ds); },
-        [this, ds, path](std::shared_ptr<const Model> model) {
+        [ds, file, path](const ProgressFn &) {
+            return LoadedSource { holdingDataset(Model::load(file, *ds), ds), nullptr, path, sha256_file(file, "model") };
+        },
+        [this, ds](LoadedSource model) {
             if (ds != m_dataset)
                 return; // the dataset changed meanwhile
             auto sources = m_sources;
-            sources.push_back({ std::move(model), nullptr, path });
+            sources.push_back(std::move(model));
             const QString user = m_user >= 0
                 ? QString::fromStdString(m_dataset->user_external[static_cast<size_t>(m_user)])
                 : QString();
             installSession(m_dataset, sources, user, m_hasQueries);
+            setModified(true);
         });
 }
 
@@ -204,23 +411,24 @@ void Workspace::addRun(const QString &path)
     }
     auto ds = m_dataset;
     const std::string file = path.toStdString();
-    m_loadJobs->start<std::shared_ptr<const Run>>(
+    m_loadJobs->start<LoadedSource>(
         u"loading "_qs + QFileInfo(path).fileName(),
-        [ds, file](const ProgressFn &) {
+        [ds, file, path](const ProgressFn &) {
             auto run = std::make_shared<const Run>(load_run(file, *ds));
             for (const std::string &w : run->report.warnings())
                 qWarning().noquote() << QString::fromStdString(file + ": warning: " + w);
-            return run;
+            return LoadedSource { nullptr, std::move(run), path, sha256_file(file, "run") };
         },
-        [this, ds, path](std::shared_ptr<const Run> run) {
+        [this, ds](LoadedSource run) {
             if (ds != m_dataset)
                 return;
             auto sources = m_sources;
-            sources.push_back({ nullptr, std::move(run), path });
+            sources.push_back(std::move(run));
             const QString user = m_user >= 0
                 ? QString::fromStdString(m_dataset->user_external[static_cast<size_t>(m_user)])
                 : QString();
             installSession(m_dataset, sources, user, m_hasQueries);
+            setModified(true);
         });
 }
 
@@ -231,8 +439,11 @@ void Workspace::setRequestKind(RequestKind kind)
     QStringList models, runs;
     for (const LoadedSource &s : m_sources)
         (s.isRun() ? runs : models) << s.path;
-    openDataset(QString::fromStdString(m_dataset->path), models, {}, runs,
-        kind == RequestKind::queries ? QStringLiteral("queries") : QStringLiteral("users"));
+    std::vector<SourceSpec> specs;
+    for (const LoadedSource &s : m_sources)
+        specs.push_back({ s.path.toStdString(), s.isRun(), s.sha256 });
+    startLoad(QString::fromStdString(m_dataset->path), std::move(specs), {},
+        kind == RequestKind::queries ? QStringLiteral("queries") : QStringLiteral("users"), false);
 }
 
 std::vector<RankingSource> Workspace::rankingSources() const
@@ -366,6 +577,8 @@ void Workspace::setSettings(const WorkspaceSettings &settings)
         }
     }
     m_inspector.setShowSecondModel(m_settings.showSecondModel);
+    if (!(m_settings == previous))
+        setModified(true);
     Q_EMIT settingsChanged();
     refreshView();
     if (m_inspector.hasData()) {
@@ -384,6 +597,9 @@ void Workspace::setDiversity(double delta)
 
 void Workspace::setBarsLevel(int level)
 {
+    if (std::max(1, level) != m_barsLevel)
+        setModified(true);
+    m_barsLevel = std::max(1, level);
     m_inspector.setBarsLevel(level);
     refreshView();
 }
@@ -393,6 +609,8 @@ void Workspace::selectUser(int32_t user)
     if (!m_dataset || user < 0 || user >= m_dataset->n_users())
         return;
     m_autoUser = false; // a person chose: never switch away on our own
+    if (user != m_user)
+        setModified(true);
     showUser(user);
 }
 

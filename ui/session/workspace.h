@@ -5,11 +5,13 @@
 // in JobTrackers; the selected user's view is computed at once on the GUI thread (UserInspector).
 #include "core/analysis/compare.h"
 #include "core/analysis/evaluation.h"
+#include "core/analysis/session.h"
 #include "ui/plots/categorypalette.h"
 #include "ui/plots/plotmath.h"
 #include "ui/session/jobtracker.h"
 #include "ui/session/userinspector.h"
 
+#include <QHash>
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
@@ -23,6 +25,7 @@ struct WorkspaceSettings {
     RerankOptions rerank = defaultRerank();
     int pool = 100;
     bool showSecondModel = false;
+    bool operator==(const WorkspaceSettings &) const = default;
 
     static RerankOptions defaultRerank()
     {
@@ -37,6 +40,7 @@ struct LoadedSource {
     std::shared_ptr<const Model> model;
     std::shared_ptr<const Run> run;
     QString path;
+    std::string sha256; // of the file as loaded (sessions record it)
     std::string name() const { return run ? run->name : model ? model->info().name : std::string(); }
     bool isRun() const { return run != nullptr; }
 };
@@ -51,6 +55,14 @@ struct GlobalRuns {
 };
 
 // δ sweep over all users: accuracy vs diversity per δ.
+// Where the files of a session are to be found when they are not where it says (DESIGN §10): a
+// located file is used when it has the saved SHA-256, or when the person said to use it as it is.
+struct SessionFileChoice {
+    QString path;
+    bool acceptDifferent = false;
+};
+using SessionFileChoices = QHash<int, SessionFileChoice>; // key: source index, -1 = the dataset
+
 struct SweepResult {
     std::string accuracyMetric = "ndcg";
     std::string diversityMetric = "ild_embedding";
@@ -94,6 +106,16 @@ public:
     // Waits for all background work (tests, screenshots, shutdown).
     void waitForJobs();
 
+    // --- session (DESIGN §10) ---
+    // The state as a session (paths absolute; the saved file makes them relative). Needs a dataset.
+    Session session() const;
+    QString sessionPath() const { return m_sessionPath; } // empty: not saved yet
+    bool isModified() const { return m_modified; }
+    // After a successful save to `path`: the session is that file, unmodified.
+    void markSaved(const QString &path);
+    const std::vector<StoryUser> &story() const { return m_story; }
+    int barsLevel() const { return m_barsLevel; }
+
 public Q_SLOTS:
     // Loads a dataset and its models in the background; replaces the current session when done.
     // `user`: external id to select afterwards (empty: the first evaluated user).
@@ -101,6 +123,10 @@ public Q_SLOTS:
     // runs are given). Models score users only: with queries they are left out (said).
     void openDataset(const QString &path, const QStringList &modelPaths = {}, const QString &user = {},
         const QStringList &runPaths = {}, const QString &requests = QStringLiteral("auto"));
+    // Opens a session file: reads it, checks every file's SHA-256 and, when all are as saved (or
+    // located in `choices`), loads them with the session's settings, rules, user and story. Otherwise
+    // emits sessionProblems and changes nothing.
+    void openSession(const QString &path, const SessionFileChoices &choices = {});
     void addModel(const QString &path);
     void addRun(const QString &path);
     // Reopens the dataset with its users or its queries as requests, with the same runs (and models
@@ -112,6 +138,11 @@ public Q_SLOTS:
     void selectUser(int32_t user);
     void selectUserById(const QString &externalId);
     void recomputeGlobal(); // all-user evaluation + sweep for the current settings
+    // Story users: pinned in order with a note each (they travel in the session).
+    void pinUser(const QString &externalId, const QString &note = {});
+    void unpinStory(int index);
+    void moveStory(int from, int to);
+    void setStoryNote(int index, const QString &note);
     void cancelAll();
 
 Q_SIGNALS:
@@ -125,8 +156,23 @@ Q_SIGNALS:
     void errorOccurred(const QString &title, const QString &message);
     void jobTimed(const QString &label, double ms);
     void viewTimed(double ms); // time of the last user view, for the status bar and the log
+    void sessionChanged(); // sessionPath() or isModified() changed
+    void storyChanged();
+    // A session could not be opened as saved: its files that are missing or changed (nothing changed).
+    void sessionProblems(const QString &sessionPath, const std::vector<reclens::SessionFileProblem> &problems,
+        const reclens::ui::SessionFileChoices &choices);
+    void sessionOpened(const QString &sessionPath, const reclens::Session &session);
 
 private:
+    struct SourceSpec {
+        std::string path;
+        bool run = false;
+        std::string sha256; // known (a checked session file); empty: hash while loading
+    };
+    // freshSession: another dataset (a new, unsaved session); else the same session reloaded.
+    void startLoad(const QString &path, std::vector<SourceSpec> specs, const QString &user, const QString &requests,
+        bool freshSession);
+    void setModified(bool modified);
     void installSession(std::shared_ptr<const Dataset> dataset, std::vector<LoadedSource> sources, const QString &user,
         bool hasQueries);
     std::vector<RankingSource> rankingSources() const;
@@ -164,6 +210,11 @@ private:
     SweepKey m_sweepStarted; // settings of the sweep last started
     SweepKey m_sweepDone; // settings m_sweep was computed for
     QTimer m_globalDebounce;
+    std::string m_datasetSha;
+    QString m_sessionPath;
+    bool m_modified = false;
+    std::vector<StoryUser> m_story;
+    int m_barsLevel = 1;
 
     JobTracker *m_loadJobs;
     JobTracker *m_evalJobs;

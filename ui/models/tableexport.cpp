@@ -1,0 +1,173 @@
+#include "ui/models/tableexport.h"
+
+#include "core/analysis/report.h"
+#include "core/common/files.h"
+
+#include <QFileInfo>
+#include <QLocale>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+namespace reclens::ui
+{
+
+namespace
+{
+using ojson = nlohmann::ordered_json;
+
+QVariant exportValue(const QAbstractItemModel &model, int row, int column)
+{
+    const QModelIndex index = model.index(row, column);
+    const QVariant raw = model.data(index, ExportRole);
+    if (raw.isValid())
+        return raw;
+    return model.data(index, Qt::DisplayRole);
+}
+
+bool isNumber(const QVariant &v)
+{
+    switch (v.metaType().id()) {
+    case QMetaType::Double:
+    case QMetaType::Float:
+    case QMetaType::Int:
+    case QMetaType::LongLong:
+    case QMetaType::UInt:
+    case QMetaType::ULongLong:
+        return true;
+    default:
+        return false;
+    }
+}
+
+std::string csvText(const QVariant &v)
+{
+    if (!v.isValid())
+        return {};
+    if (v.metaType().id() == QMetaType::Double || v.metaType().id() == QMetaType::Float) {
+        const double d = v.toDouble();
+        return std::isfinite(d) ? QString::number(d, 'g', QLocale::FloatingPointShortest).toStdString() : std::string();
+    }
+    if (v.metaType().id() == QMetaType::QVariantList) {
+        QStringList parts;
+        for (const QVariant &x : v.toList())
+            parts << QString::fromStdString(csvText(x));
+        return QString(u"["_qs + parts.join(u", "_qs) + u"]"_qs).toStdString();
+    }
+    return v.toString().toStdString();
+}
+
+ojson jsonValue(const QVariant &v)
+{
+    if (!v.isValid())
+        return nullptr;
+    if (isNumber(v)) {
+        if (v.metaType().id() == QMetaType::Double || v.metaType().id() == QMetaType::Float) {
+            const double d = v.toDouble();
+            return std::isfinite(d) ? ojson(d) : ojson(nullptr);
+        }
+        return v.toLongLong();
+    }
+    if (v.metaType().id() == QMetaType::Bool)
+        return v.toBool();
+    if (v.metaType().id() == QMetaType::QVariantList) {
+        ojson a = ojson::array();
+        for (const QVariant &x : v.toList())
+            a.push_back(jsonValue(x));
+        return a;
+    }
+    return v.toString().toStdString();
+}
+
+QStringList headers(const QAbstractItemModel &model)
+{
+    QStringList out;
+    for (int c = 0; c < model.columnCount(); ++c)
+        out << model.headerData(c, Qt::Horizontal, Qt::DisplayRole).toString();
+    return out;
+}
+} // namespace
+
+std::string tableCsv(const QAbstractItemModel &model)
+{
+    std::string out;
+    const QStringList names = headers(model);
+    for (int c = 0; c < names.size(); ++c)
+        out += (c ? "," : "") + csv_field(names[c].toStdString());
+    out += '\n';
+    for (int r = 0; r < model.rowCount(); ++r) {
+        for (int c = 0; c < names.size(); ++c)
+            out += (c ? "," : "") + csv_field(csvText(exportValue(model, r, c)));
+        out += '\n';
+    }
+    return out;
+}
+
+std::string tableJson(const QAbstractItemModel &model)
+{
+    const QStringList names = headers(model);
+    ojson rows = ojson::array();
+    for (int r = 0; r < model.rowCount(); ++r) {
+        ojson row = ojson::object(); // keys in column order
+        for (int c = 0; c < names.size(); ++c)
+            row[(names[c].isEmpty() ? u"column "_qs + QString::number(c + 1) : names[c]).toStdString()]
+                = jsonValue(exportValue(model, r, c));
+        rows.push_back(std::move(row));
+    }
+    return rows.dump(2) + "\n";
+}
+
+std::string userListsCsv(const Dataset &ds, const UserView &view)
+{
+    std::string out = "list,user_id,rank,item_id,title,category,brand,price,score,hit,move\n";
+    if (view.user < 0)
+        return out;
+    const std::string &user = ds.user_external[static_cast<size_t>(view.user)];
+    for (const ListColumn &c : view.columns) {
+        for (size_t i = 0; i < c.items.size(); ++i) {
+            const auto item = static_cast<size_t>(c.items[i]);
+            std::string category;
+            for (int32_t at : ds.item_path(c.items[i]))
+                category += (category.empty() ? "" : " > ") + ds.categories[static_cast<size_t>(at)].name;
+            const int32_t brand = ds.item_brand[item];
+            const double price = ds.item_price[item];
+            const float score = i < c.scores.size() ? c.scores[i] : NAN;
+            const std::string move = i < c.moves.size() ? c.moves[i].label() : std::string();
+            out += csv_field(c.title) + ',' + csv_field(user) + ',' + std::to_string(i + 1) + ','
+                + csv_field(ds.item_external[item]) + ',' + csv_field(ds.item_title[item]) + ',' + csv_field(category)
+                + ',' + csv_field(brand >= 0 ? ds.brands[static_cast<size_t>(brand)] : std::string()) + ','
+                + (std::isfinite(price) ? QString::number(price, 'g', 10).toStdString() : std::string()) + ','
+                + (std::isfinite(score) ? QString::number(static_cast<double>(score), 'g', 9).toStdString()
+                                        : std::string())
+                + ',' + (i < c.hit.size() && c.hit[i] ? "1" : "0") + ',' + csv_field(move) + '\n';
+        }
+    }
+    return out;
+}
+
+QString saveExport(const std::string &content, const QString &path, const QStringList &inputs, const QString &role)
+{
+    std::vector<NamedPath> in;
+    for (const QString &i : inputs)
+        in.push_back({ i.toStdString(), "an open file" });
+    try {
+        check_outputs(in, { { path.toStdString(), role.toStdString() } });
+        write_file_atomic(path.toStdString(), content, role.toStdString());
+    } catch (const std::exception &e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
+}
+
+QString saveTable(const QAbstractItemModel &model, const QString &path, const QStringList &inputs)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == u"csv"_qs)
+        return saveExport(tableCsv(model), path, inputs, QStringLiteral("table export"));
+    if (suffix == u"json"_qs)
+        return saveExport(tableJson(model), path, inputs, QStringLiteral("table export"));
+    return path + u": a table is saved as .csv or .json; give the file one of these suffixes"_qs;
+}
+
+} // namespace reclens::ui
