@@ -184,6 +184,30 @@ void MainWindow::showSummaryPage()
     m_tabs->setCurrentWidget(m_summary);
 }
 
+void MainWindow::showInspectPage()
+{
+    m_tabs->setCurrentWidget(m_inspect);
+}
+
+bool MainWindow::maybeSave()
+{
+    const bool headless = QGuiApplication::platformName() == u"offscreen"_qs
+        || QGuiApplication::platformName() == u"minimal"_qs;
+    // Worth asking: a session file with changes, or an unsaved one with story users.
+    const bool worth = m_workspace->dataset() && m_workspace->isModified()
+        && (!m_workspace->sessionPath().isEmpty() || !m_workspace->story().empty());
+    if (headless || !worth)
+        return true;
+    const QString name = m_workspace->sessionPath().isEmpty() ? QStringLiteral("this session")
+                                                              : QFileInfo(m_workspace->sessionPath()).fileName();
+    const auto answer = QMessageBox::question(this, QStringLiteral("Unsaved changes"),
+        u"Save the changes to "_qs + name + u"?"_qs, QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
+        QMessageBox::Save);
+    if (answer == QMessageBox::Cancel)
+        return false;
+    return answer == QMessageBox::Discard || saveSession();
+}
+
 void MainWindow::buildMenus()
 {
     QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
@@ -311,6 +335,8 @@ bool MainWindow::saveSession(const QString &requested)
 
 void MainWindow::openSessionDialog()
 {
+    if (!maybeSave())
+        return;
     const QString path = QFileDialog::getOpenFileName(
         this, QStringLiteral("Open session"), {}, QStringLiteral("RecLens session (*.reclens);;All files (*)"));
     if (!path.isEmpty())
@@ -426,6 +452,8 @@ void MainWindow::openDataset(const QString &path, const QStringList &models, con
 
 void MainWindow::openDatasetDialog()
 {
+    if (!maybeSave())
+        return;
     const QString path = QFileDialog::getOpenFileName(
         this, QStringLiteral("Open dataset"), {}, QStringLiteral("RecLens dataset (*.sqlite);;All files (*)"));
     if (path.isEmpty())
@@ -485,6 +513,8 @@ void MainWindow::rebuildRecentMenu()
     const QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
     for (const QString &path : recent) {
         m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] {
+            if (!maybeSave())
+                return;
             const QFileInfo info(path);
             QStringList models;
             for (const QFileInfo &m :
@@ -598,8 +628,12 @@ QString MainWindow::exportLists(const QString &path)
     const auto ds = m_workspace->dataset();
     if (!ds || m_workspace->view().user < 0)
         return reportExport(QStringLiteral("no user is shown: open a dataset with a model and select a user first"));
-    const QString error
-        = saveExport(userListsCsv(*ds, m_workspace->view()), path, openFiles(), QStringLiteral("lists export"));
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != u"csv"_qs && suffix != u"json"_qs)
+        return reportExport(path + u": the lists are saved as .csv or .json; give the file one of these suffixes"_qs);
+    const std::string text = suffix == u"json"_qs ? userListsJson(*ds, m_workspace->view())
+                                                  : userListsCsv(*ds, m_workspace->view());
+    const QString error = saveExport(text, path, openFiles(), QStringLiteral("lists export"));
     if (error.isEmpty())
         statusBar()->showMessage(u"lists saved to "_qs + path, 4000);
     return reportExport(error);
@@ -645,12 +679,15 @@ void MainWindow::buildExportMenu(QMenu *menu)
         }
     }
     menu->addSeparator();
-    menu->addAction(QStringLiteral("Shown user's lists as CSV…"), this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save the lists as CSV"),
-            defaultExportPath(QStringLiteral("lists"), QStringLiteral("csv"), true), QStringLiteral("CSV (*.csv)"));
-        if (!path.isEmpty())
-            exportLists(path);
-    });
+    QMenu *lists = menu->addMenu(QStringLiteral("Shown user's lists"));
+    for (const QString &suffix : { QStringLiteral("csv"), QStringLiteral("json") }) {
+        lists->addAction(suffix.toUpper() + u"…"_qs, this, [this, suffix] {
+            const QString path = QFileDialog::getSaveFileName(this, u"Save the lists as "_qs + suffix.toUpper(),
+                defaultExportPath(QStringLiteral("lists"), suffix, true), suffix.toUpper() + u" (*."_qs + suffix + u")"_qs);
+            if (!path.isEmpty())
+                exportLists(path);
+        });
+    }
 }
 
 void MainWindow::addRecentSession(const QString &path)
@@ -673,7 +710,12 @@ void MainWindow::rebuildRecentSessionsMenu()
     m_recentSessionsMenu->clear();
     const QStringList recent = QSettings().value(QStringLiteral("recentSessions")).toStringList();
     for (const QString &path : recent)
-        m_recentSessionsMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openSession(path); })
+        m_recentSessionsMenu
+            ->addAction(QFileInfo(path).fileName(), this,
+                [this, path] {
+                    if (maybeSave())
+                        openSession(path);
+                })
             ->setToolTip(path);
     m_recentSessionsMenu->setToolTipsVisible(true);
     m_recentSessionsMenu->setEnabled(!recent.isEmpty());
@@ -712,17 +754,9 @@ void MainWindow::saveControls() const
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    // A session file with unsaved changes: ask (never on a headless platform, where nobody can answer).
-    const bool headless = QGuiApplication::platformName() == u"offscreen"_qs
-        || QGuiApplication::platformName() == u"minimal"_qs;
-    if (!headless && !m_workspace->sessionPath().isEmpty() && m_workspace->isModified()) {
-        const auto answer = QMessageBox::question(this, QStringLiteral("Unsaved changes"),
-            u"Save the changes to "_qs + QFileInfo(m_workspace->sessionPath()).fileName() + u"?"_qs,
-            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-        if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !saveSession())) {
-            event->ignore();
-            return;
-        }
+    if (!maybeSave()) {
+        event->ignore();
+        return;
     }
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());

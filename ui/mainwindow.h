@@ -48,6 +48,7 @@ public:
     QMessageBox *errorDialog() const { return m_errorBox; }
     double lastSliderLatencyMs() const { return m_lastSliderMs; }
     void showSummaryPage(); // the Summary tab instead of Inspect (screenshots, demos)
+    void showInspectPage();
 
     // runs: precomputed runs (DESIGN §11); requests: users | queries | auto (Workspace::openDataset).
     void openDataset(const QString &path, const QStringList &models = {}, const QString &user = {},
@@ -95,6 +96,9 @@ private:
     void showSessionProblems(const QString &sessionPath, const std::vector<reclens::SessionFileProblem> &problems,
         const SessionFileChoices &choices);
     void updateTitle();
+    // Asks to save unsaved changes before they would be lost (another session or dataset, quit).
+    // False: the person cancelled. Never asks on a headless platform.
+    bool maybeSave();
     void buildExportMenu(QMenu *menu);
     QStringList openFiles() const; // what exports must never overwrite
     QCustomPlot *plotNamed(const QString &plot) const;

@@ -48,6 +48,9 @@ int run_session(const EvaluateArgs &a)
     require_session_files(s, a.session);
 
     const bool primary_run = s.sources.front().kind == SessionSource::Kind::run;
+    if (s.requests == "queries" && !primary_run)
+        throw Error(located(a.session, "the session shows a search dataset's queries, but its first source is a "
+                                       "model, which scores users: make a run the first source, or show users"));
     cli::EvaluateFlags f = a.flags;
     f.data = s.dataset;
     f.requests = s.requests;

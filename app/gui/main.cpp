@@ -120,7 +120,7 @@ int main(int argc, char *argv[])
             if (models.isEmpty())
                 models = sampleModels(dir);
         }
-    } else if (models.isEmpty() && runs.isEmpty()) {
+    } else if (!dataset.isEmpty() && models.isEmpty() && runs.isEmpty()) {
         // Models saved beside the dataset as <stem>-<name>.pt open with it.
         const QFileInfo info(dataset);
         for (const QFileInfo &m :
@@ -192,13 +192,21 @@ int main(int argc, char *argv[])
         window.openDataset(dataset, models, parser.value(user), runs, kind);
     if (!session.isEmpty()) {
         const QString userId = parser.value(user);
-        QObject::connect(window.workspace(), &reclens::ui::Workspace::sessionOpened, &window,
-            [&window, applyControls, userId, delta, method] {
+        // Once, for the session of the command line (not for sessions opened later from the menu).
+        const QString firstPage = parser.isSet(page) ? parser.value(page) : QString();
+        QObject::connect(
+            window.workspace(), &reclens::ui::Workspace::sessionOpened, &window,
+            [&window, applyControls, userId, delta, method, firstPage] {
                 if (delta >= 0 || method)
                     applyControls();
                 if (!userId.isEmpty())
                     window.workspace()->selectUserById(userId);
-            });
+                if (firstPage == u"summary"_qs)
+                    window.showSummaryPage();
+                else if (firstPage == u"inspect"_qs)
+                    window.showInspectPage();
+            },
+            Qt::SingleShotConnection);
         if (parser.isSet(screenshot)) {
             // Headless: a session that cannot be opened as saved is an error, not a dialog to answer.
             QObject::connect(window.workspace(), &reclens::ui::Workspace::sessionProblems, &app,

@@ -42,15 +42,24 @@ Target target_of(Kind k)
     }
 }
 
+// Paths as the file system resolves them (symbolic links followed), so that "link/.." means what
+// the operating system makes of it.
+fs::path real(const fs::path &p)
+{
+    std::error_code ec;
+    const fs::path r = fs::weakly_canonical(fs::absolute(p), ec);
+    return ec ? fs::absolute(p).lexically_normal() : r;
+}
+
 fs::path folder_of(const std::string &session_path)
 {
-    return fs::absolute(fs::path(session_path)).parent_path().lexically_normal();
+    return real(fs::path(session_path)).parent_path();
 }
 
 // `path` relative to `folder` when it lies below it, else absolute.
 std::string stored_path(const std::string &path, const fs::path &folder)
 {
-    const fs::path abs = fs::absolute(fs::path(path)).lexically_normal();
+    const fs::path abs = real(fs::path(path));
     const fs::path rel = abs.lexically_relative(folder);
     if (!rel.empty() && *rel.begin() != "..")
         return rel.generic_string();
@@ -202,7 +211,7 @@ std::string session_json(const Session &s, const std::string &session_path)
     for (const StoryUser &u : s.story)
         story.push_back({{"user", u.id}, {"note", u.note}});
     j["story"] = std::move(story);
-    j["plots"] = {{"category_level", s.bars_level}, {"page", s.page}};
+    j["plots"] = {{"category_level", s.bars_level}, {"roc", s.roc}, {"page", s.page}};
     return j.dump(2) + "\n";
 }
 
@@ -314,6 +323,9 @@ Session parse_session(const std::string &text, const std::string &session_path)
     s.bars_level = in.integer(plots, "plots", "category_level");
     if (s.bars_level < 1)
         in.fail("'plots.category_level' " + std::to_string(s.bars_level) + " is below 1 (the top level)");
+    s.roc = in.string(plots, "plots", "roc");
+    if (s.roc != "items" && s.roc != "pool")
+        in.fail("'plots.roc' is '" + s.roc + "', not items or pool");
     s.page = in.string(plots, "plots", "page");
     if (s.page != "inspect" && s.page != "summary")
         in.fail("'plots.page' is '" + s.page + "', not inspect or summary");

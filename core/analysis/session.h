@@ -59,6 +59,7 @@ struct Session {
     std::string user;           // the selected user's external id (empty: none)
     std::vector<StoryUser> story;
     int bars_level = 1;         // the category-mix plot's category level (1 = top)
+    std::string roc = "items";    // the ROC plot's universe: items (every item) | pool (the candidate pool)
     std::string page = "inspect"; // inspect | summary
     bool operator==(const Session &) const = default;
 };

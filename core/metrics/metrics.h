@@ -178,6 +178,12 @@ double user_auc_from_counts(int64_t twice, int64_t positives, int64_t negatives)
 double user_auc(const Dataset &dataset, int32_t user, std::span<const float> all_scores);
 RocCurve user_roc(const Dataset &dataset, int32_t user, std::span<const float> all_scores);
 
+// ROC over the candidate pool only, where re-ranking acts: the ranking is `list` (the final list, in
+// order) followed by the pool's other items in pool (model) order; positives are the user's test
+// items among them. Re-ranking the top K reorders the pool's head, which moves this curve visibly,
+// while the curve over every item barely moves (DESIGN §7; docs/metrics.md).
+RocCurve pool_roc(const Dataset &dataset, int32_t user, std::span<const int32_t> pool, std::span<const int32_t> list);
+
 // 128-bit counts of (positive, negative) pairs: 1M users x 100k items with 2^32 positives still fit.
 __extension__ typedef unsigned __int128 PairCount;
 

@@ -208,6 +208,25 @@ RocCurve user_roc(const Dataset &dataset, int32_t user, std::span<const float> a
     return roc_curve(s, l);
 }
 
+RocCurve pool_roc(const Dataset &dataset, int32_t user, std::span<const int32_t> pool, std::span<const int32_t> list)
+{
+    const auto truth = test_set(dataset, user);
+    std::vector<int32_t> order(list.begin(), list.end());
+    std::vector<int32_t> listed(list.begin(), list.end());
+    std::sort(listed.begin(), listed.end());
+    for (int32_t it : pool)
+        if (!std::binary_search(listed.begin(), listed.end(), it))
+            order.push_back(it);
+    // Strictly falling scores by place: no ties, the curve is the ranking's own staircase.
+    std::vector<float> s(order.size());
+    std::vector<uint8_t> l(order.size());
+    for (size_t i = 0; i < order.size(); ++i) {
+        s[i] = static_cast<float>(order.size() - i);
+        l[i] = std::binary_search(truth.begin(), truth.end(), order[i]) ? 1 : 0;
+    }
+    return roc_curve(s, l);
+}
+
 // ---- pooled ---------------------------------------------------------------------------------------
 
 PooledAucAccumulator::PooledAucAccumulator(std::vector<float> positive_scores)

@@ -77,7 +77,7 @@ class TestCliSession : public QObject {
             {"rules", rules},
             {"user", "u003"},
             {"story", QJsonArray{QJsonObject{{"user", "u003"}, {"note", "n"}}}},
-            {"plots", QJsonObject{{"category_level", 1}, {"page", "inspect"}}}};
+            {"plots", QJsonObject{{"category_level", 1}, {"roc", "pool"}, {"page", "inspect"}}}};
     }
     QString writeSession(const QString &name, const QJsonObject &s) const
     {

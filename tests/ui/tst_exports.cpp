@@ -160,13 +160,18 @@ private Q_SLOTS:
         QCOMPARE(rows.size(), proxy->rowCount());
         const int ndcg = UserTableModel::metricColumn(MetricId::ndcg);
         const QString ndcgName = proxy->headerData(ndcg, Qt::Horizontal).toString();
+        // Against the all-user run itself (the model order's per-user metrics), not the table.
+        const EvaluationResult &base = *ws->runs().base;
         for (int r : { 0, 1, proxy->rowCount() / 2 }) {
-            const double shown = proxy->index(r, ndcg).data(UserTableModel::SortRole).toDouble();
+            const int32_t u = proxy->index(r, 0).data(UserTableModel::UserIndexRole).toInt();
+            const auto at = std::find(base.users.begin(), base.users.end(), u);
+            QVERIFY(at != base.users.end());
+            const double expected = base.per_user[static_cast<size_t>(at - base.users.begin())][MetricId::ndcg];
             const QJsonValue v = rows[r].toObject().value(ndcgName);
-            if (std::isnan(shown))
+            if (std::isnan(expected))
                 QVERIFY(v.isNull());
             else
-                QCOMPARE(v.toDouble(), shown);
+                QCOMPARE(v.toDouble(), expected);
             QCOMPARE(rows[r].toObject().value(u"user"_qs).toString(),
                 proxy->index(r, UserTableModel::IdColumn).data(ExportRole).toString());
         }
@@ -206,6 +211,14 @@ private Q_SLOTS:
         QCOMPARE(static_cast<size_t>(lines.size() - 1), expected);
         const auto ds = ws->dataset();
         const std::string user = ds->user_external[static_cast<size_t>(ws->view().user)];
+        // The same rows as JSON.
+        const QString json = out(u"lists.json"_qs);
+        QCOMPARE(m_window->exportLists(json), QString());
+        const QJsonArray rows = QJsonDocument::fromJson(readAll(json)).array();
+        QCOMPARE(static_cast<size_t>(rows.size()), expected);
+        QCOMPARE(rows[0].toObject().value(u"item_id"_qs).toString().toStdString(),
+            ds->item_external[static_cast<size_t>(ws->view().columns.front().items.front())]);
+        QCOMPARE(rows[0].toObject().value(u"rank"_qs).toInt(), 1);
         // The first list's items in order (quoted fields aside, the item id is the 4th cell).
         const ListColumn &first = ws->view().columns.front();
         for (size_t i = 0; i < first.items.size(); ++i) {
@@ -232,6 +245,11 @@ private Q_SLOTS:
         const QByteArray before = QCryptographicHash::hash(readAll(dataset), QCryptographicHash::Sha256);
         QString e = m_window->exportPlot(u"roc"_qs, dataset);
         QVERIFY2(e.contains(u".png, .pdf or .svg"_qs), qPrintable(e)); // .sqlite is not a plot format
+        closeErrorDialog(*m_window);
+        const QString png = out(u"data.png"_qs);
+        QVERIFY(QFile::link(dataset, png));
+        e = m_window->exportPlot(u"roc"_qs, png);
+        QVERIFY2(e.contains(u"same file"_qs), qPrintable(e));
         closeErrorDialog(*m_window);
         const QString link = out(u"data.csv"_qs);
         QVERIFY(QFile::link(dataset, link));

@@ -7,9 +7,11 @@
 #include "ui/mainwindow.h"
 #include "ui/models/rankinglistmodel.h"
 #include "ui/pages/inspectpage.h"
+#include "ui/plots/rocplot.h"
 #include "ui/session/workspace.h"
 #include "ui/widgets/storypanel.h"
 
+#include <QComboBox>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -111,6 +113,15 @@ private Q_SLOTS:
             ws->setBarsLevel(2);
             ws->selectUserById(id);
             QVERIFY(settled(w, 0.4));
+            // The ROC over the candidate pool, where re-ranking acts: it is labelled, and there the
+            // re-ranked list's AUC differs from the model order's (over all items both are ~equal).
+            ws->setRocScope(Workspace::RocScope::pool);
+            QCOMPARE(w.inspectPage()->rocScopeBox()->currentIndex(), 1);
+            const ListColumn &base = ws->view().columns.at(0), &mmr = ws->view().columns.at(1);
+            QVERIFY(std::abs(base.poolRoc.auc - mmr.poolRoc.auc) > 1e-6);
+            const QStringList legend = w.inspectPage()->rocPlot()->legendTexts();
+            QVERIFY2(legend.size() == 2 && legend[1].contains(QString::number(mmr.poolRoc.auc, 'f', 3)),
+                qPrintable(legend.join(u" | "_qs)));
             QVERIFY(w.saveSession(path));
             QVERIFY(!w.isWindowModified());
             QVERIFY2(w.windowTitle().startsWith(u"story.reclens"_qs), qPrintable(w.windowTitle()));
@@ -144,6 +155,8 @@ private Q_SLOTS:
             QCOMPARE(ws->story().size(), size_t(2));
             QCOMPARE(w.storyPanel()->list()->count(), 2);
             QCOMPARE(ws->barsLevel(), 2);
+            QCOMPARE(ws->rocScope(), Workspace::RocScope::pool);
+            QCOMPARE(w.inspectPage()->rocScopeBox()->currentIndex(), 1);
             QCOMPARE(ws->runs().reranked->metrics, metrics);
             QVERIFY(!w.isWindowModified());
             QVERIFY(ws->session() == saved || [&] {
@@ -168,6 +181,69 @@ private Q_SLOTS:
         const QJsonObject m = out.value(u"metrics"_qs).toObject();
         QCOMPARE(out.value(u"rerank"_qs).toObject().value(u"rules"_qs).toInt(), 1);
         QCOMPARE(static_cast<size_t>(m.size()), metrics.size());
+        for (const auto &[name, value] : metrics) {
+            const QJsonValue v = m.value(QString::fromStdString(name));
+            if (std::isnan(value)) {
+                QVERIFY2(v.isNull(), name.c_str());
+                continue;
+            }
+            QVERIFY2(std::abs(v.toDouble() - value) <= 1e-12 * std::max(1.0, std::abs(value)),
+                qPrintable(QString::fromStdString(name) + u": CLI "_qs + QString::number(v.toDouble(), 'g', 17)
+                    + u" GUI "_qs + QString::number(value, 'g', 17)));
+        }
+    }
+
+    void runSessionMatchesCli()
+    {
+        // A precomputed run as the primary source, borrowing BPR's item embeddings for MMR: the
+        // window's all-user numbers equal evaluate --session's.
+        if (!QFile::exists(kCli))
+            QSKIP("reclens-cli not built");
+        const QString run = m_dir.filePath(u"bpr-top50.trec"_qs);
+        QProcess make;
+        make.start(kCli, { u"evaluate"_qs, u"--data"_qs, m_dataset, u"--model"_qs, m_bpr, u"--k"_qs, u"50"_qs,
+                             u"--no-auc"_qs, u"--lists"_qs, run, u"--lists-format"_qs, u"trec"_qs });
+        QVERIFY(make.waitForFinished(180000));
+        QVERIFY2(make.exitCode() == 0, make.readAllStandardError().constData());
+        const QString path = m_dir.filePath(u"run.reclens"_qs);
+        std::map<std::string, double> metrics;
+        {
+            MainWindow w;
+            Workspace *ws = w.workspace();
+            w.openDataset(m_dataset, { m_bpr }, {}, { run });
+            QTRY_VERIFY_WITH_TIMEOUT(ws->sources().size() == 2 && ws->view().user >= 0, 60000);
+            // The run first: reopen with the run as the primary source.
+            QVERIFY(w.saveSession(path));
+            ws->waitForJobs();
+        }
+        Session s = read_session(path.toStdString());
+        std::swap(s.sources[0], s.sources[1]);
+        QCOMPARE(s.sources[0].kind, SessionSource::Kind::run);
+        s.rerank.method = RerankMethod::mmr;
+        s.rerank.diversity = 0.5;
+        s.rerank.similarity = SimilarityKind::embedding;
+        write_session(s, path.toStdString());
+        {
+            MainWindow w;
+            Workspace *ws = w.workspace();
+            QSignalSpy opened(ws, &Workspace::sessionOpened);
+            w.openSession(path);
+            QTRY_COMPARE_WITH_TIMEOUT(opened.size(), 1, 60000);
+            QVERIFY(settled(w, 0.5));
+            QVERIFY(ws->sources().front().isRun());
+            QCOMPARE(ws->settings().rerank.similarity, SimilarityKind::embedding); // borrowed embeddings
+            metrics = ws->runs().reranked->metrics;
+            ws->cancelAll();
+            ws->waitForJobs();
+        }
+        const QString json = m_dir.filePath(u"run.json"_qs);
+        QProcess cli;
+        cli.start(kCli, { u"evaluate"_qs, u"--session"_qs, path, u"--json"_qs, json });
+        QVERIFY(cli.waitForFinished(180000));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        QFile f(json);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject m = QJsonDocument::fromJson(f.readAll()).object().value(u"metrics"_qs).toObject();
         for (const auto &[name, value] : metrics) {
             const QJsonValue v = m.value(QString::fromStdString(name));
             if (std::isnan(value)) {
@@ -257,6 +333,9 @@ private Q_SLOTS:
             w.workspace()->openSession(path, { { 0, SessionFileChoice { model, true } } });
             QTRY_COMPARE_WITH_TIMEOUT(opened.size(), 1, 60000);
             QVERIFY(w.workspace()->isModified());
+            QCOMPARE(w.workspace()->sources().size(), size_t(1));
+            QCOMPARE(w.workspace()->sources()[0].sha256, list[0].actual_sha256);
+            QCOMPARE(w.workspace()->session().sources[0].sha256, list[0].actual_sha256);
             w.workspace()->waitForJobs();
         }
         copyFile(m_pop, model); // as saved again

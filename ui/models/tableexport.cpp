@@ -118,32 +118,81 @@ std::string tableJson(const QAbstractItemModel &model)
     return rows.dump(2) + "\n";
 }
 
-std::string userListsCsv(const Dataset &ds, const UserView &view)
+namespace
 {
-    std::string out = "list,user_id,rank,item_id,title,category,brand,price,score,hit,move\n";
+// One row of the lists export.
+struct ListRow {
+    std::string list, user, item, title, category, brand, move;
+    int rank = 0;
+    double price = kNaN;
+    double score = kNaN;
+    bool hit = false;
+};
+
+std::vector<ListRow> listRows(const Dataset &ds, const UserView &view)
+{
+    std::vector<ListRow> rows;
     if (view.user < 0)
-        return out;
+        return rows;
     const std::string &user = ds.user_external[static_cast<size_t>(view.user)];
     for (const ListColumn &c : view.columns) {
         for (size_t i = 0; i < c.items.size(); ++i) {
             const auto item = static_cast<size_t>(c.items[i]);
-            std::string category;
+            ListRow r;
+            r.list = c.title;
+            r.user = user;
+            r.rank = static_cast<int>(i + 1);
+            r.item = ds.item_external[item];
+            r.title = ds.item_title[item];
             for (int32_t at : ds.item_path(c.items[i]))
-                category += (category.empty() ? "" : " > ") + ds.categories[static_cast<size_t>(at)].name;
+                r.category += (r.category.empty() ? "" : " > ") + ds.categories[static_cast<size_t>(at)].name;
             const int32_t brand = ds.item_brand[item];
-            const double price = ds.item_price[item];
-            const float score = i < c.scores.size() ? c.scores[i] : NAN;
-            const std::string move = i < c.moves.size() ? c.moves[i].label() : std::string();
-            out += csv_field(c.title) + ',' + csv_field(user) + ',' + std::to_string(i + 1) + ','
-                + csv_field(ds.item_external[item]) + ',' + csv_field(ds.item_title[item]) + ',' + csv_field(category)
-                + ',' + csv_field(brand >= 0 ? ds.brands[static_cast<size_t>(brand)] : std::string()) + ','
-                + (std::isfinite(price) ? QString::number(price, 'g', 10).toStdString() : std::string()) + ','
-                + (std::isfinite(score) ? QString::number(static_cast<double>(score), 'g', 9).toStdString()
-                                        : std::string())
-                + ',' + (i < c.hit.size() && c.hit[i] ? "1" : "0") + ',' + csv_field(move) + '\n';
+            r.brand = brand >= 0 ? ds.brands[static_cast<size_t>(brand)] : std::string();
+            r.price = ds.item_price[item];
+            r.score = i < c.scores.size() ? static_cast<double>(c.scores[i]) : kNaN;
+            r.hit = i < c.hit.size() && c.hit[i];
+            r.move = i < c.moves.size() ? c.moves[i].label() : std::string();
+            rows.push_back(std::move(r));
         }
     }
+    return rows;
+}
+
+std::string shortest(double v)
+{
+    return std::isfinite(v) ? QString::number(v, 'g', QLocale::FloatingPointShortest).toStdString() : std::string();
+}
+} // namespace
+
+std::string userListsCsv(const Dataset &ds, const UserView &view)
+{
+    std::string out = "list,user_id,rank,item_id,title,category,brand,price,score,hit,move\n";
+    for (const ListRow &r : listRows(ds, view))
+        out += csv_field(r.list) + ',' + csv_field(r.user) + ',' + std::to_string(r.rank) + ',' + csv_field(r.item) + ','
+            + csv_field(r.title) + ',' + csv_field(r.category) + ',' + csv_field(r.brand) + ',' + shortest(r.price) + ','
+            + shortest(r.score) + ',' + (r.hit ? "1" : "0") + ',' + csv_field(r.move) + '\n';
     return out;
+}
+
+std::string userListsJson(const Dataset &ds, const UserView &view)
+{
+    ojson rows = ojson::array();
+    for (const ListRow &r : listRows(ds, view)) {
+        ojson j = ojson::object();
+        j["list"] = r.list;
+        j["user_id"] = r.user;
+        j["rank"] = r.rank;
+        j["item_id"] = r.item;
+        j["title"] = r.title;
+        j["category"] = r.category;
+        j["brand"] = r.brand;
+        j["price"] = std::isfinite(r.price) ? ojson(r.price) : ojson(nullptr);
+        j["score"] = std::isfinite(r.score) ? ojson(r.score) : ojson(nullptr);
+        j["hit"] = r.hit;
+        j["move"] = r.move;
+        rows.push_back(std::move(j));
+    }
+    return rows.dump(2) + "\n";
 }
 
 QString saveExport(const std::string &content, const QString &path, const QStringList &inputs, const QString &role)

@@ -1,5 +1,5 @@
 #pragma once
-// Table exports (DESIGN §10): any table model to CSV or JSON, and the shown user's lists to CSV.
+// Table exports (DESIGN §10): any table model to CSV or JSON, and the shown user's lists to CSV or JSON.
 // A model gives exact values under ExportRole (numbers unrounded, NaN as an invalid QVariant for
 // "undefined"); cells without it export what they display. CSV fields are quoted by core's
 // csv_field, the one quoting every CSV of RecLens uses.
@@ -25,6 +25,8 @@ std::string tableJson(const QAbstractItemModel &model);
 // The shown user's lists, one row per list entry:
 // list,user_id,rank,item_id,title,category,brand,price,score,hit,move
 std::string userListsCsv(const Dataset &dataset, const UserView &view);
+// The same rows as JSON objects (numbers as numbers, unknown price or score as null, hit as a boolean).
+std::string userListsJson(const Dataset &dataset, const UserView &view);
 
 // Writes `content` to `path` atomically after refusing a path that is one of `inputs` (DESIGN §9).
 // Returns an empty string on success, else one line.

@@ -108,6 +108,26 @@ InspectPage::InspectPage(Workspace *workspace, QWidget *parent)
         if (i >= 0)
             m_workspace->setBarsLevel(m_barsLevel->itemData(i).toInt());
     });
+    // The ROC's universe: every item (the model's whole ranking) or the candidate pool, where
+    // re-ranking acts (re-ranking the top K barely moves the curve over every item).
+    m_rocScope = new QComboBox(m_rocPlot);
+    m_rocScope->addItem(QStringLiteral("all items"), static_cast<int>(Workspace::RocScope::items));
+    m_rocScope->addItem(QStringLiteral("candidate pool"), static_cast<int>(Workspace::RocScope::pool));
+    m_rocScope->setToolTip(QStringLiteral(
+        "All items: each list's items first, then every other item outside the history in model order.\n"
+        "Candidate pool: only the top-pool candidates the re-ranker chooses from: the list first, then the "
+        "rest of the pool in model order. Re-ranking acts here."));
+    m_rocScope->adjustSize();
+    m_rocPlot->installEventFilter(this);
+    connect(m_rocScope, &QComboBox::currentIndexChanged, this, [this](int i) {
+        if (i >= 0)
+            m_workspace->setRocScope(static_cast<Workspace::RocScope>(m_rocScope->itemData(i).toInt()));
+    });
+    connect(m_workspace, &Workspace::rocScopeChanged, this, [this] {
+        const QSignalBlocker block(m_rocScope);
+        m_rocScope->setCurrentIndex(m_rocScope->findData(static_cast<int>(m_workspace->rocScope())));
+        applyRoc();
+    });
     grid->addWidget(m_categoryPlot, 0, 0);
     grid->addWidget(m_diversityPlot, 0, 1);
     grid->addWidget(m_rocPlot, 1, 0);
@@ -341,7 +361,7 @@ void InspectPage::applyView()
 
 bool InspectPage::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == m_categoryPlot && event->type() == QEvent::Resize)
+    if ((watched == m_categoryPlot || watched == m_rocPlot) && event->type() == QEvent::Resize)
         positionLevelBox();
     return QWidget::eventFilter(watched, event);
 }
@@ -349,39 +369,49 @@ bool InspectPage::eventFilter(QObject *watched, QEvent *event)
 void InspectPage::positionLevelBox()
 {
     m_barsLevel->move(m_categoryPlot->width() - m_barsLevel->width() - 6, 2);
+    m_rocScope->move(m_rocPlot->width() - m_rocScope->width() - 6, 2);
 }
 
 void InspectPage::applyRoc()
 {
     const UserView &view = m_workspace->view();
+    const bool pool = m_workspace->rocScope() == Workspace::RocScope::pool;
     // A run's ROC (DESIGN §11): its listed items by rank, every unlisted item tied below them.
     const bool run = !m_workspace->sources().empty() && m_workspace->sources().front().isRun();
+    const bool queries = m_workspace->requestKind() == RequestKind::queries;
     std::vector<RocPlot::Curve> curves;
     for (const ListColumn &c : view.columns) {
         RocPlot::Curve curve;
-        const QString who = m_workspace->requestKind() == RequestKind::queries ? QStringLiteral("this query")
-                                                                               : QStringLiteral("this user");
+        const QString who = queries ? QStringLiteral("this query") : QStringLiteral("this user");
         curve.name = who
             + (c.role == ListColumn::Role::Reranked         ? QStringLiteral(", re-ranked")
                     : c.role == ListColumn::Role::ModelOrder ? (run ? QStringLiteral(", run order") : QStringLiteral(", model order"))
                                                              : QStringLiteral(", second source"));
-        curve.fpr = c.roc.fpr;
-        curve.tpr = c.roc.tpr;
-        curve.auc = c.roc.auc;
+        const reclens::RocCurve &roc = pool ? c.poolRoc : c.roc;
+        curve.fpr = roc.fpr;
+        curve.tpr = roc.tpr;
+        curve.auc = roc.auc;
         curve.color = columnColor(c.role);
         curves.push_back(std::move(curve));
     }
+    if (pool) {
+        // Only the pool the re-ranker chooses from: the pooled all-user curves are over all items.
+        m_rocPlot->setNote(u"top "_qs + QString::number(m_workspace->settings().pool)
+            + u" candidates only: the list, then the rest of the pool in model order"_qs);
+        m_rocPlot->setTitle(queries ? QStringLiteral("ROC, candidate pool — this query")
+                                    : QStringLiteral("ROC, candidate pool — this user"));
+        m_rocPlot->setCurves(curves);
+        return;
+    }
     m_rocPlot->setNote(run ? QStringLiteral("run: listed items by rank, unlisted items tied below") : QString());
-    m_rocPlot->setTitle(m_workspace->requestKind() == RequestKind::queries
-            ? QStringLiteral("ROC — this query and pooled over all queries")
-            : QStringLiteral("ROC — this user and pooled over all users"));
+    m_rocPlot->setTitle(queries ? QStringLiteral("ROC, all items — this query and all queries")
+                                : QStringLiteral("ROC, all items — this user and all users"));
     const auto &pooled = m_workspace->pooledRoc();
     for (size_t m = 0; m < pooled.size(); ++m) {
         if (pooled[m].fpr.empty() || (m > 0 && view.columns.size() < 3))
             continue;
         RocPlot::Curve curve;
-        curve.name = m == 0 ? (m_workspace->requestKind() == RequestKind::queries ? QStringLiteral("pooled, all queries")
-                                                                                  : QStringLiteral("pooled, all users"))
+        curve.name = m == 0 ? (queries ? QStringLiteral("pooled, all queries") : QStringLiteral("pooled, all users"))
                             : QStringLiteral("pooled, second model");
         curve.fpr = pooled[m].fpr;
         curve.tpr = pooled[m].tpr;

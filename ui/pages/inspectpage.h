@@ -33,6 +33,7 @@ public:
     DiversityPlot *diversityPlot() const { return m_diversityPlot; }
     RocPlot *rocPlot() const { return m_rocPlot; }
     TradeoffPlot *tradeoffPlot() const { return m_tradeoffPlot; }
+    QComboBox *rocScopeBox() const { return m_rocScope; }
     double lastApplyMs() const { return m_lastApplyMs; }
 
 Q_SIGNALS:
@@ -60,6 +61,7 @@ private:
     Workspace *m_workspace;
     QLabel *m_headline;
     QComboBox *m_barsLevel;
+    QComboBox *m_rocScope; // all items | candidate pool
     QListView *m_history;
     QLabel *m_historyLabel = nullptr;
     HistoryModel *m_historyModel;

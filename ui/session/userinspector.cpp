@@ -179,6 +179,8 @@ ListColumn UserInspector::makeColumn(
     col.roc.fpr = thin.fpr;
     col.roc.tpr = thin.tpr;
     col.roc.thresholds.clear();
+    col.poolRoc = pool_roc(*m_dataset, user, s.pool, col.items);
+    col.poolRoc.thresholds.clear();
     col.metrics = user_metrics(contextFor(model, m_options.category_level), user, col.items, m_options.k, col.roc.auc);
     return col;
 }

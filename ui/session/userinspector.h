@@ -35,6 +35,7 @@ struct ListColumn {
     std::vector<int32_t> dropped; // model-order items missing from this column
     UserMetrics metrics; // per-user metrics of this list (auc of its full ranking)
     reclens::RocCurve roc; // full ROC of the ranking this list implies (thinned for drawing)
+    reclens::RocCurve poolRoc; // ROC over the candidate pool only (pool_roc): where re-ranking acts
 };
 
 struct UserView {

@@ -185,9 +185,10 @@ void Workspace::startLoad(const QString &path, std::vector<SourceSpec> specs, co
         [this, user, freshSession](LoadResult result) {
             m_datasetSha = result.datasetSha;
             if (freshSession) {
-                // Another dataset: a new, unsaved session.
+                // Another dataset: a new, unsaved session (rules name rows of the old dataset).
                 m_story.clear();
                 m_sessionPath.clear();
+                m_settings.rerank.rules.clear();
             }
             installSession(result.dataset, result.sources, user, result.hasQueries);
             m_modified = !freshSession;
@@ -253,8 +254,19 @@ void Workspace::openSession(const QString &path, const SessionFileChoices &choic
             if (out.load.dataset->queries() != (s.requests == "queries"))
                 throw Error(located(file, "the session shows " + s.requests + ", which the dataset " + s.dataset
                                              + " does not have"));
-            out.settings.rerank = s.rerank;
-            out.settings.rerank.rules = resolve_rules(s.rules, *out.load.dataset);
+            // Every source or none: a dropped source would make another one the primary.
+            if (!out.load.modelErrors.isEmpty())
+                throw Error(located(file, "cannot open the session as saved: " + out.load.modelErrors.join(u"; "_qs).toStdString()));
+            // The options `reclens-cli evaluate --session` takes (one function for both).
+            bool embeddings = false;
+            for (size_t i = 0; i < out.load.sources.size() && !embeddings; ++i) {
+                const LoadedSource &src = out.load.sources[i];
+                if (src.model)
+                    embeddings = !src.model->item_embeddings().empty();
+                if (i == 0 && src.model)
+                    break; // a model primary uses its own embeddings; a run borrows the first model's
+            }
+            out.settings.rerank = session_rerank(s, *out.load.dataset, embeddings);
             out.settings.pool = s.pool > 0 ? s.pool : pool;
             out.settings.showSecondModel = s.second_model;
             return out;
@@ -268,18 +280,20 @@ void Workspace::openSession(const QString &path, const SessionFileChoices &choic
             m_settings = result.settings;
             m_barsLevel = std::max(1, s.bars_level);
             m_inspector.setBarsLevel(m_barsLevel);
+            m_rocScope = s.roc == "pool" ? RocScope::pool : RocScope::items;
+            Q_EMIT rocScopeChanged();
             m_story = s.story;
             m_datasetSha = result.load.datasetSha;
             m_sessionPath = path;
             installSession(result.load.dataset, result.load.sources, QString::fromStdString(s.user),
                 result.load.hasQueries);
-            // Located files, or a source that failed to load, are a change to save.
-            m_modified = result.located || !result.load.modelErrors.isEmpty();
+            // Located files, settings the dataset refused, or a saved user it lacks are changes to save.
+            const bool userShown = s.user.empty()
+                || (m_user >= 0 && m_dataset->user_external[static_cast<size_t>(m_user)] == s.user);
+            m_modified = result.located || !(m_settings.rerank == result.settings.rerank) || !userShown;
             Q_EMIT sessionChanged();
             Q_EMIT storyChanged();
             Q_EMIT sessionOpened(path, s);
-            for (const QString &message : result.load.modelErrors)
-                Q_EMIT errorOccurred(QStringLiteral("Could not load a model or run"), message);
         });
 }
 
@@ -303,6 +317,7 @@ Session Workspace::session() const
         s.user = m_dataset->user_external[static_cast<size_t>(m_user)];
     s.story = m_story;
     s.bars_level = m_barsLevel;
+    s.roc = m_rocScope == RocScope::pool ? "pool" : "items";
     return s;
 }
 
@@ -441,7 +456,7 @@ void Workspace::setRequestKind(RequestKind kind)
         (s.isRun() ? runs : models) << s.path;
     std::vector<SourceSpec> specs;
     for (const LoadedSource &s : m_sources)
-        specs.push_back({ s.path.toStdString(), s.isRun(), s.sha256 });
+        specs.push_back({ s.path.toStdString(), s.isRun(), {} }); // hashed again: the file may have changed
     startLoad(QString::fromStdString(m_dataset->path), std::move(specs), {},
         kind == RequestKind::queries ? QStringLiteral("queries") : QStringLiteral("users"), false);
 }
@@ -490,7 +505,11 @@ void Workspace::installSession(
     m_dataset = std::move(dataset);
     m_hasQueries = hasQueries;
     m_palette = CategoryPalette::fromDataset(*m_dataset);
-    m_inspector.setData(m_dataset, rankingSources());
+    try {
+        m_inspector.setData(m_dataset, rankingSources());
+    } catch (const std::exception &) {
+        // The previous options do not fit this dataset; the current settings are set next.
+    }
     try {
         m_inspector.setOptions(m_settings.rerank, m_settings.pool);
     } catch (const std::exception &e) {
@@ -602,6 +621,15 @@ void Workspace::setBarsLevel(int level)
     m_barsLevel = std::max(1, level);
     m_inspector.setBarsLevel(level);
     refreshView();
+}
+
+void Workspace::setRocScope(RocScope scope)
+{
+    if (scope == m_rocScope)
+        return;
+    m_rocScope = scope;
+    setModified(true);
+    Q_EMIT rocScopeChanged();
 }
 
 void Workspace::selectUser(int32_t user)

@@ -115,6 +115,10 @@ public:
     void markSaved(const QString &path);
     const std::vector<StoryUser> &story() const { return m_story; }
     int barsLevel() const { return m_barsLevel; }
+    // The ROC plot's universe (DESIGN §7): every item outside the history, or only the candidate
+    // pool, where re-ranking acts. A plot choice: it changes no number but the curves drawn.
+    enum class RocScope { items, pool };
+    RocScope rocScope() const { return m_rocScope; }
 
 public Q_SLOTS:
     // Loads a dataset and its models in the background; replaces the current session when done.
@@ -135,6 +139,7 @@ public Q_SLOTS:
     void setSettings(const WorkspaceSettings &settings);
     void setDiversity(double delta);
     void setBarsLevel(int level); // level of the category-mix plot only
+    void setRocScope(reclens::ui::Workspace::RocScope scope);
     void selectUser(int32_t user);
     void selectUserById(const QString &externalId);
     void recomputeGlobal(); // all-user evaluation + sweep for the current settings
@@ -153,6 +158,7 @@ Q_SIGNALS:
     void runsChanged(); // runs() is new (or cleared)
     void sweepChanged();
     void pooledRocChanged();
+    void rocScopeChanged();
     void errorOccurred(const QString &title, const QString &message);
     void jobTimed(const QString &label, double ms);
     void viewTimed(double ms); // time of the last user view, for the status bar and the log
@@ -215,6 +221,7 @@ private:
     bool m_modified = false;
     std::vector<StoryUser> m_story;
     int m_barsLevel = 1;
+    RocScope m_rocScope = RocScope::items;
 
     JobTracker *m_loadJobs;
     JobTracker *m_evalJobs;

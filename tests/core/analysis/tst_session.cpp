@@ -87,6 +87,7 @@ class TestSession : public QObject {
         s.user = "u1";
         s.story = {{"u1", "buys fruit, sees fruit"}, {"u0", "a note with \"quotes\" and ü"}};
         s.bars_level = 2;
+        s.roc = "pool";
         s.page = "summary";
         return s;
     }
@@ -170,6 +171,8 @@ private slots:
                                       << "rules[0]: unknown rule kind 'hide'";
         QTest::newRow("category as text") << edited([](auto &j) { j["rules"][0]["target"] = "Fruit"; })
                                           << "'rules[0].target' must be the category's path";
+        QTest::newRow("unknown roc") << edited([](auto &j) { j["plots"]["roc"] = "some"; })
+                                     << "'plots.roc' is 'some', not items or pool";
         QTest::newRow("blank story user") << edited([](auto &j) { j["story"][0]["user"] = ""; })
                                           << "'story[0].user' is empty";
         QTest::newRow("empty") << "" << "the session file is empty";

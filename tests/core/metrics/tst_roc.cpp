@@ -264,6 +264,30 @@ private slots:
         QVERIFY(std::isnan(roc_auc(s, l)));
     }
 
+    void poolRocByHand()
+    {
+        // 8 items; the user bought i0 (train) and holds i2, i5, i7 out (test). Pool (model order)
+        // i1..i6; i7 is outside the pool and does not count.
+        test::ToySpec spec;
+        spec.n_items = 8;
+        spec.train = {{0}};
+        spec.test = {{2, 5, 7}};
+        const Dataset ds = test::make_toy(spec);
+        const std::vector<int32_t> pool{1, 2, 3, 4, 5, 6};
+        // Re-ranked list i3, i5: ranking 3 5 1 2 4 6 -> labels 0 1 0 1 0 0. Positives 2, negatives 4;
+        // i5 is above 3 negatives, i2 above 2: AUC 5/8.
+        const RocCurve r = pool_roc(ds, 0, pool, std::vector<int32_t>{3, 5});
+        QCOMPARE(r.positives, int64_t(2));
+        QCOMPARE(r.negatives, int64_t(4));
+        QCOMPARE(r.auc, 0.625);
+        QCOMPARE(r.fpr, (std::vector<double>{0, 0.25, 0.25, 0.5, 0.5, 0.75, 1}));
+        QCOMPARE(r.tpr, (std::vector<double>{0, 0, 0.5, 0.5, 1, 1, 1}));
+        // Model order (the pool's own head): i2 above 3 negatives, i5 above 1: 4/8.
+        QCOMPARE(pool_roc(ds, 0, pool, std::vector<int32_t>{1, 2}).auc, 0.5);
+        // A pinned item from outside the pool takes its place in the ranking (here a positive).
+        QCOMPARE(pool_roc(ds, 0, pool, std::vector<int32_t>{7, 1}).positives, int64_t(3));
+    }
+
     void userAndPooled()
     {
         const json f = load("user_auc.json");
