@@ -12,6 +12,7 @@
 #include "ui/widgets/importdialog.h"
 #include "ui/widgets/rerankpanel.h"
 #include "ui/widgets/rulespanel.h"
+#include "ui/report/report.h"
 #include "ui/plots/categoryplot.h"
 #include "ui/plots/diversityplot.h"
 #include "ui/plots/plotexport.h"
@@ -639,8 +640,35 @@ QString MainWindow::exportLists(const QString &path)
     return reportExport(error);
 }
 
+QString MainWindow::exportReport(const QString &path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    const ReportTables strata { { QStringLiteral("Item popularity"), m_summary->popularityModel() },
+        { QStringLiteral("User activity"), m_summary->activityModel() },
+        { QStringLiteral("Segments"), m_summary->segmentModel() } };
+    QString error;
+    if (suffix == u"pdf"_qs)
+        error = writeReportPdf(*m_workspace, strata, path);
+    else if (suffix == u"html"_qs || suffix == u"htm"_qs)
+        error = writeReportHtml(*m_workspace, strata, path);
+    else
+        error = path + u": a report is written as .pdf or .html; give the file one of these suffixes"_qs;
+    if (error.isEmpty())
+        statusBar()->showMessage(u"report saved to "_qs + path, 4000);
+    return reportExport(error);
+}
+
 void MainWindow::buildExportMenu(QMenu *menu)
 {
+    for (const QString &suffix : { QStringLiteral("pdf"), QStringLiteral("html") }) {
+        menu->addAction(u"Report as "_qs + suffix.toUpper() + u"…"_qs, this, [this, suffix] {
+            const QString path = QFileDialog::getSaveFileName(this, u"Save the report as "_qs + suffix.toUpper(),
+                defaultExportPath(QStringLiteral("report"), suffix, false), suffix.toUpper() + u" (*."_qs + suffix + u")"_qs);
+            if (!path.isEmpty())
+                exportReport(path);
+        });
+    }
+    menu->addSeparator();
     const QList<QPair<QString, QString>> plots { { QStringLiteral("category-mix"), QStringLiteral("Category mix") },
         { QStringLiteral("diversity"), QStringLiteral("Diversity scores") },
         { QStringLiteral("roc"), QStringLiteral("ROC curves") },
@@ -766,14 +794,14 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QMainWindow::closeEvent(event);
 }
 
-void MainWindow::saveScreenshotWhenReady(const QString &path, int timeoutMs)
+void MainWindow::whenReady(std::function<void(bool ready)> then, int timeoutMs)
 {
     auto *poll = new QTimer(this);
     auto started = std::make_shared<QElapsedTimer>();
     started->start();
     auto quietSince = std::make_shared<QElapsedTimer>();
     poll->setInterval(200);
-    connect(poll, &QTimer::timeout, this, [this, poll, path, timeoutMs, started, quietSince] {
+    connect(poll, &QTimer::timeout, this, [this, poll, then, timeoutMs, started, quietSince] {
         const bool ready = m_workspace->view().user >= 0 && !m_workspace->isBusy() && m_workspace->runs().reranked;
         const bool loadFailed = !m_workspace->loadJobs()->isRunning() && !m_workspace->dataset();
         if (ready || loadFailed) {
@@ -786,6 +814,16 @@ void MainWindow::saveScreenshotWhenReady(const QString &path, int timeoutMs)
         if ((quietSince->isValid() && quietSince->elapsed() > 600) || started->elapsed() > timeoutMs) {
             poll->stop();
             poll->deleteLater();
+            then(ready);
+        }
+    });
+    poll->start();
+}
+
+void MainWindow::saveScreenshotWhenReady(const QString &path, int timeoutMs)
+{
+    whenReady(
+        [this, path](bool) {
             // Through a temporary file in the target folder, so a failed save leaves the old file.
             bool ok = false;
             try {
@@ -800,9 +838,8 @@ void MainWindow::saveScreenshotWhenReady(const QString &path, int timeoutMs)
             qInfo().noquote() << (ok ? u"reclens: saved screenshot"_qs : u"reclens: could not save screenshot"_qs)
                               << path;
             Q_EMIT screenshotSaved(path, ok);
-        }
-    });
-    poll->start();
+        },
+        timeoutMs);
 }
 
 } // namespace reclens::ui

@@ -7,6 +7,8 @@
 #include <QMessageBox>
 #include <QPointer>
 
+#include <functional>
+
 #include "ui/session/workspace.h"
 
 class QAbstractItemModel;
@@ -69,9 +71,14 @@ public:
     QString exportPlot(const QString &plot, const QString &path);
     QString exportTable(const QString &table, const QString &path);
     QString exportLists(const QString &path);
+    // The report (DESIGN §10) as PDF or HTML, by suffix; needs the all-user runs.
+    QString exportReport(const QString &path);
     // The suggested file for an export: beside the session (or dataset), "<stem>[-<user>]-<what>.<suffix>".
     QString defaultExportPath(const QString &what, const QString &suffix, bool perUser) const;
     void saveScreenshotWhenReady(const QString &path, int timeoutMs = 180000);
+    // Calls `then(ready)` once the current user is shown and background work has settled, or when
+    // loading failed or `timeoutMs` passed (ready = false then).
+    void whenReady(std::function<void(bool ready)> then, int timeoutMs = 180000);
     // Restores the last re-ranking settings (QSettings); the command line may override them later.
     void restoreControls();
 

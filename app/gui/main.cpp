@@ -1,6 +1,6 @@
 // reclens [DATASET.sqlite | SESSION.reclens] [--model M.pt]... [--run R.trec]... [--requests users|queries] [--user ID]
 //         [--diversity 0..1] [--rerank NAME]
-//         [--size WxH] [--page inspect|summary] [--screenshot OUT.png]
+//         [--size WxH] [--page inspect|summary] [--screenshot OUT.png] [--report OUT.pdf] [--html OUT.html]
 // Without a dataset it opens the sample data built by the `sample_data` target.
 #include "core/common/files.h"
 #include "core/rerank/reranker.h"
@@ -94,7 +94,12 @@ int main(int argc, char *argv[])
         QStringLiteral("WxH"), QStringLiteral("1600x1000"));
     const QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Page to show first: inspect|summary"),
         QStringLiteral("PAGE"), QStringLiteral("inspect"));
-    parser.addOptions({ model, run, requests, user, diversity, rerank, screenshot, size, page });
+    const QCommandLineOption report(QStringLiteral("report"),
+        QStringLiteral("Write the report as PDF once the numbers are in, then quit (headless: QT_QPA_PLATFORM=offscreen)"),
+        QStringLiteral("OUT.pdf"));
+    const QCommandLineOption htmlReport(QStringLiteral("html"),
+        QStringLiteral("Write the report as one self-contained HTML file, then quit"), QStringLiteral("OUT.html"));
+    parser.addOptions({ model, run, requests, user, diversity, rerank, screenshot, size, page, report, htmlReport });
     parser.process(app);
 
     QString dataset = parser.positionalArguments().value(0);
@@ -129,8 +134,8 @@ int main(int argc, char *argv[])
     }
 
     reclens::ui::MainWindow window;
-    if (!parser.isSet(screenshot) && session.isEmpty())
-        window.restoreControls(); // a screenshot shows exactly what the command line asks for
+    if (!parser.isSet(screenshot) && !parser.isSet(report) && !parser.isSet(htmlReport) && session.isEmpty())
+        window.restoreControls(); // a screenshot or report shows exactly what the command line asks for
     // The command line's controls, over the saved ones (or over the session's, once it is open).
     double delta = -1;
     if (parser.isSet(diversity)) {
@@ -168,7 +173,8 @@ int main(int argc, char *argv[])
         return fail(u"--page must be inspect or summary, got '"_qs + parser.value(page) + u"'"_qs);
     window.show();
 
-    if (parser.isSet(screenshot)) {
+    const bool headless = parser.isSet(screenshot) || parser.isSet(report) || parser.isSet(htmlReport);
+    if (headless) {
         // Never write over a file this run reads (DESIGN §9).
         std::vector<reclens::NamedPath> inputs { { dataset.toStdString(), "dataset" } };
         for (const QString &m : models)
@@ -183,7 +189,9 @@ int main(int argc, char *argv[])
                 for (const auto &src : s.sources)
                     inputs.push_back({ src.path, "a file of the session" });
             }
-            reclens::check_outputs(inputs, { { parser.value(screenshot).toStdString(), "--screenshot" } });
+            reclens::check_outputs(inputs,
+                { { parser.value(screenshot).toStdString(), "--screenshot" },
+                    { parser.value(report).toStdString(), "--report" }, { parser.value(htmlReport).toStdString(), "--html" } });
         } catch (const std::exception &e) {
             return fail(QString::fromStdString(e.what()));
         }
@@ -207,7 +215,7 @@ int main(int argc, char *argv[])
                     window.showInspectPage();
             },
             Qt::SingleShotConnection);
-        if (parser.isSet(screenshot)) {
+        if (headless) {
             // Headless: a session that cannot be opened as saved is an error, not a dialog to answer.
             QObject::connect(window.workspace(), &reclens::ui::Workspace::sessionProblems, &app,
                 [](const QString &path, const std::vector<reclens::SessionFileProblem> &problems) {
@@ -224,12 +232,41 @@ int main(int argc, char *argv[])
         window.openSession(session);
     }
 
-    if (parser.isSet(screenshot)) {
+    if (parser.isSet(report) || parser.isSet(htmlReport)) {
+        // The report (and a screenshot, when asked too) once the numbers are in; one line per error.
+        const QString pdf = parser.value(report), html = parser.value(htmlReport), shot = parser.value(screenshot);
+        window.whenReady([&window, pdf, html, shot](bool ready) {
+            if (!ready) {
+                std::fprintf(stderr, "reclens: error: the data did not load or the numbers did not finish; nothing written\n");
+                QCoreApplication::exit(1);
+                return;
+            }
+            int code = 0;
+            for (const QString &path : { pdf, html }) {
+                if (path.isEmpty())
+                    continue;
+                const QString error = window.exportReport(path);
+                if (!error.isEmpty()) {
+                    std::fprintf(stderr, "reclens: error: %s\n", qPrintable(error));
+                    code = 1;
+                } else {
+                    std::printf("reclens: report written to %s\n", qPrintable(path));
+                }
+            }
+            if (!shot.isEmpty()) {
+                QObject::connect(&window, &reclens::ui::MainWindow::screenshotSaved, qApp,
+                    [code](const QString &, bool ok) { QCoreApplication::exit(ok ? code : 1); });
+                window.saveScreenshotWhenReady(shot, 1000);
+                return;
+            }
+            QCoreApplication::exit(code);
+        });
+    } else if (parser.isSet(screenshot)) {
         QObject::connect(&window, &reclens::ui::MainWindow::screenshotSaved, &app,
             [](const QString &, bool ok) { QCoreApplication::exit(ok ? 0 : 1); });
         window.saveScreenshotWhenReady(parser.value(screenshot));
     }
-    if (dataset.isEmpty() && session.isEmpty() && !parser.isSet(screenshot))
+    if (dataset.isEmpty() && session.isEmpty() && !headless)
         std::fprintf(
             stderr, "reclens: no sample data found (build the 'sample_data' target); use File › Open dataset\n");
     return app.exec();

@@ -33,10 +33,16 @@ QString formatValue(double v)
 }
 } // namespace
 
+void DiversityPlot::setTitle(const QString &title)
+{
+    if (m_title)
+        m_title->setText(title);
+}
+
 DiversityPlot::DiversityPlot(QWidget *parent)
     : QCustomPlot(parent)
 {
-    applyPlotStyle(this, QStringLiteral("Diversity scores (hover a metric for its formula)"));
+    m_title = applyPlotStyle(this, QStringLiteral("Diversity scores (hover a metric for its formula)"));
     yAxis->setLabel(QStringLiteral("of natural maximum"));
     // Bars end at 1; the band above holds the value labels and the legend.
     yAxis->setRange(0, 1.42);

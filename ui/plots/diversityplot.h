@@ -24,11 +24,13 @@ public:
         const QList<QColor> &seriesColors);
     QList<double> seriesValues(int s) const; // raw values as shown (for tests)
     QString formulaAt(int group) const; // hover text of a metric group
+    void setTitle(const QString &title); // e.g. without the hover hint where nothing can be hovered
 
 protected:
     void mouseMoveEvent(QMouseEvent *event) override;
 
 private:
+    QCPTextElement *m_title = nullptr;
     std::vector<std::string> m_metrics;
     std::vector<std::vector<double>> m_values;
     QStringList m_names;

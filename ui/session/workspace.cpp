@@ -623,6 +623,13 @@ void Workspace::setBarsLevel(int level)
     refreshView();
 }
 
+UserView Workspace::viewOf(int32_t user)
+{
+    if (!m_inspector.hasData() || !m_dataset || user < 0 || user >= m_dataset->n_users())
+        return {};
+    return m_inspector.inspect(user);
+}
+
 void Workspace::setRocScope(RocScope scope)
 {
     if (scope == m_rocScope)

@@ -89,6 +89,9 @@ public:
     const WorkspaceSettings &settings() const { return m_settings; }
     int32_t currentUser() const { return m_user; }
     const UserView &view() const { return m_view; }
+    // The view of any user (or query) with the current settings, as Inspect would show it (the
+    // report's and the presentation's story pages). GUI thread only; fast (one user's pool).
+    UserView viewOf(int32_t user);
     const GlobalRuns &runs() const { return m_runs; }
     const SweepResult &sweep() const { return m_sweep; }
     // Pooled ROC over all evaluated users per model (empty curve until computed).

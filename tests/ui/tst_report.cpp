@@ -1,0 +1,153 @@
+// The report (DESIGN §10), offscreen, on the sample data: the PDF has a title page, the all-user
+// metrics, the trade-off page and one page per story user, read back with poppler's pdfinfo and
+// pdftotext (the story users' headlines and notes, the rule, every metric, the numbers of the
+// all-user run); the HTML is one file with every plot embedded and nothing loaded from elsewhere; a
+// report over an open file or before the numbers are in is refused with one line.
+#include "ui/mainwindow.h"
+#include "ui/session/workspace.h"
+
+#include <QFile>
+#include <QMessageBox>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace reclens;
+using namespace reclens::ui;
+
+namespace
+{
+const QString kSample = QStringLiteral(RECLENS_BINARY_DIR "/sample_data");
+
+QString run(const QString &program, const QStringList &args)
+{
+    QProcess p;
+    p.start(program, args);
+    if (!p.waitForFinished(60000) || p.exitCode() != 0)
+        return {};
+    return QString::fromUtf8(p.readAllStandardOutput());
+}
+
+QString metricText(double v)
+{
+    return QString::number(v, 'f', 4);
+}
+} // namespace
+
+class TestReport : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    MainWindow *m_window = nullptr;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        if (qEnvironmentVariableIsSet("RECLENS_KEEP_REPORT"))
+            m_dir.setAutoRemove(false);
+        const QString data = kSample + u"/completejourney.sqlite"_qs;
+        const QString knn = kSample + u"/completejourney-itemknn.pt"_qs;
+        const QString pop = kSample + u"/completejourney-popularity.pt"_qs;
+        if (!QFile::exists(data) || !QFile::exists(knn) || !QFile::exists(pop))
+            QSKIP("sample data not built: run the 'sample_data' target (needs ../shared/datasets)");
+        if (run(u"pdfinfo"_qs, { u"-v"_qs }).isNull() && QStandardPaths::findExecutable(u"pdfinfo"_qs).isEmpty())
+            QSKIP("pdfinfo (poppler-utils) not installed: .ci/install-deps installs it");
+        m_window = new MainWindow;
+        m_window->resize(1500, 950);
+        m_window->show();
+        // Before anything is open, a report is refused with one line.
+        QVERIFY(m_window->exportReport(m_dir.filePath(u"early.pdf"_qs)).contains(u"open a dataset"_qs));
+        if (m_window->errorDialog())
+            m_window->errorDialog()->close();
+        m_window->openDataset(data, { knn, pop });
+        Workspace *ws = m_window->workspace();
+        QTRY_VERIFY_WITH_TIMEOUT(ws->view().user >= 0 && ws->runs().reranked && !ws->isBusy(), 180000);
+        WorkspaceSettings s = ws->settings();
+        s.rerank.method = RerankMethod::mmr;
+        s.rerank.diversity = 0.5;
+        s.rerank.similarity = SimilarityKind::category;
+        s.showSecondModel = true;
+        MerchRule bury;
+        bury.kind = MerchRule::Kind::bury_category;
+        bury.target = ws->dataset()->top_category(ws->view().columns.front().items.front());
+        bury.factor = 2;
+        s.rerank.rules = { bury };
+        ws->setSettings(s);
+        ws->pinUser(u"1"_qs, u"a regular: MMR brings in other aisles"_qs);
+        ws->pinUser(u"2385"_qs, u"a big basket"_qs);
+        QTRY_VERIFY_WITH_TIMEOUT(ws->runs().reranked && ws->runs().reranked->rerank.diversity == 0.5
+                && ws->runs().second && !ws->isBusy() && !ws->sweep().curve.delta.empty(),
+            180000);
+    }
+    void cleanupTestCase()
+    {
+        if (m_window)
+            m_window->workspace()->waitForJobs();
+        delete m_window;
+    }
+
+    void pdf()
+    {
+        const QString path = m_dir.filePath(u"report.pdf"_qs);
+        QCOMPARE(m_window->exportReport(path), QString());
+        const QString info = run(u"pdfinfo"_qs, { path });
+        QVERIFY2(info.contains(QRegularExpression(u"Pages:\\s+5\\b"_qs)), qPrintable(info)); // 3 + 2 story users
+        QVERIFY2(info.contains(u"842 x 595 pts (A4)"_qs), qPrintable(info));
+        const QString text = run(u"pdftotext"_qs, { u"-layout"_qs, path, u"-"_qs });
+        const auto ds = m_window->workspace()->dataset();
+        const EvaluationResult &base = *m_window->workspace()->runs().base;
+        const EvaluationResult &mmr = *m_window->workspace()->runs().reranked;
+        const QString rule = QString::fromStdString(ds->categories[static_cast<size_t>(
+            m_window->workspace()->settings().rerank.rules[0].target)].name);
+        for (const QString &expected : QStringList { u"RecLens report"_qs, u"bury category "_qs + rule + u" × 2"_qs,
+                 u"All users: model order vs re-ranked"_qs, u"What diversity costs"_qs,
+                 u"1. Shopper 1"_qs, u"a regular: MMR brings in other aisles"_qs, u"2. Shopper 2385"_qs,
+                 u"a big basket"_qs, u"personalization"_qs, u"calibration_kl"_qs,
+                 metricText(base.metrics.at("ndcg")), metricText(mmr.metrics.at("ndcg")),
+                 metricText(mmr.metrics.at("ild_category")) }) {
+            QVERIFY2(text.contains(expected), qPrintable(u"missing in the PDF: "_qs + expected));
+        }
+        // The story pages start on their own pages, in the story's order.
+        const QStringList pages = text.split(u'\f');
+        QVERIFY(pages.size() >= 5);
+        QVERIFY(pages[3].contains(u"1. Shopper 1 "_qs));
+        QVERIFY(pages[4].contains(u"2. Shopper 2385"_qs));
+    }
+
+    void html()
+    {
+        const QString path = m_dir.filePath(u"report.html"_qs);
+        QCOMPARE(m_window->exportReport(path), QString());
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString html = QString::fromUtf8(f.readAll());
+        QVERIFY(html.startsWith(u"<!DOCTYPE html>"_qs));
+        // Every image inside the file: trade-off + (category mix + diversity) per story user.
+        QCOMPARE(html.count(u"src='data:image/png;base64,"_qs), 1 + 2 * 2);
+        QVERIFY(!html.contains(u"src='http"_qs) && !html.contains(u"src='file"_qs) && !html.contains(u"<link"_qs));
+        QCOMPARE(html.count(u"<section>"_qs), 5);
+        QVERIFY(html.contains(u"a regular: MMR brings in other aisles"_qs));
+        QVERIFY(html.contains(metricText(m_window->workspace()->runs().reranked->metrics.at("ndcg"))));
+    }
+
+    void refusals()
+    {
+        const QString dataset = QString::fromStdString(m_window->workspace()->dataset()->path);
+        const QString link = m_dir.filePath(u"data.pdf"_qs);
+        QVERIFY(QFile::link(dataset, link));
+        QString e = m_window->exportReport(link);
+        QVERIFY2(e.contains(u"same file"_qs), qPrintable(e));
+        if (m_window->errorDialog())
+            m_window->errorDialog()->close();
+        e = m_window->exportReport(m_dir.filePath(u"report.docx"_qs));
+        QVERIFY2(e.contains(u".pdf or .html"_qs), qPrintable(e));
+        if (m_window->errorDialog())
+            m_window->errorDialog()->close();
+    }
+};
+
+QTEST_MAIN(TestReport)
+#include "tst_report.moc"

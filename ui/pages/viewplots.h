@@ -1,0 +1,32 @@
+#pragma once
+// One user's view drawn into the plots and texts that show it, wherever it is shown: the Inspect
+// page, the report's story pages and the presentation. One function per thing drawn, so that every
+// place shows the same.
+#include "ui/plots/categorypalette.h"
+#include "ui/session/userinspector.h"
+
+#include <QColor>
+#include <QString>
+
+namespace reclens::ui
+{
+
+class CategoryPlot;
+class DiversityPlot;
+
+// The colour of a list column (model order, re-ranked, second model) in every plot and title.
+QColor columnColor(ListColumn::Role role);
+// "–" for NaN, else the value with `decimals` places.
+QString formatValue(double v, int decimals = 3);
+// The line under a list's title: "hits 3/10 · nDCG 0.454 · recall 0.130 · ILD 0.84 · categories 9 · AUC 0.724".
+QString listMetricsLine(const UserView &view, const ListColumn &column);
+// The headline: "Shopper 982 · 2 Adults Kids · 107 items in history · 23 held-out test items (✔ = hit)",
+// or a query's text and judgement counts.
+QString userHeadline(const Dataset &dataset, const UserView &view);
+// A category's name with its top-level colour (palette) as the chip shows it.
+QColor categoryColor(const Dataset &dataset, const CategoryPalette &palette, int32_t category);
+
+void showCategoryMix(CategoryPlot *plot, const Dataset &dataset, const CategoryPalette &palette, const UserView &view);
+void showDiversityScores(DiversityPlot *plot, const Dataset &dataset, const UserView &view);
+
+} // namespace reclens::ui
