@@ -6,6 +6,7 @@
 #include "ui/models/summarymodel.h"
 #include "ui/models/usertablemodel.h"
 #include "ui/pages/inspectpage.h"
+#include "ui/pages/presentation.h"
 #include "ui/pages/summarypage.h"
 #include "ui/pages/userspage.h"
 #include "ui/session/workspace.h"
@@ -190,6 +191,33 @@ void MainWindow::showInspectPage()
     m_tabs->setCurrentWidget(m_inspect);
 }
 
+void MainWindow::enterPresentation(const QSize &size)
+{
+    if (!m_presentation) {
+        m_presentation = new PresentationWindow(m_workspace, this);
+        m_presentation->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    if (size.isValid()) {
+        m_presentation->resize(size);
+        m_presentation->show();
+    } else {
+        m_presentation->showFullScreen();
+    }
+    m_presentation->raise();
+    m_presentation->activateWindow();
+}
+
+PresentationWindow *MainWindow::presentation() const
+{
+    return m_presentation.data();
+}
+
+void MainWindow::leavePresentation()
+{
+    if (m_presentation)
+        m_presentation->close();
+}
+
 bool MainWindow::maybeSave()
 {
     const bool headless = QGuiApplication::platformName() == u"offscreen"_qs
@@ -237,9 +265,10 @@ void MainWindow::buildMenus()
     buildExportMenu(exportMenu);
     QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
     view->setToolTipsVisible(true);
-    QAction *presentation = view->addAction(QStringLiteral("Presentation mode"));
-    presentation->setEnabled(false);
-    presentation->setToolTip(QStringLiteral("coming soon"));
+    QAction *presentation = view->addAction(QStringLiteral("Presentation mode"), this, [this] { enterPresentation(); });
+    presentation->setShortcut(QKeySequence(Qt::Key_F11));
+    presentation->setToolTip(QStringLiteral("Full screen: the story users' lists and two plots; ← → step, Space "
+                                            "sweeps δ, Esc leaves"));
     view->addAction(QStringLiteral("Recompute all-user metrics"), m_workspace, &Workspace::recomputeGlobal);
 
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
@@ -827,8 +856,11 @@ void MainWindow::saveScreenshotWhenReady(const QString &path, int timeoutMs)
             // Through a temporary file in the target folder, so a failed save leaves the old file.
             bool ok = false;
             try {
-                reclens::write_via_temporary(path.toStdString(), "--screenshot", [this](const std::string &tmp) {
-                    if (!grab().save(QString::fromStdString(tmp), "PNG"))
+                // The presentation when it is shown, else the window.
+                QWidget *shown = m_presentation && m_presentation->isVisible() ? static_cast<QWidget *>(m_presentation)
+                                                                                 : static_cast<QWidget *>(this);
+                reclens::write_via_temporary(path.toStdString(), "--screenshot", [shown](const std::string &tmp) {
+                    if (!shown->grab().save(QString::fromStdString(tmp), "PNG"))
                         throw reclens::Error("could not encode the screenshot");
                 });
                 ok = true;

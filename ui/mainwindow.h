@@ -26,6 +26,7 @@ namespace reclens::ui
 
 class InspectPage;
 class RerankPanel;
+class PresentationWindow;
 class RulesPanel;
 class StoryPanel;
 class SummaryPage;
@@ -51,6 +52,10 @@ public:
     double lastSliderLatencyMs() const { return m_lastSliderMs; }
     void showSummaryPage(); // the Summary tab instead of Inspect (screenshots, demos)
     void showInspectPage();
+    // Presentation mode (DESIGN §10): full screen unless `size` is given (screenshots: 1920x1080).
+    void enterPresentation(const QSize &size = {});
+    void leavePresentation();
+    PresentationWindow *presentation() const; // while it is shown, else nullptr
 
     // runs: precomputed runs (DESIGN §11); requests: users | queries | auto (Workspace::openDataset).
     void openDataset(const QString &path, const QStringList &models = {}, const QString &user = {},
@@ -129,6 +134,7 @@ private:
     QMenu *m_recentMenu = nullptr;
     QMenu *m_recentSessionsMenu = nullptr;
     QPointer<QDialog> m_problemsDialog;
+    QPointer<PresentationWindow> m_presentation;
     QLabel *m_datasetLabel;
     QLabel *m_modelsLabel;
     QLabel *m_deviceLabel;

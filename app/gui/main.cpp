@@ -99,7 +99,9 @@ int main(int argc, char *argv[])
         QStringLiteral("OUT.pdf"));
     const QCommandLineOption htmlReport(QStringLiteral("html"),
         QStringLiteral("Write the report as one self-contained HTML file, then quit"), QStringLiteral("OUT.html"));
-    parser.addOptions({ model, run, requests, user, diversity, rerank, screenshot, size, page, report, htmlReport });
+    const QCommandLineOption present(QStringLiteral("present"),
+        QStringLiteral("Start in presentation mode (full screen; with --screenshot a 1920x1080 window, or --size)"));
+    parser.addOptions({ model, run, requests, user, diversity, rerank, screenshot, size, page, report, htmlReport, present });
     parser.process(app);
 
     QString dataset = parser.positionalArguments().value(0);
@@ -232,6 +234,13 @@ int main(int argc, char *argv[])
         window.openSession(session);
     }
 
+    if (parser.isSet(present)) {
+        // A projector's size for a screenshot (or --size), else the screen.
+        QSize shown;
+        if (parser.isSet(screenshot))
+            shown = parser.isSet(size) && w > 0 && h > 0 ? QSize(w, h) : QSize(1920, 1080);
+        window.enterPresentation(shown);
+    }
     if (parser.isSet(report) || parser.isSet(htmlReport)) {
         // The report (and a screenshot, when asked too) once the numbers are in; one line per error.
         const QString pdf = parser.value(report), html = parser.value(htmlReport), shot = parser.value(screenshot);

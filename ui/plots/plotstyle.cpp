@@ -37,6 +37,36 @@ QCPTextElement *applyPlotStyle(QCustomPlot *plot, const QString &title)
     return element;
 }
 
+void setPlotFontSize(QCustomPlot *plot, double pt)
+{
+    constexpr double kBase = 8.5; // applyPlotStyle's size
+    const double factor = pt / kBase;
+    auto sized = [](QFont f, double size) {
+        f.setPointSizeF(size);
+        return f;
+    };
+    for (QCPAxis *axis : { plot->xAxis, plot->yAxis }) {
+        axis->setTickLabelFont(sized(axis->tickLabelFont(), pt));
+        axis->setLabelFont(sized(axis->labelFont(), pt));
+    }
+    plot->legend->setFont(sized(plot->legend->font(), pt));
+    for (int i = 0; i < plot->legend->itemCount(); ++i)
+        if (auto *item = qobject_cast<QCPPlottableLegendItem *>(plot->legend->item(i)))
+            item->setFont(sized(item->font(), pt));
+    for (int i = 0; i < plot->plotLayout()->elementCount(); ++i)
+        if (auto *title = qobject_cast<QCPTextElement *>(plot->plotLayout()->elementAt(i)))
+            title->setFont(sized(title->font(), pt + 1));
+    for (int i = 0; i < plot->itemCount(); ++i) {
+        auto *text = qobject_cast<QCPItemText *>(plot->item(i));
+        if (!text)
+            continue;
+        if (!text->property("reclensBasePt").isValid())
+            text->setProperty("reclensBasePt", text->font().pointSizeF());
+        text->setFont(sized(text->font(), text->property("reclensBasePt").toDouble() * factor));
+    }
+    plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
 QCPBars *addGroupedBars(QCPAxis *keyAxis, QCPAxis *valueAxis, QCPBarsGroup *group, const QString &name,
                         const QColor &color, double width)
 {

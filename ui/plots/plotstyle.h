@@ -25,6 +25,11 @@ struct SeriesColors {
 // Fonts, grid, margins and a title row; returns the title element so the page can update it.
 QCPTextElement *applyPlotStyle(QCustomPlot *plot, const QString &title);
 
+// Sets the plot's type to `pt` points (axes, legend; the title a point larger and bold) and scales
+// its text items by the same factor from their first size, so calling it again after the plot was
+// refilled does not compound (presentation mode, for a room).
+void setPlotFontSize(QCustomPlot *plot, double pt);
+
 // One series of a grouped bar chart, filled with `color` and outlined a shade darker.
 QCPBars *addGroupedBars(QCPAxis *keyAxis, QCPAxis *valueAxis, QCPBarsGroup *group, const QString &name,
                         const QColor &color, double width);

@@ -1,0 +1,294 @@
+#include "ui/pages/presentation.h"
+
+#include "ui/models/rankinglistmodel.h"
+#include "ui/pages/viewplots.h"
+#include "ui/plots/categoryplot.h"
+#include "ui/plots/diversityplot.h"
+#include "ui/plots/plotstyle.h"
+#include "ui/session/workspace.h"
+#include "ui/widgets/chipdelegate.h"
+
+#include <QCloseEvent>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <QSequentialAnimationGroup>
+#include <QVariantAnimation>
+
+#include <algorithm>
+#include <cmath>
+
+namespace reclens::ui
+{
+
+namespace
+{
+constexpr double kListPt = 15;
+constexpr double kPlotPt = 13;
+
+QTableView *bigTable(RankingListModel *model, QWidget *parent)
+{
+    auto *view = new QTableView(parent);
+    view->setModel(model);
+    view->setItemDelegateForColumn(RankingListModel::CategoryColumn, new ChipDelegate(view));
+    QFont f = view->font();
+    f.setPointSizeF(kListPt);
+    view->setFont(f);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view->verticalHeader()->setDefaultSectionSize(33); // ten rows of 15 pt type in a 1080-line room
+    view->setMinimumHeight(10 * 33 + 34);
+    view->setSelectionMode(QAbstractItemView::NoSelection);
+    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view->setFocusPolicy(Qt::NoFocus);
+    view->setShowGrid(false);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    view->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    QHeaderView *h = view->horizontalHeader();
+    QFont hf = h->font();
+    hf.setPointSizeF(12);
+    h->setFont(hf);
+    h->setSectionResizeMode(QHeaderView::Interactive);
+    h->setSectionResizeMode(RankingListModel::TitleColumn, QHeaderView::Stretch);
+    h->resizeSection(RankingListModel::RankColumn, 48);
+    h->resizeSection(RankingListModel::CategoryColumn, 300);
+    h->resizeSection(RankingListModel::HitColumn, 56);
+    h->resizeSection(RankingListModel::MoveColumn, 90);
+    for (int c : { int(RankingListModel::BrandColumn), int(RankingListModel::PriceColumn),
+             int(RankingListModel::ScoreColumn) })
+        view->setColumnHidden(c, true);
+    return view;
+}
+
+QLabel *label(double pt, bool bold, QWidget *parent, const QString &color = u"#2b3340"_qs)
+{
+    auto *l = new QLabel(parent);
+    QFont f = l->font();
+    f.setPointSizeF(pt);
+    f.setBold(bold);
+    l->setFont(f);
+    l->setStyleSheet(u"color:"_qs + color + u";"_qs);
+    l->setWordWrap(true);
+    return l;
+}
+} // namespace
+
+PresentationWindow::PresentationWindow(Workspace *workspace, QWidget *parent)
+    : QWidget(parent, Qt::Window)
+    , m_workspace(workspace)
+{
+    setObjectName(QStringLiteral("presentation"));
+    setWindowTitle(QStringLiteral("RecLens — presentation"));
+    setStyleSheet(QStringLiteral("QWidget#presentation { background: white; }"));
+    setAutoFillBackground(true);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(36, 24, 36, 18);
+    layout->setSpacing(10);
+
+    auto *top = new QHBoxLayout;
+    m_headline = label(24, true, this);
+    m_position = label(16, false, this, u"#6b7380"_qs);
+    m_position->setAlignment(Qt::AlignRight | Qt::AlignTop);
+    m_position->setWordWrap(false);
+    top->addWidget(m_headline, 1);
+    top->addWidget(m_position);
+    layout->addLayout(top);
+    m_note = label(18, false, this, u"#4a5360"_qs);
+    layout->addWidget(m_note);
+
+    auto *lists = new QGridLayout;
+    lists->setHorizontalSpacing(28);
+    m_left = new RankingListModel(this);
+    m_right = new RankingListModel(this);
+    m_leftTitle = label(17, true, this);
+    m_rightTitle = label(17, true, this);
+    m_leftView = bigTable(m_left, this);
+    m_rightView = bigTable(m_right, this);
+    lists->addWidget(m_leftTitle, 0, 0);
+    lists->addWidget(m_rightTitle, 0, 1);
+    lists->addWidget(m_leftView, 1, 0);
+    lists->addWidget(m_rightView, 1, 1);
+    layout->addLayout(lists, 5);
+
+    auto *plots = new QHBoxLayout;
+    plots->setSpacing(28);
+    m_mix = new CategoryPlot(this);
+    m_diversity = new DiversityPlot(this);
+    m_diversity->setTitle(QStringLiteral("Diversity scores of the two lists"));
+    plots->addWidget(m_mix);
+    plots->addWidget(m_diversity);
+    layout->addLayout(plots, 4);
+
+    auto *bottom = new QHBoxLayout;
+    m_delta = label(17, false, this);
+    m_delta->setWordWrap(false);
+    m_play = new QPushButton(QStringLiteral("▶  Sweep δ 0 → 1 → 0"), this);
+    QFont bf = m_play->font();
+    bf.setPointSizeF(15);
+    m_play->setFont(bf);
+    m_play->setFocusPolicy(Qt::NoFocus);
+    auto *hint = label(12, false, this, u"#8a909a"_qs);
+    hint->setWordWrap(false);
+    hint->setText(QStringLiteral("← → story users · Space sweep δ · Esc leave"));
+    bottom->addWidget(m_delta, 1);
+    bottom->addWidget(hint);
+    bottom->addSpacing(24);
+    bottom->addWidget(m_play);
+    layout->addLayout(bottom);
+
+    // Up and down as two halves, so that δ = 1 itself is shown (each half ends on its end value).
+    m_sweep = new QSequentialAnimationGroup(this);
+    for (const auto &[from, to] : { std::pair { 0.0, 1.0 }, std::pair { 1.0, 0.0 } }) {
+        auto *half = new QVariantAnimation(m_sweep);
+        half->setStartValue(from);
+        half->setEndValue(to);
+        connect(half, &QVariantAnimation::valueChanged, this,
+            [this](const QVariant &v) { m_workspace->setDiversity(std::round(v.toDouble() * 100) / 100); });
+        m_sweep->addAnimation(half);
+    }
+    connect(m_sweep, &QAbstractAnimation::finished, this, [this] {
+        m_workspace->setDiversity(m_deltaBefore);
+        m_play->setEnabled(true);
+        Q_EMIT sweepFinished();
+    });
+    connect(m_play, &QPushButton::clicked, this, &PresentationWindow::playSweep);
+    connect(m_workspace, &Workspace::userViewChanged, this, &PresentationWindow::refresh);
+    connect(m_workspace, &Workspace::storyChanged, this, [this] {
+        const int n = static_cast<int>(m_workspace->story().size());
+        if (m_index >= n || (m_index < 0 && n > 0))
+            showStory(m_index < 0 ? 0 : n - 1); // a session opened meanwhile starts at its first story user
+        else
+            refresh();
+    });
+    showStory(m_workspace->story().empty() ? -1 : 0);
+}
+
+void PresentationWindow::showStory(int index)
+{
+    const auto &story = m_workspace->story();
+    if (story.empty()) {
+        m_index = -1;
+        refresh();
+        return;
+    }
+    m_index = std::clamp(index, 0, static_cast<int>(story.size()) - 1);
+    m_workspace->selectUserById(QString::fromStdString(story[static_cast<size_t>(m_index)].id));
+    refresh();
+}
+
+void PresentationWindow::next()
+{
+    showStory(m_index + 1);
+}
+
+void PresentationWindow::previous()
+{
+    showStory(m_index - 1);
+}
+
+bool PresentationWindow::isPlaying() const
+{
+    return m_sweep->state() == QAbstractAnimation::Running;
+}
+
+void PresentationWindow::playSweep()
+{
+    if (isPlaying())
+        return;
+    m_deltaBefore = m_workspace->settings().rerank.diversity;
+    for (int i = 0; i < m_sweep->animationCount(); ++i)
+        static_cast<QVariantAnimation *>(m_sweep->animationAt(i))->setDuration(m_sweepMs / 2);
+    m_play->setEnabled(false);
+    m_sweep->start();
+}
+
+void PresentationWindow::refresh()
+{
+    const auto ds = m_workspace->dataset();
+    const UserView &view = m_workspace->view();
+    if (!ds || view.user < 0 || view.columns.size() < 2) {
+        m_headline->setText(QStringLiteral("Open a session or a dataset with a model to present it."));
+        return;
+    }
+    m_headline->setText(userHeadline(*ds, view));
+    const auto &story = m_workspace->story();
+    QString note;
+    if (m_index >= 0 && static_cast<size_t>(m_index) < story.size())
+        note = QString::fromStdString(story[static_cast<size_t>(m_index)].note);
+    m_note->setText(note);
+    m_note->setVisible(!note.isEmpty());
+    m_position->setText(m_index >= 0 ? QString::number(m_index + 1) + u" / "_qs + QString::number(story.size())
+                                     : QStringLiteral("no story users pinned"));
+    const ListColumn &a = view.columns[0], &b = view.columns[1];
+    if (m_datasetShown != ds) {
+        m_left->setDataset(ds, m_workspace->palette());
+        m_right->setDataset(ds, m_workspace->palette());
+        m_datasetShown = ds;
+    }
+    m_left->setList(a, view.level);
+    m_right->setList(b, view.level);
+    m_leftTitle->setText(u"<span style='color:"_qs + columnColor(a.role).name() + u"'>■</span> "_qs
+        + QString::fromStdString(a.title).toHtmlEscaped() + u"<br><span style='font-size:13pt;font-weight:normal'>"_qs
+        + listMetricsLine(view, a).toHtmlEscaped() + u"</span>"_qs);
+    m_rightTitle->setText(u"<span style='color:"_qs + columnColor(b.role).name() + u"'>■</span> "_qs
+        + QString::fromStdString(b.title).toHtmlEscaped() + u"<br><span style='font-size:13pt;font-weight:normal'>"_qs
+        + listMetricsLine(view, b).toHtmlEscaped() + u"</span>"_qs);
+    // Two lists only: model order and re-ranked (a second model stays in Inspect).
+    UserView two = view;
+    two.columns.resize(2);
+    const size_t series = two.columns.size() + (ds->queries() ? 0 : 1);
+    two.seriesNames.resize(std::min(two.seriesNames.size(), series));
+    two.bars.shares.resize(std::min(two.bars.shares.size(), series));
+    showCategoryMix(m_mix, *ds, m_workspace->palette(), two);
+    showDiversityScores(m_diversity, *ds, two);
+    setPlotFontSize(m_mix, kPlotPt);
+    setPlotFontSize(m_diversity, kPlotPt);
+    const double d = m_workspace->settings().rerank.diversity;
+    m_delta->setText(u"<b>"_qs + QString::fromLatin1(rerank_method_name(m_workspace->settings().rerank.method).data()).toUpper()
+        + u"  δ "_qs + QString::number(d, 'f', 2) + u"</b>   0 = the model's own order … 1 = most diverse"_qs);
+}
+
+void PresentationWindow::keyPressEvent(QKeyEvent *event)
+{
+    switch (event->key()) {
+    case Qt::Key_Right:
+    case Qt::Key_PageDown:
+    case Qt::Key_Down:
+        next();
+        return;
+    case Qt::Key_Left:
+    case Qt::Key_PageUp:
+    case Qt::Key_Up:
+        previous();
+        return;
+    case Qt::Key_Space:
+        playSweep();
+        return;
+    case Qt::Key_Escape:
+    case Qt::Key_F11:
+        close();
+        return;
+    default:
+        QWidget::keyPressEvent(event);
+    }
+}
+
+void PresentationWindow::closeEvent(QCloseEvent *event)
+{
+    if (isPlaying()) {
+        m_sweep->stop();
+        m_workspace->setDiversity(m_deltaBefore);
+        m_play->setEnabled(true);
+    }
+    Q_EMIT closed();
+    QWidget::closeEvent(event);
+}
+
+} // namespace reclens::ui
