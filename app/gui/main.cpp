@@ -1,7 +1,8 @@
 // reclens [DATASET.sqlite | SESSION.reclens] [--model M.pt]... [--run R.trec]... [--requests users|queries] [--user ID]
 //         [--diversity 0..1] [--rerank NAME]
 //         [--size WxH] [--page inspect|summary] [--screenshot OUT.png] [--report OUT.pdf] [--html OUT.html]
-// Without a dataset it opens the sample data built by the `sample_data` target.
+// Without a file it opens the sample's demo session (or, without one, the sample data) built by the
+// `sample_data` target.
 #include "core/common/files.h"
 #include "core/rerank/reranker.h"
 #include "ui/mainwindow.h"
@@ -122,7 +123,10 @@ int main(int argc, char *argv[])
         return fail(u"--requests must be users or queries, got '"_qs + kind + u"'"_qs);
     if (dataset.isEmpty() && session.isEmpty()) {
         const QString dir = sampleDataDir();
-        if (!dir.isEmpty()) {
+        if (!dir.isEmpty() && models.isEmpty() && runs.isEmpty() && QFileInfo::exists(dir + u"/demo.reclens"_qs)) {
+            // The sample's demo session: story users with notes, a rule, MMR at δ 0.5.
+            session = dir + u"/demo.reclens"_qs;
+        } else if (!dir.isEmpty()) {
             dataset = dir + u"/completejourney.sqlite"_qs;
             if (models.isEmpty())
                 models = sampleModels(dir);

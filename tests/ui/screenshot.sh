@@ -1,6 +1,7 @@
 #!/bin/sh
-# Saves docs/screenshot.png: RecLens on the sample data under Xvfb at 1600x1000, a user selected and
-# δ = 0.6, after the lists, plots and all-user numbers are shown.
+# Saves docs/screenshot.png: RecLens as it starts (the sample's demo session: item-kNN re-ranked with
+# MMR at δ 0.5 beside popularity, its first story user) under Xvfb at 1600x1000, after the lists,
+# plots and all-user numbers are shown.
 #   tests/ui/screenshot.sh [BUILD_DIR] [OUT.png]      (default build/release, docs/screenshot.png)
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -13,5 +14,5 @@ mkdir -p "$(dirname "$out")"
 # A private settings folder so saved window state and controls do not change the picture.
 export XDG_CONFIG_HOME="$(mktemp -d)"
 trap 'rm -rf "$XDG_CONFIG_HOME"' EXIT
-xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --diversity 0.6 --size 1600x1000 --screenshot "$out"
+xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --size 1600x1000 --screenshot "$out"
 echo "screenshot: wrote $out"
