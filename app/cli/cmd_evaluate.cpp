@@ -24,6 +24,28 @@ struct EvaluateArgs {
     CLI::App *app = nullptr;
 };
 
+// --json, --lists and --per-user (each built in memory first: a failure leaves no partial file),
+// then the summary on stdout.
+void write_outputs(const EvaluateArgs &a, const Dataset &ds, const EvaluationResult &r,
+                   const std::map<std::string, std::string> &extra)
+{
+    std::string lists;
+    size_t rank_scores = 0;
+    if (!a.lists.empty())
+        lists = a.lists_format == "trec" ? lists_trec(ds.user_external, ds.item_external, r, r.source_name, &rank_scores)
+                                         : lists_csv(ds, r);
+    if (!a.json.empty())
+        write_file_atomic(a.json, evaluation_json(r, extra), "--json");
+    if (!a.lists.empty())
+        write_file_atomic(a.lists, lists, "--lists");
+    if (!a.per_user.empty())
+        write_file_atomic(a.per_user, per_user_csv(ds, r), "--per-user");
+    std::fputs(evaluation_summary(r).c_str(), stdout);
+    if (rank_scores > 0)
+        std::printf("--lists-format trec: %zu re-ranked lists written with score = length + 1 - rank, so tools that "
+                    "order by score keep these lists' order\n", rank_scores);
+}
+
 // Flags that a session decides; with --session only the device, threads and outputs may be given.
 constexpr const char *kSessionSets[] = {"--data", "--model", "--run", "--run-format", "--k", "--pool", "--rerank",
                                         "--diversity", "--similarity", "--category-level", "--max-per-category",
@@ -94,19 +116,8 @@ int run_session(const EvaluateArgs &a)
         r.timing_ms["load_model"] = t_model;
     std::map<std::string, std::string> extra{{"data", s.dataset}, {"session", a.session}};
     extra[primary_run ? "run" : "model"] = s.sources.front().path;
-    std::string lists;
-    size_t rank_scores = 0;
-    if (!a.lists.empty())
-        lists = a.lists_format == "trec" ? lists_trec(ds.user_external, ds.item_external, r, r.source_name, &rank_scores)
-                                         : lists_csv(ds, r);
-    if (!a.json.empty())
-        write_file_atomic(a.json, evaluation_json(r, extra), "--json");
-    if (!a.lists.empty())
-        write_file_atomic(a.lists, lists, "--lists");
-    if (!a.per_user.empty())
-        write_file_atomic(a.per_user, per_user_csv(ds, r), "--per-user");
     std::printf("session %s: %s, %zu rule(s)\n", a.session.c_str(), s.sources.front().name.c_str(), s.rules.size());
-    std::fputs(evaluation_summary(r).c_str(), stdout);
+    write_outputs(a, ds, r, extra);
     return 0;
 }
 
@@ -170,22 +181,7 @@ int run(const EvaluateArgs &a)
         extra["run"] = a.run;
         extra["run_format"] = r.run_format;
     }
-    std::string lists;
-    size_t rank_scores = 0;
-    if (!a.lists.empty()) {
-        lists = a.lists_format == "trec" ? lists_trec(ds.user_external, ds.item_external, r, r.source_name, &rank_scores)
-                                         : lists_csv(ds, r);
-    }
-    if (!a.json.empty())
-        write_file_atomic(a.json, evaluation_json(r, extra), "--json");
-    if (!a.lists.empty())
-        write_file_atomic(a.lists, lists, "--lists");
-    if (!a.per_user.empty())
-        write_file_atomic(a.per_user, per_user_csv(ds, r), "--per-user");
-    std::fputs(evaluation_summary(r).c_str(), stdout);
-    if (rank_scores > 0)
-        std::printf("--lists-format trec: %zu re-ranked lists written with score = length + 1 - rank, so tools that "
-                    "order by score keep these lists' order\n", rank_scores);
+    write_outputs(a, ds, r, extra);
     return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <QSettings>
 #include <cstdio>
 #include <optional>
+#include <string_view>
 
 namespace
 {
@@ -64,6 +65,16 @@ int fail(const QString &message)
 
 int main(int argc, char *argv[])
 {
+    // A report or HTML written where there is no display runs offscreen (DESIGN §10: headless).
+    bool writesReport = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        writesReport = writesReport || a == "--report" || a == "--html" || a.rfind("--report=", 0) == 0
+            || a.rfind("--html=", 0) == 0;
+    }
+    if (writesReport && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY")
+        && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("RecLens"));
     QApplication::setApplicationName(QStringLiteral("RecLens"));
@@ -179,7 +190,20 @@ int main(int argc, char *argv[])
         return fail(u"--page must be inspect or summary, got '"_qs + parser.value(page) + u"'"_qs);
     window.show();
 
+    if (parser.isSet(report) && !parser.value(report).endsWith(u".pdf"_qs, Qt::CaseInsensitive))
+        return fail(u"--report writes a PDF: give a .pdf file (--html OUT.html writes the HTML report)"_qs);
+    if (parser.isSet(htmlReport) && !parser.value(htmlReport).endsWith(u".html"_qs, Qt::CaseInsensitive)
+        && !parser.value(htmlReport).endsWith(u".htm"_qs, Qt::CaseInsensitive))
+        return fail(u"--html writes an HTML file: give a .html file"_qs);
     const bool headless = parser.isSet(screenshot) || parser.isSet(report) || parser.isSet(htmlReport);
+    if (parser.isSet(report) || parser.isSet(htmlReport)) {
+        // A failed load or evaluation ends a headless run at once, with its message.
+        QObject::connect(window.workspace()->evaluationJobs(), &reclens::ui::JobTracker::jobFailed, &app,
+            [](const QString &, const QString &message) {
+                std::fprintf(stderr, "reclens: error: %s\n", qPrintable(message));
+                QCoreApplication::exit(1);
+            });
+    }
     if (headless) {
         // Never write over a file this run reads (DESIGN §9).
         std::vector<reclens::NamedPath> inputs { { dataset.toStdString(), "dataset" } };
@@ -239,11 +263,16 @@ int main(int argc, char *argv[])
     }
 
     if (parser.isSet(present)) {
-        // A projector's size for a screenshot (or --size), else the screen.
+        // A projector's size for a screenshot (or --size), else the screen. With a session, once it
+        // is open: a dialog about its files must not hide behind a full-screen window.
         QSize shown;
         if (parser.isSet(screenshot))
             shown = parser.isSet(size) && w > 0 && h > 0 ? QSize(w, h) : QSize(1920, 1080);
-        window.enterPresentation(shown);
+        if (session.isEmpty())
+            window.enterPresentation(shown);
+        else
+            QObject::connect(window.workspace(), &reclens::ui::Workspace::sessionOpened, &window,
+                [&window, shown] { window.enterPresentation(shown); }, Qt::SingleShotConnection);
     }
     if (parser.isSet(report) || parser.isSet(htmlReport)) {
         // The report (and a screenshot, when asked too) once the numbers are in; one line per error.

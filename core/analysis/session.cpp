@@ -323,7 +323,8 @@ Session parse_session(const std::string &text, const std::string &session_path)
     s.bars_level = in.integer(plots, "plots", "category_level");
     if (s.bars_level < 1)
         in.fail("'plots.category_level' " + std::to_string(s.bars_level) + " is below 1 (the top level)");
-    s.roc = in.string(plots, "plots", "roc");
+    // Added within version 1: a session without it shows the ROC over all items.
+    s.roc = plots.contains("roc") ? in.string(plots, "plots", "roc") : std::string("items");
     if (s.roc != "items" && s.roc != "pool")
         in.fail("'plots.roc' is '" + s.roc + "', not items or pool");
     s.page = in.string(plots, "plots", "page");

@@ -26,6 +26,7 @@ class TestPresentation : public QObject
 {
     Q_OBJECT
     MainWindow *m_window = nullptr;
+    int32_t m_userBefore = -1;
 
 private Q_SLOTS:
     void initTestCase()
@@ -73,6 +74,8 @@ private Q_SLOTS:
         Workspace *ws = m_window->workspace();
         ws->pinUser(u"2385"_qs, u"a big basket"_qs);
         ws->pinUser(u"1"_qs, u"a regular"_qs);
+        ws->restoreModified(false); // as if just saved: presenting must not change that
+        m_userBefore = ws->currentUser();
         m_window->enterPresentation(QSize(1920, 1080));
         PresentationWindow *p = m_window->presentation();
         QVERIFY(QTest::qWaitForWindowExposed(p));
@@ -92,6 +95,20 @@ private Q_SLOTS:
         QTest::keyClick(p, Qt::Key_Left);
         QCOMPARE(p->storyIndex(), 0);
         QVERIFY(p->headline()->text().contains(u"Shopper 2385"_qs));
+        QVERIFY(!ws->isModified());
+        // Another user shown meanwhile (not a story user): no story note over its lists.
+        ws->selectUserById(u"2"_qs);
+        QCOMPARE(p->storyIndex(), -1);
+        QCOMPARE(p->noteLabel()->text(), QString());
+        ws->restoreModified(false);
+        QTest::keyClick(p, Qt::Key_Right); // back into the story at its first user
+        QCOMPARE(p->storyIndex(), 0);
+        // The story changes under the presentation: the note follows the user, not a position.
+        ws->moveStory(1, 0);
+        QCOMPARE(p->storyIndex(), 1);
+        QCOMPARE(p->noteLabel()->text(), u"a big basket"_qs);
+        ws->moveStory(0, 1);
+        ws->restoreModified(false);
     }
 
     void sweepGoesToOneAndBack()
@@ -119,8 +136,11 @@ private Q_SLOTS:
         QVERIFY(listChanges > 0); // the re-ranked list moved with δ
         QCOMPARE(ws->settings().rerank.diversity, 0.3); // back to the session's δ
         QCOMPARE(p->listModel(1)->list().items, before);
+        QVERIFY(!ws->isModified()); // the sweep put δ back and changed nothing to save
         QTest::keyClick(p, Qt::Key_Escape);
         QTRY_VERIFY(!m_window->presentation());
+        QCOMPARE(ws->currentUser(), m_userBefore); // the user shown before presenting
+        QVERIFY(!ws->isModified());
     }
 };
 

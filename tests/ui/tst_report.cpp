@@ -3,16 +3,23 @@
 // pdftotext (the story users' headlines and notes, the rule, every metric, the numbers of the
 // all-user run); the HTML is one file with every plot embedded and nothing loaded from elsewhere; a
 // report over an open file or before the numbers are in is refused with one line.
+#include "core/analysis/session.h"
 #include "ui/mainwindow.h"
+#include "ui/widgets/rulespanel.h"
 #include "ui/session/workspace.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTableWidget>
 #include <QMessageBox>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cmath>
 
 using namespace reclens;
 using namespace reclens::ui;
@@ -79,8 +86,8 @@ private Q_SLOTS:
         ws->pinUser(u"1"_qs, u"a regular: MMR brings in other aisles"_qs);
         ws->pinUser(u"2385"_qs, u"a big basket"_qs);
         QTRY_VERIFY_WITH_TIMEOUT(ws->runs().reranked && ws->runs().reranked->rerank.diversity == 0.5
-                && ws->runs().second && !ws->isBusy() && !ws->sweep().curve.delta.empty(),
-            180000);
+                && ws->runs().second && !ws->isBusy() && !ws->sweep().curve.delta.empty() && ws->ruleCosts(),
+            240000);
     }
     void cleanupTestCase()
     {
@@ -105,7 +112,7 @@ private Q_SLOTS:
         for (const QString &expected : QStringList { u"RecLens report"_qs, u"bury category "_qs + rule + u" × 2"_qs,
                  u"All users: model order vs re-ranked"_qs, u"What diversity costs"_qs,
                  u"1. Shopper 1"_qs, u"a regular: MMR brings in other aisles"_qs, u"2. Shopper 2385"_qs,
-                 u"a big basket"_qs, u"personalization"_qs, u"calibration_kl"_qs,
+                 u"a big basket"_qs, u"personalization"_qs, u"calibration_kl"_qs, u"What each rule costs"_qs,
                  metricText(base.metrics.at("ndcg")), metricText(mmr.metrics.at("ndcg")),
                  metricText(mmr.metrics.at("ild_category")) }) {
             QVERIFY2(text.contains(expected), qPrintable(u"missing in the PDF: "_qs + expected));
@@ -131,6 +138,40 @@ private Q_SLOTS:
         QCOMPARE(html.count(u"<section>"_qs), 5);
         QVERIFY(html.contains(u"a regular: MMR brings in other aisles"_qs));
         QVERIFY(html.contains(metricText(m_window->workspace()->runs().reranked->metrics.at("ndcg"))));
+    }
+
+    void ruleCostPanel()
+    {
+        // The Rules panel shows what the rule alone costs, and it is what reclens-cli evaluate
+        // --session gives with the rule minus without it.
+        Workspace *ws = m_window->workspace();
+        QVERIFY(ws->ruleCosts() && ws->ruleCosts()->rules.size() == 1);
+        const RuleCost &cost = ws->ruleCosts()->rules[0];
+        QTableWidget *table = m_window->rulesPanel()->table();
+        QCOMPARE(table->rowCount(), 1);
+        QCOMPARE(table->item(0, 3)->text(), (cost.ndcg > 0 ? u"+"_qs : QString()) + QString::number(cost.ndcg, 'f', 4));
+        QVERIFY(table->item(0, 3)->toolTip().contains(u"activity"_qs));
+        const QString with = m_dir.filePath(u"with.reclens"_qs), without = m_dir.filePath(u"without.reclens"_qs);
+        QVERIFY(m_window->saveSession(with));
+        Session s = read_session(with.toStdString());
+        s.rules.clear();
+        write_session(s, without.toStdString());
+        auto ndcg = [this](const QString &session) {
+            const QString json = session + u".json"_qs;
+            QProcess cli;
+            cli.start(QStringLiteral(RECLENS_BINARY_DIR "/app/cli/reclens-cli"),
+                { u"evaluate"_qs, u"--session"_qs, session, u"--no-auc"_qs, u"--json"_qs, json });
+            if (!cli.waitForFinished(180000) || cli.exitCode() != 0)
+                return kNaN;
+            QFile f(json);
+            f.open(QIODevice::ReadOnly);
+            return QJsonDocument::fromJson(f.readAll()).object().value(u"metrics"_qs).toObject().value(u"ndcg"_qs).toDouble();
+        };
+        const double a = ndcg(with), b = ndcg(without);
+        QVERIFY(!std::isnan(a) && !std::isnan(b));
+        QVERIFY2(std::abs((a - b) - cost.ndcg) < 1e-12,
+            qPrintable(QString::number(a - b, 'g', 17) + u" vs "_qs + QString::number(cost.ndcg, 'g', 17)));
+        QVERIFY(std::abs(cost.ndcg) > 1e-6); // the rule does something here
     }
 
     void refusals()

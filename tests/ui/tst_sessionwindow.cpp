@@ -12,6 +12,7 @@
 #include "ui/widgets/storypanel.h"
 
 #include <QComboBox>
+#include <QDebug>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -49,6 +50,22 @@ bool settled(MainWindow &w, double delta, int timeoutMs = 180000)
             return true;
     }
     return false;
+}
+
+// Every metric of the window's run equals the CLI's JSON (1e-12 relative; undefined = null).
+bool sameMetrics(const QJsonObject &cli, const std::map<std::string, double> &window)
+{
+    bool same = true;
+    for (const auto &[name, value] : window) {
+        const QJsonValue v = cli.value(QString::fromStdString(name));
+        const bool ok = std::isnan(value) ? v.isNull()
+                                          : std::abs(v.toDouble() - value) <= 1e-12 * std::max(1.0, std::abs(value));
+        if (!ok)
+            qWarning().noquote() << QString::fromStdString(name) << u"CLI"_qs << QString::number(v.toDouble(), 'g', 17)
+                                 << u"window"_qs << QString::number(value, 'g', 17);
+        same = same && ok;
+    }
+    return same;
 }
 
 void copyFile(const QString &from, const QString &to)
@@ -181,16 +198,7 @@ private Q_SLOTS:
         const QJsonObject m = out.value(u"metrics"_qs).toObject();
         QCOMPARE(out.value(u"rerank"_qs).toObject().value(u"rules"_qs).toInt(), 1);
         QCOMPARE(static_cast<size_t>(m.size()), metrics.size());
-        for (const auto &[name, value] : metrics) {
-            const QJsonValue v = m.value(QString::fromStdString(name));
-            if (std::isnan(value)) {
-                QVERIFY2(v.isNull(), name.c_str());
-                continue;
-            }
-            QVERIFY2(std::abs(v.toDouble() - value) <= 1e-12 * std::max(1.0, std::abs(value)),
-                qPrintable(QString::fromStdString(name) + u": CLI "_qs + QString::number(v.toDouble(), 'g', 17)
-                    + u" GUI "_qs + QString::number(value, 'g', 17)));
-        }
+        QVERIFY(sameMetrics(m, metrics));
     }
 
     void runSessionMatchesCli()
@@ -244,16 +252,7 @@ private Q_SLOTS:
         QFile f(json);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QJsonObject m = QJsonDocument::fromJson(f.readAll()).object().value(u"metrics"_qs).toObject();
-        for (const auto &[name, value] : metrics) {
-            const QJsonValue v = m.value(QString::fromStdString(name));
-            if (std::isnan(value)) {
-                QVERIFY2(v.isNull(), name.c_str());
-                continue;
-            }
-            QVERIFY2(std::abs(v.toDouble() - value) <= 1e-12 * std::max(1.0, std::abs(value)),
-                qPrintable(QString::fromStdString(name) + u": CLI "_qs + QString::number(v.toDouble(), 'g', 17)
-                    + u" GUI "_qs + QString::number(value, 'g', 17)));
-        }
+        QVERIFY(sameMetrics(m, metrics));
     }
 
     void brokenSessionsShowAnError_data()

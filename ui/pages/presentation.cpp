@@ -155,42 +155,61 @@ PresentationWindow::PresentationWindow(Workspace *workspace, QWidget *parent)
     }
     connect(m_sweep, &QAbstractAnimation::finished, this, [this] {
         m_workspace->setDiversity(m_deltaBefore);
+        m_workspace->restoreModified(m_sweepModified);
         m_play->setEnabled(true);
         Q_EMIT sweepFinished();
     });
     connect(m_play, &QPushButton::clicked, this, &PresentationWindow::playSweep);
     connect(m_workspace, &Workspace::userViewChanged, this, &PresentationWindow::refresh);
     connect(m_workspace, &Workspace::storyChanged, this, [this] {
-        const int n = static_cast<int>(m_workspace->story().size());
-        if (m_index >= n || (m_index < 0 && n > 0))
-            showStory(m_index < 0 ? 0 : n - 1); // a session opened meanwhile starts at its first story user
+        // A session opened meanwhile starts at its first story user; otherwise the user stays.
+        if (storyIndex() < 0 && !m_workspace->story().empty() && m_storyId.empty())
+            showStory(0);
         else
             refresh();
     });
-    showStory(m_workspace->story().empty() ? -1 : 0);
+    m_userBefore = m_workspace->currentUser();
+    showStory(0);
+}
+
+int PresentationWindow::storyIndex() const
+{
+    const auto ds = m_workspace->dataset();
+    const int32_t shown = m_workspace->view().user;
+    if (!ds || shown < 0)
+        return -1;
+    const auto &story = m_workspace->story();
+    for (size_t i = 0; i < story.size(); ++i)
+        if (story[i].id == ds->user_external[static_cast<size_t>(shown)])
+            return static_cast<int>(i);
+    return -1;
 }
 
 void PresentationWindow::showStory(int index)
 {
     const auto &story = m_workspace->story();
     if (story.empty()) {
-        m_index = -1;
         refresh();
         return;
     }
-    m_index = std::clamp(index, 0, static_cast<int>(story.size()) - 1);
-    m_workspace->selectUserById(QString::fromStdString(story[static_cast<size_t>(m_index)].id));
+    const auto at = static_cast<size_t>(std::clamp(index, 0, static_cast<int>(story.size()) - 1));
+    m_storyId = story[at].id;
+    // Stepping through the story is not a change to the session.
+    const bool modified = m_workspace->isModified();
+    m_workspace->selectUserById(QString::fromStdString(m_storyId));
+    m_workspace->restoreModified(modified);
     refresh();
 }
 
 void PresentationWindow::next()
 {
-    showStory(m_index + 1);
+    showStory(storyIndex() + 1);
 }
 
 void PresentationWindow::previous()
 {
-    showStory(m_index - 1);
+    const int i = storyIndex();
+    showStory(i < 0 ? 0 : i - 1);
 }
 
 bool PresentationWindow::isPlaying() const
@@ -203,6 +222,7 @@ void PresentationWindow::playSweep()
     if (isPlaying())
         return;
     m_deltaBefore = m_workspace->settings().rerank.diversity;
+    m_sweepModified = m_workspace->isModified();
     for (int i = 0; i < m_sweep->animationCount(); ++i)
         static_cast<QVariantAnimation *>(m_sweep->animationAt(i))->setDuration(m_sweepMs / 2);
     m_play->setEnabled(false);
@@ -218,14 +238,15 @@ void PresentationWindow::refresh()
         return;
     }
     m_headline->setText(userHeadline(*ds, view));
+    // The note of the user shown, and only of that one.
     const auto &story = m_workspace->story();
-    QString note;
-    if (m_index >= 0 && static_cast<size_t>(m_index) < story.size())
-        note = QString::fromStdString(story[static_cast<size_t>(m_index)].note);
+    const int index = storyIndex();
+    const QString note = index >= 0 ? QString::fromStdString(story[static_cast<size_t>(index)].note) : QString();
     m_note->setText(note);
     m_note->setVisible(!note.isEmpty());
-    m_position->setText(m_index >= 0 ? QString::number(m_index + 1) + u" / "_qs + QString::number(story.size())
-                                     : QStringLiteral("no story users pinned"));
+    m_position->setText(index >= 0   ? QString::number(index + 1) + u" / "_qs + QString::number(story.size())
+            : story.empty()          ? QStringLiteral("no story users pinned")
+                                     : QStringLiteral("not a story user"));
     const ListColumn &a = view.columns[0], &b = view.columns[1];
     if (m_datasetShown != ds) {
         m_left->setDataset(ds, m_workspace->palette());
@@ -285,8 +306,14 @@ void PresentationWindow::closeEvent(QCloseEvent *event)
     if (isPlaying()) {
         m_sweep->stop();
         m_workspace->setDiversity(m_deltaBefore);
+        m_workspace->restoreModified(m_sweepModified);
         m_play->setEnabled(true);
     }
+    // Back to the user shown before, and the session as it was (presenting changes nothing).
+    const bool modified = m_workspace->isModified();
+    if (m_userBefore >= 0)
+        m_workspace->selectUser(m_userBefore);
+    m_workspace->restoreModified(modified);
     Q_EMIT closed();
     QWidget::closeEvent(event);
 }

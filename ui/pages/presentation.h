@@ -7,6 +7,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <string>
 
 namespace reclens
 {
@@ -32,7 +33,8 @@ class PresentationWindow : public QWidget
 public:
     explicit PresentationWindow(Workspace *workspace, QWidget *parent = nullptr);
 
-    int storyIndex() const { return m_index; } // -1: no story users (the shown user)
+    // Position of the shown user in the story, -1 when the shown user is not a story user.
+    int storyIndex() const;
     void showStory(int index);
     void next();
     void previous();
@@ -57,9 +59,12 @@ private:
 
     Workspace *m_workspace;
     std::shared_ptr<const reclens::Dataset> m_datasetShown;
-    int m_index = -1;
+    std::string m_storyId; // the story user being presented (by id: the story may change meanwhile)
+    // What presenting changes only for a while, put back on leaving.
+    int32_t m_userBefore = -1;
     int m_sweepMs = 5000;
     double m_deltaBefore = 0;
+    bool m_sweepModified = false;
     QLabel *m_headline;
     QLabel *m_note;
     QLabel *m_position;

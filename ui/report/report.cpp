@@ -133,7 +133,7 @@ QString rerankText(const WorkspaceSettings &s)
     const RerankOptions &o = s.rerank;
     QString t = QString::fromLatin1(rerank_method_name(o.method).data());
     if (o.method == RerankMethod::none)
-        return u"none (the model's own order)"_qs;
+        return o.rules.empty() ? u"none (the model's own order)"_qs : u"none: the model's order with the rules"_qs;
     t += u", δ "_qs + QString::number(o.diversity, 'f', 2) + u" (0 = model order … 1 = most diverse), "_qs
         + QString::fromLatin1(similarity_name(o.similarity).data()) + u" similarity"_qs;
     if (o.max_per_category > 0)
@@ -182,7 +182,7 @@ QString headlineSentence(const Workspace &ws)
         for (const MetricComparison &m : runs.rerankedVsBase->metrics)
             if (m.metric == "ndcg" && !std::isnan(m.test.p_paired_t))
                 p = u", paired t p = "_qs + QString::number(m.test.p_paired_t, 'g', 2);
-    if (s.rerank.method == RerankMethod::none)
+    if (s.rerank.method == RerankMethod::none && s.rerank.rules.empty())
         return model + u" over all users: nDCG@"_qs + k + u" "_qs + fmt(get(*runs.base, "ndcg")) + u", catalogue coverage "_qs
             + fmt(get(*runs.base, "catalog_coverage")) + u", personalization "_qs + fmt(get(*runs.base, "personalization"), 3)
             + u"."_qs;
@@ -202,6 +202,12 @@ Content build(Workspace &ws, const ReportTables &strata)
         throw Error("nothing to report: open a dataset with a model or run first");
     if (!ws.runs().base || !ws.runs().reranked)
         throw Error("the all-user numbers are not computed yet: wait for the evaluation to finish");
+    // Never numbers of other settings: the all-user run must be of the settings shown.
+    const WorkspaceSettings &now = ws.settings();
+    const EvaluationResult &shown = *ws.runs().reranked;
+    if (!(shown.rerank == now.rerank) || shown.pool != std::max(now.pool, now.rerank.k) || shown.k != now.rerank.k)
+        throw Error("the all-user numbers are of earlier settings: wait for the evaluation of the current ones to "
+                    "finish (status bar), then write the report");
     const Session session = ws.session();
     const WorkspaceSettings &settings = ws.settings();
     const QString datasetName = ds->meta.count("name") ? QString::fromStdString(ds->meta.at("name"))
@@ -276,6 +282,37 @@ Content build(Workspace &ws, const ReportTables &strata)
               "paired t-test and Wilcoxon signed-rank test on the per-"_qs
             + (ds->queries() ? u"query"_qs : u"user"_qs)
             + u" values; bold where p < 0.05. 95% CI: bootstrap of the mean Δ, 1000 resamples, seed 42."_qs));
+    if (const auto &costs = ws.ruleCosts(); costs && !costs->rules.empty()) {
+        // What each rule alone does (rule_costs): every rule vs every rule but this one.
+        Table t;
+        t.title = u"What each rule costs: this rule alone, over all "_qs + who
+            + u" (with every rule − without it)"_qs;
+        t.headers = { QStringLiteral("rule"), QStringLiteral("Δ nDCG"), QStringLiteral("Δ recall"),
+            QStringLiteral("Δ coverage"), QStringLiteral("largest change in the category mix") };
+        t.widths = { 3.0, 0.8, 0.8, 0.9, 2.6 };
+        const std::vector<SessionRule> named = describe_rules(settings.rerank.rules, *ds);
+        for (size_t i = 0; i < costs->rules.size() && i < named.size(); ++i) {
+            const RuleCost &rc = costs->rules[i];
+            size_t top = 0;
+            for (size_t j = 1; j < rc.category_share.size(); ++j)
+                if (std::abs(rc.category_share[j]) > std::abs(rc.category_share[top]))
+                    top = j;
+            const QString shift = rc.category_share.empty() || std::abs(rc.category_share[top]) < 1e-12
+                ? QStringLiteral("none")
+                : (top < ds->categories.size() ? QString::fromStdString(ds->categories[top].name) : u"unknown"_qs)
+                    + u" "_qs + (rc.category_share[top] > 0 ? u"+"_qs : QString())
+                    + QString::number(100 * rc.category_share[top], 'f', 2) + u" points of list slots"_qs;
+            auto sig = [](double v) {
+                return std::isnan(v) ? QStringLiteral("–") : (v > 0 ? u"+"_qs : QString()) + QString::number(v, 'f', 4);
+            };
+            t.rows << QList<Cell> { { ruleText(*ds, named[i]) }, { sig(rc.ndcg) }, { sig(rc.recall) }, { sig(rc.coverage) },
+                { shift } };
+        }
+        Block rulesBlock;
+        rulesBlock.kind = Block::Kind::Tables;
+        rulesBlock.tables.push_back(t);
+        metrics.blocks.push_back(rulesBlock);
+    }
     c.pages.push_back(std::move(metrics));
 
     // Trade-off and strata.
@@ -312,8 +349,16 @@ Content build(Workspace &ws, const ReportTables &strata)
         pages.push_back({ ds->user_external[static_cast<size_t>(ws.currentUser())], "the user shown in RecLens" });
     for (size_t i = 0; i < pages.size(); ++i) {
         const int32_t u = ds->find_user(pages[i].id);
-        if (u < 0)
+        if (u < 0) {
+            Page missing;
+            missing.blocks.push_back(text(Block::Kind::Heading, QString::number(i + 1) + u". "_qs
+                + QString::fromStdString(pages[i].id)));
+            missing.blocks.push_back(text(Block::Kind::Text, u"This story user is not in the dataset "_qs
+                + QFileInfo(QString::fromStdString(ds->path)).fileName() + u"; its note was: "_qs
+                + QString::fromStdString(pages[i].note)));
+            c.pages.push_back(std::move(missing));
             continue;
+        }
         const UserView view = ws.viewOf(u);
         if (view.user < 0)
             continue;
@@ -464,15 +509,28 @@ private:
         for (const Table &t : ts)
             rows = std::max(rows, t.rows.size());
         for (qsizetype r = 0; r < rows; ++r) {
-            if (m_y + rowH > m_area.bottom()) {
+            // A key/value row (the title page's facts) wraps its text instead of eliding it.
+            double h = rowH;
+            if (ts.size() == 1 && ts.front().keyValue && r < ts.front().rows.size()) {
+                const Table &t = ts.front();
+                double total = 0;
+                for (double v : t.widths)
+                    total += v;
+                for (qsizetype c = 0; c < t.rows[r].size(); ++c) {
+                    const double cw = w * t.widths.value(c, 1.0) / total - 6;
+                    m_p.setFont(body);
+                    h = std::max(h, m_p.boundingRect(QRectF(0, 0, cw, 1e6), Qt::TextWordWrap, t.rows[r][c].text).height() + 5);
+                }
+            }
+            if (m_y + h > m_area.bottom()) {
                 // Never split a row: the rest goes on the next page, under the header again.
                 newPage();
                 header();
             }
             for (size_t i = 0; i < ts.size(); ++i)
                 if (r < ts[i].rows.size())
-                    rowAt(ts[i], r, m_area.left() + static_cast<double>(i) * (w + gap), w, rowH, body, bold);
-            m_y += rowH;
+                    rowAt(ts[i], r, m_area.left() + static_cast<double>(i) * (w + gap), w, h, body, bold);
+            m_y += h;
         }
         m_y += 12;
     }
@@ -493,6 +551,12 @@ private:
             const QRectF box(cx + 3, m_y, cw - 6, h);
             m_p.setFont(cell.bold ? bold : body);
             if (r < 0) {
+                m_p.setPen(QColor(0x2b, 0x33, 0x40));
+                m_p.drawText(box, Qt::AlignVCenter | Qt::AlignLeft | Qt::TextWordWrap, cell.text);
+                cx += cw;
+                continue;
+            }
+            if (t.keyValue) {
                 m_p.setPen(QColor(0x2b, 0x33, 0x40));
                 m_p.drawText(box, Qt::AlignVCenter | Qt::AlignLeft | Qt::TextWordWrap, cell.text);
                 cx += cw;
@@ -575,7 +639,7 @@ QString htmlTable(const Table &t)
     double total = 0;
     for (double v : t.widths)
         total += v;
-    out += u"<table><colgroup>"_qs;
+    out += t.keyValue ? u"<table class='kv'><colgroup>"_qs : u"<table><colgroup>"_qs;
     for (double v : t.widths)
         out += u"<col style='width:"_qs + QString::number(100.0 * v / total, 'f', 1) + u"%'>"_qs;
     out += u"</colgroup>"_qs;
@@ -614,6 +678,7 @@ QString toHtml(const Content &c)
           "th{background:#eef1f4;text-align:left;padding:4px 6px;vertical-align:bottom}\n"
           "td{padding:3px 6px;border-bottom:1px solid #dde1e6;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}\n"
           "td.b{font-weight:bold} tr:nth-child(even) td{background:#f8f9fa}\n"
+          "table.kv td{white-space:normal;overflow:visible}\n"
           ".chip{border-radius:8px;padding:1px 7px;font-size:11px} img{width:100%;height:auto}\n"
           "@media print{body{background:#fff} section{box-shadow:none;margin:0;page-break-after:always}}\n"
           "</style></head><body>\n"_qs;

@@ -53,12 +53,13 @@ Workspace::Workspace(QObject *parent)
     , m_evalJobs(new JobTracker(this))
     , m_sweepJobs(new JobTracker(this))
     , m_rocJobs(new JobTracker(this))
+    , m_ruleJobs(new JobTracker(this))
 {
     m_settings.rerank.k = 10;
     m_globalDebounce.setSingleShot(true);
     m_globalDebounce.setInterval(250);
     connect(&m_globalDebounce, &QTimer::timeout, this, &Workspace::recomputeGlobal);
-    for (JobTracker *t : { m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs })
+    for (JobTracker *t : { m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs, m_ruleJobs })
         connectTracker(t);
     try {
         m_device = QString::fromStdString(device_description(resolve_device("auto")));
@@ -83,19 +84,20 @@ void Workspace::connectTracker(JobTracker *tracker)
 
 bool Workspace::isBusy() const
 {
-    return m_loadJobs->isRunning() || m_evalJobs->isRunning() || m_sweepJobs->isRunning() || m_rocJobs->isRunning();
+    return m_loadJobs->isRunning() || m_evalJobs->isRunning() || m_sweepJobs->isRunning() || m_rocJobs->isRunning()
+        || m_ruleJobs->isRunning();
 }
 
 void Workspace::waitForJobs()
 {
-    for (JobTracker *t : { m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs })
+    for (JobTracker *t : { m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs, m_ruleJobs })
         t->waitForFinished();
 }
 
 void Workspace::cancelAll()
 {
     m_globalDebounce.stop();
-    for (JobTracker *t : { m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs })
+    for (JobTracker *t : { m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs, m_ruleJobs })
         t->cancel();
 }
 
@@ -328,6 +330,11 @@ void Workspace::markSaved(const QString &path)
     Q_EMIT sessionChanged();
 }
 
+void Workspace::restoreModified(bool modified)
+{
+    setModified(modified);
+}
+
 void Workspace::setModified(bool modified)
 {
     if (modified == m_modified)
@@ -494,6 +501,10 @@ void Workspace::installSession(
     m_evalJobs->cancel();
     m_sweepJobs->cancel();
     m_rocJobs->cancel();
+    m_ruleJobs->cancel();
+    m_ruleCosts.reset();
+    m_rulesStarted = {};
+    m_rulesDone = {};
     m_runs = GlobalRuns {};
     m_sweep = SweepResult {};
     m_sweepStarted = {};
@@ -525,6 +536,7 @@ void Workspace::installSession(
     Q_EMIT runsChanged();
     Q_EMIT sweepChanged();
     Q_EMIT pooledRocChanged();
+    Q_EMIT ruleCostsChanged();
 
     int32_t chosen = user.isEmpty() ? -1 : m_dataset->find_user(user.toStdString());
     if (!user.isEmpty() && chosen < 0)
@@ -603,6 +615,11 @@ void Workspace::setSettings(const WorkspaceSettings &settings)
     if (m_inspector.hasData()) {
         // Stale global numbers are cancelled at once; the new run starts when the slider rests.
         m_evalJobs->cancel();
+        m_ruleJobs->cancel();
+        if (m_ruleCosts && !(RuleKey { sweepKey(), m_settings.rerank.diversity } == m_rulesDone)) {
+            m_ruleCosts.reset();
+            Q_EMIT ruleCostsChanged();
+        }
         m_globalDebounce.start();
     }
 }
@@ -709,8 +726,41 @@ void Workspace::continueBackground()
         return;
     if (startSweep())
         return;
-    if (!m_rocJobs->isRunning() && (m_pooledRoc.empty() || m_pooledRoc.front().fpr.empty()))
+    if (!m_rocJobs->isRunning() && (m_pooledRoc.empty() || m_pooledRoc.front().fpr.empty())) {
         startPooledRoc();
+        return;
+    }
+    startRuleCosts();
+}
+
+bool Workspace::startRuleCosts()
+{
+    const RuleKey key { sweepKey(), m_settings.rerank.diversity };
+    if (m_settings.rerank.rules.empty() || m_sources.empty()) {
+        if (m_ruleCosts) {
+            m_ruleCosts.reset();
+            Q_EMIT ruleCostsChanged();
+        }
+        return false;
+    }
+    if ((m_ruleCosts && key == m_rulesDone) || (m_ruleJobs->isRunning() && key == m_rulesStarted))
+        return false;
+    m_rulesStarted = key;
+    auto keep = m_sources;
+    auto ds = m_dataset;
+    const RankingSource source = rankingSource(0);
+    const EvaluationOptions options = evaluationOptions(m_settings.rerank);
+    m_ruleJobs->start<RuleCosts>(
+        QStringLiteral("what each rule costs"),
+        [keep, ds, source, options](const ProgressFn &progress) { return rule_costs(source, options, progress); },
+        [this, ds, key](RuleCosts costs) {
+            if (ds != m_dataset)
+                return;
+            m_ruleCosts = std::move(costs);
+            m_rulesDone = key;
+            Q_EMIT ruleCostsChanged();
+        });
+    return true;
 }
 
 void Workspace::startEvaluation()

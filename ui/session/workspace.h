@@ -5,6 +5,7 @@
 // in JobTrackers; the selected user's view is computed at once on the GUI thread (UserInspector).
 #include "core/analysis/compare.h"
 #include "core/analysis/evaluation.h"
+#include "core/analysis/rulecost.h"
 #include "core/analysis/session.h"
 #include "ui/plots/categorypalette.h"
 #include "ui/plots/plotmath.h"
@@ -104,6 +105,10 @@ public:
     JobTracker *evaluationJobs() const { return m_evalJobs; }
     JobTracker *sweepJobs() const { return m_sweepJobs; }
     JobTracker *rocJobs() const { return m_rocJobs; }
+    JobTracker *ruleJobs() const { return m_ruleJobs; }
+    // What each rule costs for the current settings (rule_costs), once computed in the background;
+    // empty without rules or while stale.
+    const std::optional<RuleCosts> &ruleCosts() const { return m_ruleCosts; }
     bool isBusy() const;
 
     // Waits for all background work (tests, screenshots, shutdown).
@@ -116,6 +121,9 @@ public:
     bool isModified() const { return m_modified; }
     // After a successful save to `path`: the session is that file, unmodified.
     void markSaved(const QString &path);
+    // For modes that change settings only for a while and put them back (the presentation's δ
+    // sweep and story steps): the unsaved-changes mark as it was before.
+    void restoreModified(bool modified);
     const std::vector<StoryUser> &story() const { return m_story; }
     int barsLevel() const { return m_barsLevel; }
     // The ROC plot's universe (DESIGN §7): every item outside the history, or only the candidate
@@ -162,6 +170,7 @@ Q_SIGNALS:
     void sweepChanged();
     void pooledRocChanged();
     void rocScopeChanged();
+    void ruleCostsChanged();
     void errorOccurred(const QString &title, const QString &message);
     void jobTimed(const QString &label, double ms);
     void viewTimed(double ms); // time of the last user view, for the status bar and the log
@@ -192,6 +201,7 @@ private:
     bool startSweep(); // false when the current sweep is still valid
     void continueBackground();
     void startPooledRoc();
+    bool startRuleCosts(); // false when there are no rules or the costs are current
     void connectTracker(JobTracker *tracker);
     EvaluationOptions evaluationOptions(const RerankOptions &rerank) const;
 
@@ -218,6 +228,13 @@ private:
     SweepKey sweepKey() const;
     SweepKey m_sweepStarted; // settings of the sweep last started
     SweepKey m_sweepDone; // settings m_sweep was computed for
+    // Everything the rule costs depend on (δ included).
+    struct RuleKey {
+        SweepKey sweep;
+        double delta = 0;
+        bool operator==(const RuleKey &) const = default;
+    };
+    RuleKey m_rulesStarted, m_rulesDone;
     QTimer m_globalDebounce;
     std::string m_datasetSha;
     QString m_sessionPath;
@@ -230,6 +247,8 @@ private:
     JobTracker *m_evalJobs;
     JobTracker *m_sweepJobs;
     JobTracker *m_rocJobs;
+    JobTracker *m_ruleJobs;
+    std::optional<RuleCosts> m_ruleCosts;
 };
 
 } // namespace reclens::ui

@@ -3,6 +3,7 @@
 #include "ui/models/rankinglistmodel.h"
 #include "ui/session/workspace.h"
 
+#include <QColor>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -13,6 +14,9 @@
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
 
 namespace reclens::ui
 {
@@ -36,6 +40,32 @@ constexpr KindInfo kKinds[] = {
     { Kind::bury_brand, "Bury brand", "brand", "factor" },
     { Kind::pin_item, "Pin item at rank", "item", "rank" },
 };
+// Per stratum and the three categories whose share moved most.
+QString costTooltip(const Dataset &ds, const RuleCost &c)
+{
+    QString tip = u"This rule alone, over all users (with every rule − without it):\n"_qs;
+    for (const StratumDelta &s : c.strata) {
+        tip += u"  "_qs + QString::fromStdString(s.name) + u": "_qs;
+        if (!std::isnan(s.ndcg))
+            tip += u"nDCG "_qs + QString::number(s.ndcg, 'f', 4) + u", "_qs;
+        tip += u"recall "_qs + QString::number(s.recall, 'f', 4) + u"\n"_qs;
+    }
+    std::vector<size_t> order(c.category_share.size());
+    for (size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(),
+        [&c](size_t a, size_t b) { return std::abs(c.category_share[a]) > std::abs(c.category_share[b]); });
+    tip += u"Share of list slots:"_qs;
+    for (size_t j = 0; j < std::min<size_t>(3, order.size()); ++j) {
+        const size_t i = order[j];
+        if (std::abs(c.category_share[i]) < 1e-12)
+            break;
+        const QString name = i < ds.categories.size() ? QString::fromStdString(ds.categories[i].name) : u"unknown"_qs;
+        tip += u"\n  "_qs + name + u" "_qs + (c.category_share[i] > 0 ? u"+"_qs : QString())
+            + QString::number(100 * c.category_share[i], 'f', 2) + u" points"_qs;
+    }
+    return tip;
+}
 } // namespace
 
 RulesPanel::RulesPanel(Workspace *workspace, QWidget *parent)
@@ -60,13 +90,21 @@ RulesPanel::RulesPanel(Workspace *workspace, QWidget *parent)
     layout->addLayout(form);
     auto *add = new QPushButton(QStringLiteral("Add rule"), this);
     layout->addWidget(add);
-    m_table = new QTableWidget(0, 3, this);
-    m_table->setHorizontalHeaderLabels({ QStringLiteral("rule"), QStringLiteral("target"), QStringLiteral("value") });
+    m_table = new QTableWidget(0, 6, this);
+    m_table->setHorizontalHeaderLabels({ QStringLiteral("rule"), QStringLiteral("target"), QStringLiteral("value"),
+        QStringLiteral("Δ nDCG"), QStringLiteral("Δ recall"), QStringLiteral("Δ coverage") });
+    m_table->horizontalHeaderItem(3)->setToolTip(QStringLiteral(
+        "What this rule alone changes over all users: the run with every rule minus the run with every rule "
+        "but this one (everything else equal). Hover a row for the strata and the category mix."));
     m_table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     layout->addWidget(m_table, 1);
+    m_costStatus = new QLabel(this);
+    m_costStatus->setWordWrap(true);
+    m_costStatus->setStyleSheet(QStringLiteral("color:#5a6370;"));
+    layout->addWidget(m_costStatus);
     auto *remove = new QPushButton(QStringLiteral("Remove selected rule"), this);
     layout->addWidget(remove);
 
@@ -91,6 +129,9 @@ RulesPanel::RulesPanel(Workspace *workspace, QWidget *parent)
         m_workspace->setSettings(s);
     });
     connect(m_workspace, &Workspace::settingsChanged, this, &RulesPanel::refreshTable);
+    connect(m_workspace, &Workspace::ruleCostsChanged, this, &RulesPanel::refreshTable);
+    connect(m_workspace->ruleJobs(), &JobTracker::jobStarted, this,
+        [this] { m_costStatus->setText(QStringLiteral("computing what each rule costs over all users…")); });
 }
 
 QString RulesPanel::addRule(int kind, const QString &target, double value)
@@ -160,7 +201,32 @@ void RulesPanel::refreshTable()
             static_cast<int>(i), 0, new QTableWidgetItem(info ? QString::fromLatin1(info->label) : QString()));
         m_table->setItem(static_cast<int>(i), 1, new QTableWidgetItem(target));
         m_table->setItem(static_cast<int>(i), 2, new QTableWidgetItem(value));
+        const auto &costs = m_workspace->ruleCosts();
+        const RuleCost *cost = costs && i < costs->rules.size() && costs->rules[i].rule == r ? &costs->rules[i] : nullptr;
+        const QString tip = cost && ds ? costTooltip(*ds, *cost) : QString();
+        for (int c = 0; c < 3; ++c) {
+            const double v = !cost ? kNaN : c == 0 ? cost->ndcg : c == 1 ? cost->recall : cost->coverage;
+            auto *item = new QTableWidgetItem(std::isnan(v) ? QStringLiteral("…")
+                                                            : (v > 0 ? u"+"_qs : QString()) + QString::number(v, 'f', 4));
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            if (!std::isnan(v) && std::abs(v) > 1e-12)
+                item->setForeground(v > 0 ? QColor(0x2e, 0x7d, 0x32) : QColor(0xc6, 0x28, 0x28));
+            item->setToolTip(tip);
+            m_table->setItem(static_cast<int>(i), 3 + c, item);
+        }
+        for (int c = 0; c < 3; ++c)
+            if (m_table->item(static_cast<int>(i), c))
+                m_table->item(static_cast<int>(i), c)->setToolTip(tip);
     }
+    const auto &costs = m_workspace->ruleCosts();
+    if (rules.empty())
+        m_costStatus->setText(QString());
+    else if (costs)
+        m_costStatus->setText(u"Δ: what each rule alone changes over all users (all rules vs all but this one); "
+                              "nDCG with all rules "_qs
+            + QString::number(costs->with_all.count("ndcg") ? costs->with_all.at("ndcg") : kNaN, 'f', 4) + u"."_qs);
+    else if (!m_workspace->ruleJobs()->isRunning())
+        m_costStatus->setText(QStringLiteral("what each rule costs follows the all-user evaluation"));
 }
 
 } // namespace reclens::ui
