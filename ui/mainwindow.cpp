@@ -598,18 +598,6 @@ const QAbstractItemModel *MainWindow::tableNamed(const QString &table) const
     return nullptr;
 }
 
-QStringList MainWindow::openFiles() const
-{
-    QStringList files;
-    if (const auto ds = m_workspace->dataset())
-        files << QString::fromStdString(ds->path);
-    for (const LoadedSource &s : m_workspace->sources())
-        files << s.path;
-    if (!m_workspace->sessionPath().isEmpty())
-        files << m_workspace->sessionPath();
-    return files;
-}
-
 QString MainWindow::defaultExportPath(const QString &what, const QString &suffix, bool perUser) const
 {
     QFileInfo base(m_workspace->sessionPath());
@@ -638,7 +626,7 @@ QString MainWindow::exportPlot(const QString &plot, const QString &path)
     QCustomPlot *p = plotNamed(plot);
     if (!p)
         return reportExport(u"no plot named '"_qs + plot + u"'; use one of "_qs + exportablePlots().join(u", "_qs));
-    const QString error = savePlot(p, path, 2.0, openFiles());
+    const QString error = savePlot(p, path, 2.0, m_workspace->openFiles());
     if (error.isEmpty())
         statusBar()->showMessage(u"plot saved to "_qs + path, 4000);
     return reportExport(error);
@@ -649,7 +637,7 @@ QString MainWindow::exportTable(const QString &table, const QString &path)
     const QAbstractItemModel *m = tableNamed(table);
     if (!m)
         return reportExport(u"no table named '"_qs + table + u"'; use one of "_qs + exportableTables().join(u", "_qs));
-    const QString error = saveTable(*m, path, openFiles());
+    const QString error = saveTable(*m, path, m_workspace->openFiles());
     if (error.isEmpty())
         statusBar()->showMessage(u"table saved to "_qs + path, 4000);
     return reportExport(error);
@@ -665,7 +653,7 @@ QString MainWindow::exportLists(const QString &path)
         return reportExport(path + u": the lists are saved as .csv or .json; give the file one of these suffixes"_qs);
     const std::string text = suffix == u"json"_qs ? userListsJson(*ds, m_workspace->view())
                                                   : userListsCsv(*ds, m_workspace->view());
-    const QString error = saveExport(text, path, openFiles(), QStringLiteral("lists export"));
+    const QString error = saveExport(text, path, m_workspace->openFiles(), QStringLiteral("lists export"));
     if (error.isEmpty())
         statusBar()->showMessage(u"lists saved to "_qs + path, 4000);
     return reportExport(error);
@@ -718,7 +706,7 @@ void MainWindow::buildExportMenu(QMenu *menu)
         installPlotExportMenu(
             plotNamed(key),
             [this, key = key](const QString &suffix) { return defaultExportPath(key, suffix, key != u"tradeoff"_qs); },
-            [this] { return openFiles(); }, [this](const QString &error) { reportExport(error); });
+            [this] { return m_workspace->openFiles(); }, [this](const QString &error) { reportExport(error); });
     }
     menu->addSeparator();
     const QList<QPair<QString, QString>> tables { { QStringLiteral("requests"), QStringLiteral("Requests table") },

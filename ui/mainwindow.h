@@ -112,7 +112,6 @@ private:
     // False: the person cancelled. Never asks on a headless platform.
     bool maybeSave();
     void buildExportMenu(QMenu *menu);
-    QStringList openFiles() const; // what exports must never overwrite
     QCustomPlot *plotNamed(const QString &plot) const;
     const QAbstractItemModel *tableNamed(const QString &table) const;
     QString reportExport(const QString &error);

@@ -68,6 +68,20 @@ bool sameMetrics(const QJsonObject &cli, const std::map<std::string, double> &wi
     return same;
 }
 
+// reclens-cli evaluate --session S --json S.json, read back (empty when it fails; its stderr is logged).
+QJsonObject evaluateSession(const QString &session)
+{
+    const QString json = session + u".json"_qs;
+    QProcess cli;
+    cli.start(kCli, { u"evaluate"_qs, u"--session"_qs, session, u"--json"_qs, json });
+    if (!cli.waitForFinished(180000) || cli.exitCode() != 0) {
+        qWarning().noquote() << cli.readAllStandardError();
+        return {};
+    }
+    QFile f(json);
+    return f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object() : QJsonObject {};
+}
+
 void copyFile(const QString &from, const QString &to)
 {
     QFile::remove(to);
@@ -187,14 +201,8 @@ private Q_SLOTS:
         // reclens-cli evaluate --session prints the numbers the window showed.
         if (!QFile::exists(kCli))
             QSKIP("reclens-cli not built");
-        const QString json = m_dir.filePath(u"story.json"_qs);
-        QProcess cli;
-        cli.start(kCli, { u"evaluate"_qs, u"--session"_qs, path, u"--json"_qs, json });
-        QVERIFY(cli.waitForFinished(180000));
-        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
-        QFile f(json);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        const QJsonObject out = QJsonDocument::fromJson(f.readAll()).object();
+        const QJsonObject out = evaluateSession(path);
+        QVERIFY(!out.isEmpty());
         const QJsonObject m = out.value(u"metrics"_qs).toObject();
         QCOMPARE(out.value(u"rerank"_qs).toObject().value(u"rules"_qs).toInt(), 1);
         QCOMPARE(static_cast<size_t>(m.size()), metrics.size());
@@ -244,14 +252,8 @@ private Q_SLOTS:
             ws->cancelAll();
             ws->waitForJobs();
         }
-        const QString json = m_dir.filePath(u"run.json"_qs);
-        QProcess cli;
-        cli.start(kCli, { u"evaluate"_qs, u"--session"_qs, path, u"--json"_qs, json });
-        QVERIFY(cli.waitForFinished(180000));
-        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
-        QFile f(json);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        const QJsonObject m = QJsonDocument::fromJson(f.readAll()).object().value(u"metrics"_qs).toObject();
+        const QJsonObject m = evaluateSession(path).value(u"metrics"_qs).toObject();
+        QVERIFY(!m.isEmpty());
         QVERIFY(sameMetrics(m, metrics));
     }
 

@@ -203,9 +203,7 @@ Content build(Workspace &ws, const ReportTables &strata)
     if (!ws.runs().base || !ws.runs().reranked)
         throw Error("the all-user numbers are not computed yet: wait for the evaluation to finish");
     // Never numbers of other settings: the all-user run must be of the settings shown.
-    const WorkspaceSettings &now = ws.settings();
-    const EvaluationResult &shown = *ws.runs().reranked;
-    if (!(shown.rerank == now.rerank) || shown.pool != std::max(now.pool, now.rerank.k) || shown.k != now.rerank.k)
+    if (!ws.runsAreCurrent())
         throw Error("the all-user numbers are of earlier settings: wait for the evaluation of the current ones to "
                     "finish (status bar), then write the report");
     const Session session = ws.session();
@@ -723,12 +721,8 @@ QString toHtml(const Content &c)
 std::vector<NamedPath> openFiles(const Workspace &ws)
 {
     std::vector<NamedPath> in;
-    if (const auto ds = ws.dataset())
-        in.push_back({ ds->path, "the dataset" });
-    for (const LoadedSource &s : ws.sources())
-        in.push_back({ s.path.toStdString(), "a model or run" });
-    if (!ws.sessionPath().isEmpty())
-        in.push_back({ ws.sessionPath().toStdString(), "the session" });
+    for (const QString &f : ws.openFiles())
+        in.push_back({ f.toStdString(), "an open file" });
     return in;
 }
 

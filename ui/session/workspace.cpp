@@ -26,6 +26,21 @@ std::shared_ptr<const Model> holdingDataset(std::shared_ptr<const Model> model, 
     });
 }
 
+// Source i as core takes it: a run borrows the item embeddings of the first model that has them.
+RankingSource sourceOf(const std::vector<LoadedSource> &sources, size_t i, const Dataset &ds)
+{
+    const LoadedSource &s = sources.at(i);
+    if (!s.run)
+        return RankingSource(*s.model);
+    const Model *lender = nullptr;
+    for (const LoadedSource &o : sources)
+        if (o.model && !o.model->item_embeddings().empty()) {
+            lender = o.model.get();
+            break;
+        }
+    return RankingSource(*s.run, ds, lender);
+}
+
 // Scales a job's progress into [from, to] of a bigger job.
 ProgressFn part(const ProgressFn &progress, double from, double to, std::string prefix = {})
 {
@@ -260,14 +275,8 @@ void Workspace::openSession(const QString &path, const SessionFileChoices &choic
             if (!out.load.modelErrors.isEmpty())
                 throw Error(located(file, "cannot open the session as saved: " + out.load.modelErrors.join(u"; "_qs).toStdString()));
             // The options `reclens-cli evaluate --session` takes (one function for both).
-            bool embeddings = false;
-            for (size_t i = 0; i < out.load.sources.size() && !embeddings; ++i) {
-                const LoadedSource &src = out.load.sources[i];
-                if (src.model)
-                    embeddings = !src.model->item_embeddings().empty();
-                if (i == 0 && src.model)
-                    break; // a model primary uses its own embeddings; a run borrows the first model's
-            }
+            const bool embeddings = !out.load.sources.empty()
+                && !sourceOf(out.load.sources, 0, *out.load.dataset).item_embeddings().empty();
             out.settings.rerank = session_rerank(s, *out.load.dataset, embeddings);
             out.settings.pool = s.pool > 0 ? s.pool : pool;
             out.settings.showSecondModel = s.second_model;
@@ -478,16 +487,28 @@ std::vector<RankingSource> Workspace::rankingSources() const
 
 RankingSource Workspace::rankingSource(size_t i) const
 {
-    const LoadedSource &s = m_sources.at(i);
-    if (!s.run)
-        return RankingSource(*s.model);
-    const Model *lender = nullptr;
-    for (const LoadedSource &o : m_sources)
-        if (o.model && !o.model->item_embeddings().empty()) {
-            lender = o.model.get();
-            break;
-        }
-    return RankingSource(*s.run, *m_dataset, lender);
+    return sourceOf(m_sources, i, *m_dataset);
+}
+
+QStringList Workspace::openFiles() const
+{
+    QStringList files;
+    if (m_dataset)
+        files << QString::fromStdString(m_dataset->path);
+    for (const LoadedSource &s : m_sources)
+        files << s.path;
+    if (!m_sessionPath.isEmpty())
+        files << m_sessionPath;
+    return files;
+}
+
+bool Workspace::runsAreCurrent() const
+{
+    if (!m_runs.reranked)
+        return false;
+    const EvaluationResult &r = *m_runs.reranked;
+    return r.rerank == m_settings.rerank && r.k == m_settings.rerank.k
+        && r.pool == std::max(m_settings.pool, m_settings.rerank.k);
 }
 
 bool Workspace::hasEmbeddings() const

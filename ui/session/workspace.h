@@ -84,6 +84,10 @@ public:
     // Source i as core takes it: a run borrows the first model's item embeddings, if one is loaded.
     RankingSource rankingSource(size_t i) const;
     bool hasEmbeddings() const; // the primary source has item embeddings (its own or borrowed)
+    // The files an output must never overwrite: the dataset, every source, the session file.
+    QStringList openFiles() const;
+    // The all-user run is of the current settings (not of earlier ones still shown while it runs).
+    bool runsAreCurrent() const;
     RequestKind requestKind() const { return m_dataset ? m_dataset->request_kind : RequestKind::users; }
     bool datasetHasQueries() const { return m_hasQueries; }
     const CategoryPalette &palette() const { return m_palette; }
