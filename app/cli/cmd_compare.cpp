@@ -34,6 +34,49 @@ struct Source {
     const char *key() const { return is_run ? "run" : "model"; }
 };
 
+// Three or more sources: each against the first under the same options, Holm-corrected per metric.
+int compare_many(const CompareArgs &a, const std::vector<Source> &sources, const Dataset &ds,
+                 const EvaluationOptions &options, RunFormat run_format)
+{
+    std::vector<EvaluationResult> results;
+    results.reserve(sources.size());
+    const double share = 1.0 / static_cast<double>(sources.size());
+    for (size_t i = 0; i < sources.size(); ++i) {
+        const Source &src = sources[i];
+        const double lo = static_cast<double>(i) * share;
+        const ProgressFn progress = [lo, share](double f, std::string_view stage) {
+            return cli::print_progress(lo + share * f, stage);
+        };
+        EvaluationResult r;
+        if (src.is_run)
+            r = evaluate(load_run(src.path, ds, run_format), ds, nullptr, options, progress);
+        else
+            r = evaluate(*Model::load(src.path, ds), options, progress);
+        for (const auto &w : r.warnings)
+            std::fprintf(stderr, "%s: warning: %s\n", src.path.c_str(), w.c_str());
+        results.push_back(std::move(r));
+    }
+    std::vector<const EvaluationResult *> others;
+    for (size_t i = 1; i < results.size(); ++i)
+        others.push_back(&results[i]);
+    const std::vector<ComparisonResult> c = compare_to_baseline(results.front(), others);
+    if (!a.json.empty()) {
+        std::vector<ComparedRun> runs;
+        for (size_t i = 0; i < c.size(); ++i)
+            runs.push_back({others[i], {{sources[i + 1].key(), sources[i + 1].path}}, &c[i]});
+        write_file_atomic(a.json, comparisons_json(results.front(), {{sources[0].key(), sources[0].path}}, runs),
+                          "--json");
+    }
+    std::printf("a: %s (re-rank %s, diversity %.3g)\n", sources[0].path.c_str(),
+                std::string(rerank_method_name(options.rerank.method)).c_str(), options.rerank.diversity);
+    std::printf("Holm's correction over the %zu comparisons with a, per metric and test\n", c.size());
+    for (size_t i = 0; i < c.size(); ++i) {
+        std::printf("\nb%zu: %s\n", i + 1, sources[i + 1].path.c_str());
+        std::fputs(comparison_table(c[i]).c_str(), stdout);
+    }
+    return 0;
+}
+
 int run(const CompareArgs &a)
 {
     // The sources in the order the command line gives them.
@@ -45,9 +88,9 @@ int run(const CompareArgs &a)
         else if (o == a.run_option && ri < a.runs.size())
             sources.push_back({true, a.runs[ri++]});
     }
-    if (sources.empty() || sources.size() > 2)
-        throw Error("compare needs two sources, --model A.pt or --run A.trec each (or one with --rerank to compare "
-                    "before/after re-ranking)");
+    if (sources.empty())
+        throw Error("compare needs two or more sources, --model A.pt or --run A.trec each (the others are compared "
+                    "with the first), or one with --rerank to compare before/after re-ranking");
     const RunFormat run_format = parse_run_format(a.run_format);
     const bool any_run = !a.runs.empty();
     const EvaluationOptions opt_b = cli::to_options(a.flags, !any_run);
@@ -55,6 +98,9 @@ int run(const CompareArgs &a)
     for (const auto &src : sources)
         inputs.push_back({src.path, src.flag()});
     const std::string &partial = a.flags.partial;
+    if (!partial.empty() && sources.size() > 2)
+        throw Error("--partial compares two sources: shard a comparison of " + std::to_string(sources.size())
+                    + " sources as one comparison per pair with the first");
     if (!partial.empty() && !a.json.empty())
         throw Error("--partial writes a shard's state only: write --json with 'reclens-cli merge' from all the shards' "
                     "partials");
@@ -89,6 +135,8 @@ int run(const CompareArgs &a)
             std::fprintf(stderr, "%s: warning: %s\n", src.path.c_str(), w.c_str());
         return r;
     };
+    if (sources.size() > 2)
+        return compare_many(a, sources, ds, opt_b, run_format);
     EvaluationResult ra, rb;
     if (sources.size() == 1 && !sa.is_run) { // one model, loaded once, before and after re-ranking
         const auto model = Model::load(sa.path, ds);
@@ -124,7 +172,7 @@ std::function<int()> setup(CLI::App &app)
     auto a = std::make_shared<CompareArgs>();
     cli::add_evaluate_flags(app, a->flags);
     a->model_option = app.add_option("--model", a->models,
-                                     "Model file; two sources (--model or --run) compare them, one compares re-ranking");
+                                     "Model file; two or more sources (--model or --run) compare the others with the first, one compares re-ranking");
     a->run_option = app.add_option("--run", a->runs, "A precomputed run (TREC or CSV) as a source, in place of a --model");
     app.add_option("--run-format", a->run_format, "trec | csv | auto for every --run (default auto)");
     a->app = &app;

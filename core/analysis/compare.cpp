@@ -219,4 +219,45 @@ ComparisonResult compare_runs(const EvaluationResult &a, const EvaluationResult 
     return out;
 }
 
+std::vector<double> holm_adjust(std::span<const double> p)
+{
+    std::vector<size_t> order;
+    for (size_t i = 0; i < p.size(); ++i)
+        if (!std::isnan(p[i]))
+            order.push_back(i);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return p[a] < p[b]; });
+    std::vector<double> out(p.size(), kNaN);
+    const auto m = static_cast<double>(order.size());
+    double running = 0.0;
+    for (size_t j = 0; j < order.size(); ++j) {
+        running = std::max(running, std::min(1.0, (m - static_cast<double>(j)) * p[order[j]]));
+        out[order[j]] = running;
+    }
+    return out;
+}
+
+std::vector<ComparisonResult> compare_to_baseline(const EvaluationResult &baseline,
+                                                  std::span<const EvaluationResult *const> others)
+{
+    std::vector<ComparisonResult> out;
+    out.reserve(others.size());
+    for (const EvaluationResult *r : others)
+        out.push_back(compare_runs(baseline, *r));
+    if (out.empty())
+        return out;
+    for (size_t m = 0; m < out.front().metrics.size(); ++m) {
+        std::vector<double> t, w;
+        for (const auto &c : out) {
+            t.push_back(c.metrics[m].test.p_paired_t);
+            w.push_back(c.metrics[m].test.p_wilcoxon);
+        }
+        const auto ht = holm_adjust(t), hw = holm_adjust(w);
+        for (size_t i = 0; i < out.size(); ++i) {
+            out[i].metrics[m].p_paired_t_holm = ht[i];
+            out[i].metrics[m].p_wilcoxon_holm = hw[i];
+        }
+    }
+    return out;
+}
+
 } // namespace reclens

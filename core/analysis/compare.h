@@ -39,6 +39,9 @@ struct MetricComparison {
     std::string metric;
     double value_a = kNaN, value_b = kNaN; // run metrics (means or aggregates)
     PairedTest test;                        // per-user metrics only (n = 0 for aggregates)
+    // Holm-corrected p-values when this comparison is one of several against the same baseline
+    // (compare_to_baseline); NaN for a comparison made on its own.
+    double p_paired_t_holm = kNaN, p_wilcoxon_holm = kNaN;
 };
 
 struct ComparisonResult {
@@ -53,5 +56,16 @@ struct ComparisonResult {
 
 // Pairs users present in both runs. Throws Error when the runs share no user.
 ComparisonResult compare_runs(const EvaluationResult &a, const EvaluationResult &b);
+
+// Holm's step-down adjustment of a family of p-values (statsmodels multipletests(method='holm')):
+// sorted ascending, p_(i) becomes max over j <= i of min(1, (m - j + 1) p_(j)), returned in the
+// input order. NaN entries stay NaN and are not counted in the family size m.
+std::vector<double> holm_adjust(std::span<const double> p);
+
+// Every run of `others` against `baseline` (compare_runs each), with Holm-corrected p-values: for
+// each metric and each test (paired t, Wilcoxon) the family is that metric's comparisons of all
+// `others` with the baseline (docs/metrics.md). Throws Error as compare_runs does.
+std::vector<ComparisonResult> compare_to_baseline(const EvaluationResult &baseline,
+                                                  std::span<const EvaluationResult *const> others);
 
 } // namespace reclens

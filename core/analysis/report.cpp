@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -127,6 +129,42 @@ std::string evaluation_json(const EvaluationResult &r, const std::map<std::strin
     return j.dump(2) + "\n";
 }
 
+namespace {
+
+ojson run_json(const EvaluationResult &r, const std::map<std::string, std::string> &label)
+{
+    ojson x;
+    for (const auto &[k, v] : label)
+        x[k] = v;
+    x["rerank"] = rerank_json(r.rerank);
+    x["users_evaluated"] = r.users.size();
+    x["metrics"] = metrics_json(r);
+    return x;
+}
+
+ojson tests_json(const ComparisonResult &c, bool holm)
+{
+    ojson m = ojson::object();
+    for (const auto &mc : c.metrics) {
+        ojson x;
+        x["a"] = num(mc.value_a);
+        x["b"] = num(mc.value_b);
+        x["delta"] = num(mc.test.delta);
+        x["p_paired_t"] = num(mc.test.p_paired_t);
+        if (holm)
+            x["p_paired_t_holm"] = num(mc.p_paired_t_holm);
+        x["p_wilcoxon"] = num(mc.test.p_wilcoxon);
+        if (holm)
+            x["p_wilcoxon_holm"] = num(mc.p_wilcoxon_holm);
+        x["ci95"] = ojson::array({num(mc.test.ci95_low), num(mc.test.ci95_high)});
+        x["n"] = mc.test.n;
+        m[mc.metric] = x;
+    }
+    return m;
+}
+
+} // namespace
+
 std::string comparison_json(const ComparisonResult &c, const EvaluationResult &a, const EvaluationResult &b,
                             const std::map<std::string, std::string> &label_a,
                             const std::map<std::string, std::string> &label_b)
@@ -140,30 +178,39 @@ std::string comparison_json(const ComparisonResult &c, const EvaluationResult &a
         j["shared_requests_only"] = {{"a", c.a_users}, {"b", c.b_users}, {"shared", c.users.size()}};
     j["requests"] = a.requests;
     j["conventions"] = a.conventions;
-    auto run = [](const EvaluationResult &r, const std::map<std::string, std::string> &label) {
+    j["a"] = run_json(a, label_a);
+    j["b"] = run_json(b, label_b);
+    j["metrics"] = tests_json(c, false);
+    j["bootstrap"] = {{"resamples", 1000}, {"seed", 42}, {"rng", "std::mt19937_64, index = draw % n"}};
+    return j.dump(2) + "\n";
+}
+
+std::string comparisons_json(const EvaluationResult &a, const std::map<std::string, std::string> &label_a,
+                             std::span<const ComparedRun> runs)
+{
+    ojson j;
+    j["k"] = a.k;
+    j["pool"] = a.pool;
+    j["device"] = a.device;
+    j["requests"] = a.requests;
+    j["conventions"] = a.conventions;
+    j["a"] = run_json(a, label_a);
+    ojson list = ojson::array(), comparisons = ojson::array();
+    for (size_t i = 0; i < runs.size(); ++i) {
+        list.push_back(run_json(*runs[i].result, runs[i].label));
+        const ComparisonResult &c = *runs[i].comparison;
         ojson x;
-        for (const auto &[k, v] : label)
-            x[k] = v;
-        x["rerank"] = rerank_json(r.rerank);
-        x["users_evaluated"] = r.users.size();
-        x["metrics"] = metrics_json(r);
-        return x;
-    };
-    j["a"] = run(a, label_a);
-    j["b"] = run(b, label_b);
-    ojson m = ojson::object();
-    for (const auto &mc : c.metrics) {
-        ojson x;
-        x["a"] = num(mc.value_a);
-        x["b"] = num(mc.value_b);
-        x["delta"] = num(mc.test.delta);
-        x["p_paired_t"] = num(mc.test.p_paired_t);
-        x["p_wilcoxon"] = num(mc.test.p_wilcoxon);
-        x["ci95"] = ojson::array({num(mc.test.ci95_low), num(mc.test.ci95_high)});
-        x["n"] = mc.test.n;
-        m[mc.metric] = x;
+        x["b"] = i;
+        x["users_compared"] = c.users.size();
+        if (c.shared_only)
+            x["shared_requests_only"] = {{"a", c.a_users}, {"b", c.b_users}, {"shared", c.users.size()}};
+        x["metrics"] = tests_json(c, true);
+        comparisons.push_back(x);
     }
-    j["metrics"] = m;
+    j["runs"] = list;
+    j["comparisons"] = comparisons;
+    j["holm"] = {{"family", "per metric and test: the comparisons of every run with a"},
+                 {"size", runs.size()}};
     j["bootstrap"] = {{"resamples", 1000}, {"seed", 42}, {"rng", "std::mt19937_64, index = draw % n"}};
     return j.dump(2) + "\n";
 }
@@ -317,6 +364,20 @@ std::string comparison_table(const ComparisonResult &c)
                       "a evaluated %zu requests, b %zu: per-request metrics are means over the %zu both have\n",
                       c.a_users, c.b_users, c.users.size());
         s << buf;
+    }
+    const bool holm = std::any_of(c.metrics.begin(), c.metrics.end(),
+                                  [](const MetricComparison &m) { return !std::isnan(m.p_paired_t_holm); });
+    if (holm) {
+        std::snprintf(buf, sizeof buf, "%-17s %10s %10s %10s %11s %11s %11s %11s %23s\n", "metric", "a", "b", "delta",
+                      "p(t) raw", "p(t) Holm", "p(W) raw", "p(W) Holm", "ci95");
+        s << buf;
+        for (const auto &m : c.metrics) {
+            std::snprintf(buf, sizeof buf, "%-17s %10.4f %10.4f %+10.4f %11.3g %11.3g %11.3g %11.3g   [%+.4f, %+.4f]\n",
+                          m.metric.c_str(), m.value_a, m.value_b, m.test.delta, m.test.p_paired_t, m.p_paired_t_holm,
+                          m.test.p_wilcoxon, m.p_wilcoxon_holm, m.test.ci95_low, m.test.ci95_high);
+            s << buf;
+        }
+        return s.str();
     }
     std::snprintf(buf, sizeof buf, "%-17s %10s %10s %10s %11s %11s %23s\n", "metric", "a", "b", "delta", "p(t-test)",
                   "p(wilcoxon)", "ci95");

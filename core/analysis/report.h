@@ -18,6 +18,17 @@ std::string evaluation_json(const EvaluationResult &r, const std::map<std::strin
 std::string comparison_json(const ComparisonResult &c, const EvaluationResult &a, const EvaluationResult &b,
                             const std::map<std::string, std::string> &label_a,
                             const std::map<std::string, std::string> &label_b);
+// compare --json with three or more sources: every run against the first (a), with Holm-corrected
+// p-values: {"k", "pool", "device", "requests", "a"{...}, "runs"[{...}], "comparisons"[{"b": index
+// into runs, "users_compared", "metrics"{name: {a, b, delta, p_paired_t, p_paired_t_holm,
+// p_wilcoxon, p_wilcoxon_holm, ci95, n}}}], "holm"{...}}.
+struct ComparedRun {
+    const EvaluationResult *result = nullptr;
+    std::map<std::string, std::string> label;
+    const ComparisonResult *comparison = nullptr; // a vs this run
+};
+std::string comparisons_json(const EvaluationResult &a, const std::map<std::string, std::string> &label_a,
+                             std::span<const ComparedRun> runs);
 // --lists: user_id,rank,item_id,score (external ids, rank from 1).
 // A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break: the one quoting of
 // every CSV RecLens writes.
