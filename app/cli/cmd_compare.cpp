@@ -34,6 +34,21 @@ struct Source {
     const char *key() const { return is_run ? "run" : "model"; }
 };
 
+// One source evaluated under `options`, its warnings printed.
+EvaluationResult evaluate_source(const Source &src, const Dataset &ds, const EvaluationOptions &options,
+                                 RunFormat run_format, const ProgressFn &progress)
+{
+    EvaluationResult r;
+    if (src.is_run) {
+        const Run run = load_run(src.path, ds, run_format);
+        r = evaluate(run, ds, nullptr, options, progress);
+    } else
+        r = evaluate(*Model::load(src.path, ds), options, progress);
+    for (const auto &w : r.warnings)
+        std::fprintf(stderr, "%s: warning: %s\n", src.path.c_str(), w.c_str());
+    return r;
+}
+
 // Three or more sources: each against the first under the same options, Holm-corrected per metric.
 int compare_many(const CompareArgs &a, const std::vector<Source> &sources, const Dataset &ds,
                  const EvaluationOptions &options, RunFormat run_format)
@@ -47,14 +62,7 @@ int compare_many(const CompareArgs &a, const std::vector<Source> &sources, const
         const ProgressFn progress = [lo, share](double f, std::string_view stage) {
             return cli::print_progress(lo + share * f, stage);
         };
-        EvaluationResult r;
-        if (src.is_run)
-            r = evaluate(load_run(src.path, ds, run_format), ds, nullptr, options, progress);
-        else
-            r = evaluate(*Model::load(src.path, ds), options, progress);
-        for (const auto &w : r.warnings)
-            std::fprintf(stderr, "%s: warning: %s\n", src.path.c_str(), w.c_str());
-        results.push_back(std::move(r));
+        results.push_back(evaluate_source(src, ds, options, run_format, progress));
     }
     std::vector<const EvaluationResult *> others;
     for (size_t i = 1; i < results.size(); ++i)
@@ -123,17 +131,8 @@ int run(const CompareArgs &a)
     auto half = [](double lo) {
         return [lo](double f, std::string_view stage) { return cli::print_progress(lo + 0.5 * f, stage); };
     };
-    auto evaluate_source = [&](const Source &src, const EvaluationOptions &opt, double lo) {
-        EvaluationResult r;
-        if (src.is_run) {
-            const Run run = load_run(src.path, ds, run_format);
-            r = evaluate(run, ds, nullptr, opt, half(lo));
-        } else {
-            r = evaluate(*Model::load(src.path, ds), opt, half(lo));
-        }
-        for (const auto &w : r.warnings)
-            std::fprintf(stderr, "%s: warning: %s\n", src.path.c_str(), w.c_str());
-        return r;
+    auto evaluate_half = [&](const Source &src, const EvaluationOptions &opt, double lo) {
+        return evaluate_source(src, ds, opt, run_format, half(lo));
     };
     if (sources.size() > 2)
         return compare_many(a, sources, ds, opt_b, run_format);
@@ -143,8 +142,8 @@ int run(const CompareArgs &a)
         ra = evaluate(*model, opt_a, half(0.0));
         rb = evaluate(*model, opt_b, half(0.5));
     } else {
-        ra = evaluate_source(sa, opt_a, 0.0);
-        rb = evaluate_source(sb, opt_b, 0.5);
+        ra = evaluate_half(sa, opt_a, 0.0);
+        rb = evaluate_half(sb, opt_b, 0.5);
     }
     if (!partial.empty()) {
         auto role = [](const Source &src) { return src.is_run ? "run (--run)" : "model (--model)"; };

@@ -163,6 +163,12 @@ ojson tests_json(const ComparisonResult &c, bool holm)
     return m;
 }
 
+// How the bootstrap CIs were drawn (compare.h).
+ojson bootstrap_json()
+{
+    return {{"resamples", 1000}, {"seed", 42}, {"rng", "std::mt19937_64, index = draw % n"}};
+}
+
 } // namespace
 
 std::string comparison_json(const ComparisonResult &c, const EvaluationResult &a, const EvaluationResult &b,
@@ -181,7 +187,7 @@ std::string comparison_json(const ComparisonResult &c, const EvaluationResult &a
     j["a"] = run_json(a, label_a);
     j["b"] = run_json(b, label_b);
     j["metrics"] = tests_json(c, false);
-    j["bootstrap"] = {{"resamples", 1000}, {"seed", 42}, {"rng", "std::mt19937_64, index = draw % n"}};
+    j["bootstrap"] = bootstrap_json();
     return j.dump(2) + "\n";
 }
 
@@ -211,7 +217,7 @@ std::string comparisons_json(const EvaluationResult &a, const std::map<std::stri
     j["comparisons"] = comparisons;
     j["holm"] = {{"family", "per metric and test: the comparisons of every run with a"},
                  {"size", runs.size()}};
-    j["bootstrap"] = {{"resamples", 1000}, {"seed", 42}, {"rng", "std::mt19937_64, index = draw % n"}};
+    j["bootstrap"] = bootstrap_json();
     return j.dump(2) + "\n";
 }
 
