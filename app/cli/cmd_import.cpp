@@ -21,6 +21,8 @@ struct ImportArgs {
     double test_fraction = 0.2;
     uint64_t seed = 42;
     bool strict = false;
+    int min_user_items = 0;
+    int min_item_users = 0;
     double min_rating = 0;
     bool all_products = false;
     CsvImportOptions csv;
@@ -40,6 +42,15 @@ void add_common(CLI::App *sub, ImportArgs &a)
         ->capture_default_str();
     sub->add_option("--seed", a.seed, "Seed of the random split")->capture_default_str();
     sub->add_flag("--strict", a.strict, "Fail on the first malformed row instead of skipping it");
+    sub->add_option("--min-user-items", a.min_user_items,
+           "k-core filter: keep users with at least this many distinct items (repeated with --min-item-users "
+           "until both hold; 0 = no bound)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    sub->add_option("--min-item-users", a.min_item_users,
+           "k-core filter: keep items with at least this many distinct users (0 = no bound)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
 }
 
 void apply_common(const ImportArgs &a, ImportOptions &o)
@@ -48,6 +59,8 @@ void apply_common(const ImportArgs &a, ImportOptions &o)
     o.split.test_fraction = a.test_fraction;
     o.split.seed = a.seed;
     o.strict = a.strict;
+    o.core.min_user_items = a.min_user_items;
+    o.core.min_item_users = a.min_item_users;
 }
 
 int finish(const ImportResult &r, const std::string &out)

@@ -277,7 +277,7 @@ ImportResult import_completejourney(const std::string &dir, const CompleteJourne
          "84.51° The Complete Journey, via the R package completejourney 1.1.1; "
              + fs::path(transactions_path).filename().string()},
         {"licence", "CC0"}};
-    ImportResult r = std::move(b).build(std::move(meta), options.split, std::move(report), "purchase");
+    ImportResult r = std::move(b).build(std::move(meta), options.split, std::move(report), "purchase", options.core);
     int32_t uncategorised = 0;
     for (int32_t i = 0; i < r.dataset.n_items(); ++i) {
         if (r.dataset.item_category[static_cast<size_t>(i)] < 0)

@@ -156,7 +156,7 @@ ImportResult import_csv(const CsvImportOptions &o, const ProgressFn &progress)
     reporter.force(0.85, "splitting");
     std::unordered_map<std::string, std::string> meta{{"name", fs::path(o.interactions).stem().string()},
                                                       {"source", o.interactions}};
-    ImportResult r = std::move(b).build(std::move(meta), o.split, std::move(report), "interaction");
+    ImportResult r = std::move(b).build(std::move(meta), o.split, std::move(report), "interaction", o.core);
     reporter.force(1.0, "import done");
     return r;
 }

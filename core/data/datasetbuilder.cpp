@@ -149,8 +149,58 @@ void DatasetBuilder::interaction(int32_t user, int32_t item, int64_t ts, bool ha
     m_rows.push_back(InteractionRecord{user, item, ts, has_ts, weight, false});
 }
 
+KCoreOutcome k_core(std::vector<InteractionRecord> &rows, int32_t n_users, int32_t n_items, const KCoreFilter &filter)
+{
+    KCoreOutcome out;
+    out.keep_user.assign(static_cast<size_t>(n_users), 1);
+    out.keep_item.assign(static_cast<size_t>(n_items), 1);
+    if (!filter.active())
+        return out;
+    std::vector<std::pair<int32_t, int32_t>> pairs;
+    pairs.reserve(rows.size());
+    for (const auto &r : rows)
+        pairs.emplace_back(r.user, r.item);
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    std::vector<int64_t> user_deg(static_cast<size_t>(n_users)), item_deg(static_cast<size_t>(n_items));
+    for (bool changed = true; changed;) {
+        ++out.rounds;
+        std::fill(user_deg.begin(), user_deg.end(), 0);
+        std::fill(item_deg.begin(), item_deg.end(), 0);
+        for (const auto &[u, i] : pairs) {
+            if (out.keep_user[static_cast<size_t>(u)] && out.keep_item[static_cast<size_t>(i)]) {
+                ++user_deg[static_cast<size_t>(u)];
+                ++item_deg[static_cast<size_t>(i)];
+            }
+        }
+        // Both bounds at once from the same degrees, then again: the order of the drops within a
+        // pass does not change the fixed point (the k-core is unique).
+        changed = false;
+        for (size_t u = 0; u < user_deg.size(); ++u) {
+            if (out.keep_user[u] && (user_deg[u] == 0 || user_deg[u] < filter.min_user_items)) {
+                out.keep_user[u] = 0;
+                changed = true;
+            }
+        }
+        for (size_t i = 0; i < item_deg.size(); ++i) {
+            if (out.keep_item[i] && (item_deg[i] == 0 || item_deg[i] < filter.min_item_users)) {
+                out.keep_item[i] = 0;
+                changed = true;
+            }
+        }
+    }
+    const size_t before = rows.size();
+    std::erase_if(rows, [&out](const InteractionRecord &r) {
+        return !out.keep_user[static_cast<size_t>(r.user)] || !out.keep_item[static_cast<size_t>(r.item)];
+    });
+    out.rows_removed = static_cast<int64_t>(before - rows.size());
+    out.users_removed = static_cast<int32_t>(std::count(out.keep_user.begin(), out.keep_user.end(), 0));
+    out.items_removed = static_cast<int32_t>(std::count(out.keep_item.begin(), out.keep_item.end(), 0));
+    return out;
+}
+
 ImportResult DatasetBuilder::build(std::unordered_map<std::string, std::string> meta, const SplitOptions &split,
-                                   ImportReport report, const std::string &event) &&
+                                   ImportReport report, const std::string &event, const KCoreFilter &core) &&
 {
     if (m_rows.empty()) {
         std::string why;
@@ -168,15 +218,34 @@ ImportResult DatasetBuilder::build(std::unordered_map<std::string, std::string> 
                     + "; check the files, the delimiter and the filters (e.g. --min-rating)");
     }
 
+    // The k-core filter before anything is ordered or split: what it drops is never in the dataset.
+    const KCoreOutcome kept = k_core(m_rows, n_users(), n_items(), core);
+    if (core.active()) {
+        const std::string bounds = "users with at least " + std::to_string(core.min_user_items)
+            + " items, items with at least " + std::to_string(core.min_item_users) + " users";
+        if (m_rows.empty())
+            throw Error("the k-core filter (" + bounds + ") left no interactions; lower --min-user-items or "
+                        "--min-item-users");
+        report.add_skipped("k-core filter (" + bounds + ")", kept.rows_removed);
+        report.findings.push_back("The k-core filter (" + bounds + ") dropped " + std::to_string(kept.users_removed)
+            + " users, " + std::to_string(kept.items_removed) + " items and " + std::to_string(kept.rows_removed)
+            + " interaction rows in " + std::to_string(kept.rounds) + " passes.");
+        meta["k_core"] = bounds;
+    }
+
     // Deterministic order: users/items by natural external id, categories by their name path so a
-    // parent precedes its children.
-    std::vector<int32_t> user_order(m_users.size());
-    std::iota(user_order.begin(), user_order.end(), 0);
+    // parent precedes its children. Users and items the filter dropped are left out.
+    std::vector<int32_t> user_order;
+    for (int32_t u = 0; u < n_users(); ++u)
+        if (kept.keep_user[static_cast<size_t>(u)])
+            user_order.push_back(u);
     std::sort(user_order.begin(), user_order.end(), [this](int32_t a, int32_t b) {
         return natural_less(m_users[static_cast<size_t>(a)].external, m_users[static_cast<size_t>(b)].external);
     });
-    std::vector<int32_t> item_order(m_items.size());
-    std::iota(item_order.begin(), item_order.end(), 0);
+    std::vector<int32_t> item_order;
+    for (int32_t i = 0; i < n_items(); ++i)
+        if (kept.keep_item[static_cast<size_t>(i)])
+            item_order.push_back(i);
     std::sort(item_order.begin(), item_order.end(), [this](int32_t a, int32_t b) {
         return natural_less(m_items[static_cast<size_t>(a)].external, m_items[static_cast<size_t>(b)].external);
     });
@@ -196,16 +265,16 @@ ImportResult DatasetBuilder::build(std::unordered_map<std::string, std::string> 
         return natural_less(m_brands[static_cast<size_t>(a)], m_brands[static_cast<size_t>(b)]);
     });
 
-    auto inverse = [](const std::vector<int32_t> &order) {
-        std::vector<int32_t> inv(order.size());
+    auto inverse = [](const std::vector<int32_t> &order, size_t n) {
+        std::vector<int32_t> inv(n, -1); // -1: left out
         for (size_t k = 0; k < order.size(); ++k)
             inv[static_cast<size_t>(order[k])] = static_cast<int32_t>(k);
         return inv;
     };
-    const auto user_new = inverse(user_order);
-    const auto item_new = inverse(item_order);
-    const auto cat_new = inverse(cat_order);
-    const auto brand_new = inverse(brand_order);
+    const auto user_new = inverse(user_order, m_users.size());
+    const auto item_new = inverse(item_order, m_items.size());
+    const auto cat_new = inverse(cat_order, cat_order.size());
+    const auto brand_new = inverse(brand_order, brand_order.size());
 
     ImportResult r;
     Dataset &d = r.dataset;

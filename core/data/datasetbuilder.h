@@ -38,6 +38,19 @@ int64_t test_rows_for(int64_t n, double fraction);
 // fraction outside [0,1).
 void assign_split(std::vector<InteractionRecord> &rows, int32_t n_users, const SplitOptions &options);
 
+// What the k-core filter kept: per user and item index, and how much it took away.
+struct KCoreOutcome {
+    std::vector<uint8_t> keep_user, keep_item;
+    int64_t rows_removed = 0;
+    int32_t users_removed = 0, items_removed = 0;
+    int rounds = 0; // passes until nothing changed
+};
+
+// Applies `filter` to `rows` (user and item indices below n_users / n_items): removes the rows of
+// dropped users and items, in place, keeping the order of the rest. Degrees count distinct pairs,
+// so a repeat purchase is one item. Without an active filter keeps everything.
+KCoreOutcome k_core(std::vector<InteractionRecord> &rows, int32_t n_users, int32_t n_items, const KCoreFilter &filter);
+
 // Orders external ids "naturally": numeric ids by value, then non-numeric ids as strings.
 bool natural_less(const std::string &a, const std::string &b);
 
@@ -77,8 +90,10 @@ public:
 
     // Orders users and items naturally by external id and categories by path (parents first), then
     // splits. Fills the report's counts. Throws reclens::Error when there are no interactions.
+    // With an active `core` filter, users and items it drops are left out (throws Error when it
+    // leaves nothing).
     ImportResult build(std::unordered_map<std::string, std::string> meta, const SplitOptions &split,
-                       ImportReport report, const std::string &event) &&;
+                       ImportReport report, const std::string &event, const KCoreFilter &core = {}) &&;
 
 private:
     std::vector<UserFields> m_users;

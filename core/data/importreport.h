@@ -15,8 +15,19 @@ struct SplitOptions {
     uint64_t seed = 42; // random split only
 };
 
+// The k-core filter of RecBole and LensKit, before the split: users with fewer than
+// `min_user_items` distinct items and items with fewer than `min_item_users` distinct users are
+// dropped, again and again until every user and item left meets both bounds (0 = no bound). Users
+// and items left without interactions are dropped from the dataset.
+struct KCoreFilter {
+    int min_user_items = 0;
+    int min_item_users = 0;
+    bool active() const { return min_user_items > 0 || min_item_users > 0; }
+};
+
 struct ImportOptions {
     SplitOptions split;
+    KCoreFilter core;
     bool strict = false; // any malformed row is fatal (reclens::Error naming file and line)
 };
 

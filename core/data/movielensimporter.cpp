@@ -175,7 +175,7 @@ ImportResult import_movielens(const std::string &dir, const MovieLensOptions &op
     if (no_genre > 0)
         report.findings.push_back(std::to_string(no_genre)
                                   + " movies have no genre listed; they have no category (the \"unknown\" bucket)");
-    ImportResult r = std::move(b).build(std::move(meta), options.split, std::move(report), "rating");
+    ImportResult r = std::move(b).build(std::move(meta), options.split, std::move(report), "rating", options.core);
     for (int32_t i = 0; i < r.dataset.n_items(); ++i) {
         if (r.dataset.popularity[static_cast<size_t>(i)] == 0)
             ++unrated;

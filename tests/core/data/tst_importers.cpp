@@ -34,6 +34,8 @@ ImportOptions common(const json &o)
         = o.value("split", std::string("time")) == "random" ? SplitOptions::Method::Random : SplitOptions::Method::Time;
     c.split.test_fraction = o.value("test_fraction", 0.2);
     c.split.seed = o.value("seed", 42);
+    c.core.min_user_items = o.value("min_user_items", 0);
+    c.core.min_item_users = o.value("min_item_users", 0);
     return c;
 }
 
