@@ -35,14 +35,15 @@ QString sampleDataDir()
     return {};
 }
 
-// The sample models, BPR first (the primary model), then popularity and item-kNN, then any other.
+// The sample models, BPR first (the primary model), then popularity, item-kNN and EASE, then any other.
 QStringList sampleModels(const QString &dir)
 {
     QStringList all;
     for (const QFileInfo &f : QDir(dir).entryInfoList({ QStringLiteral("*.pt") }, QDir::Files, QDir::Name))
         all << f.absoluteFilePath();
     QStringList ordered;
-    for (const QString &key : { QStringLiteral("bpr"), QStringLiteral("popularity"), QStringLiteral("itemknn") }) {
+    for (const QString &key :
+        { QStringLiteral("bpr"), QStringLiteral("popularity"), QStringLiteral("itemknn"), QStringLiteral("ease") }) {
         for (const QString &path : std::as_const(all)) {
             if (QFileInfo(path).completeBaseName().endsWith(key) && !ordered.contains(path))
                 ordered << path;

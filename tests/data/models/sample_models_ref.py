@@ -17,7 +17,7 @@ Ties: the item with more train users first, then the lower item index (the score
 so equal scores are equal). --ties index breaks ties by item index only (what a plain top-K does).
 
 Usage: sample_models_ref.py DATASET.sqlite [--k 10] [--neighbours 50] [--lambda 500] [--ties pop|index]
-       [--models popularity,itemknn,ease]
+       [--ease-min-item-users 0] [--models popularity,itemknn,ease]
 """
 import argparse
 import json
@@ -70,13 +70,21 @@ def itemknn_scores(x, neighbours):
     return (x @ sim).toarray()
 
 
-def ease_scores(x, lam):
-    g = (x.T @ x).toarray().astype(np.float64)
+def ease_scores(x, lam, min_item_users=0):
+    """EASE over the support: the items with at least min_item_users train users (all with 0). Items
+    outside it score below every supported item (they are never ranked above one)."""
+    counts = np.asarray(x.sum(axis=0)).ravel()
+    support = np.flatnonzero(counts >= min_item_users) if min_item_users > 0 else np.arange(x.shape[1])
+    xs = x[:, support]
+    g = (xs.T @ xs).toarray().astype(np.float64)
     g[np.diag_indices_from(g)] += lam
     p = np.linalg.inv(g)
     b = -p / np.diag(p)
     b[np.diag_indices_from(b)] = 0
-    return x @ b
+    inner = np.asarray(xs @ b)
+    scores = np.full(x.shape, -1e300)
+    scores[:, support] = inner
+    return scores
 
 
 def evaluate(scores, x, truth, k, ties):
@@ -114,6 +122,8 @@ def main():
     ap.add_argument("--neighbours", type=int, default=50)
     ap.add_argument("--lambda", dest="lam", type=float, default=500.0)
     ap.add_argument("--ties", choices=["pop", "index"], default="pop")
+    ap.add_argument("--ease-min-item-users", type=int, default=0,
+                    help="EASE's support: items with at least this many train users (0 = every item)")
     ap.add_argument("--models", default="popularity,itemknn,ease")
     args = ap.parse_args()
     x, truth = load(args.dataset)
@@ -123,7 +133,7 @@ def main():
         elif model == "itemknn":
             scores = itemknn_scores(x, args.neighbours)
         elif model == "ease":
-            scores = np.asarray(ease_scores(x, args.lam))
+            scores = np.asarray(ease_scores(x, args.lam, args.ease_min_item_users))
         else:
             sys.exit(f"unknown model {model}")
         out = {"model": model}
