@@ -1,5 +1,7 @@
 #include "ui/mainwindow.h"
 
+#include "ui/models/overlapmodel.h"
+
 #include "core/common/error.h"
 #include "core/common/files.h"
 #include "ui/models/tableexport.h"
@@ -18,6 +20,7 @@
 #include "ui/plots/diversityplot.h"
 #include "ui/plots/plotexport.h"
 #include "ui/plots/rocplot.h"
+#include "ui/plots/modelmapplot.h"
 #include "ui/plots/tradeoffplot.h"
 #include "ui/widgets/storypanel.h"
 
@@ -108,7 +111,7 @@ MainWindow::MainWindow(QWidget *parent)
     tabifyDockWidget(usersDock, rulesDock);
     tabifyDockWidget(rulesDock, storyDock);
     usersDock->raise();
-    resizeDocks({ usersDock }, { 372 }, Qt::Horizontal);
+    resizeDocks({ usersDock }, { 300 }, Qt::Horizontal);
 
     buildMenus();
     buildStatusBar();
@@ -561,13 +564,13 @@ void MainWindow::rebuildRecentMenu()
 QStringList MainWindow::exportablePlots()
 {
     return { QStringLiteral("category-mix"), QStringLiteral("diversity"), QStringLiteral("roc"),
-        QStringLiteral("tradeoff") };
+        QStringLiteral("tradeoff"), QStringLiteral("models-personalization"), QStringLiteral("models-coverage") };
 }
 
 QStringList MainWindow::exportableTables()
 {
     return { QStringLiteral("requests"), QStringLiteral("summary"), QStringLiteral("popularity"),
-        QStringLiteral("activity"), QStringLiteral("segments") };
+        QStringLiteral("activity"), QStringLiteral("segments"), QStringLiteral("overlap") };
 }
 
 QCustomPlot *MainWindow::plotNamed(const QString &plot) const
@@ -580,6 +583,10 @@ QCustomPlot *MainWindow::plotNamed(const QString &plot) const
         return m_inspect->rocPlot();
     if (plot == u"tradeoff"_qs)
         return m_inspect->tradeoffPlot();
+    if (plot == u"models-personalization"_qs)
+        return m_summary->personalizationMap();
+    if (plot == u"models-coverage"_qs)
+        return m_summary->coverageMap();
     return nullptr;
 }
 
@@ -595,6 +602,8 @@ const QAbstractItemModel *MainWindow::tableNamed(const QString &table) const
         return m_summary->activityModel();
     if (table == u"segments"_qs)
         return m_summary->segmentModel();
+    if (table == u"overlap"_qs)
+        return m_inspect->overlapModel(); // the shown user's lists, pair by pair
     return nullptr;
 }
 
@@ -677,6 +686,15 @@ QString MainWindow::exportReport(const QString &path)
     return reportExport(error);
 }
 
+namespace
+{
+// A plot of the shown user (its default file name says whose), not of all users.
+bool perUserPlot(const QString &key)
+{
+    return key == u"category-mix"_qs || key == u"diversity"_qs || key == u"roc"_qs;
+}
+} // namespace
+
 void MainWindow::buildExportMenu(QMenu *menu)
 {
     for (const QString &suffix : { QStringLiteral("pdf"), QStringLiteral("html") }) {
@@ -691,13 +709,15 @@ void MainWindow::buildExportMenu(QMenu *menu)
     const QList<QPair<QString, QString>> plots { { QStringLiteral("category-mix"), QStringLiteral("Category mix") },
         { QStringLiteral("diversity"), QStringLiteral("Diversity scores") },
         { QStringLiteral("roc"), QStringLiteral("ROC curves") },
-        { QStringLiteral("tradeoff"), QStringLiteral("Accuracy–diversity trade-off") } };
+        { QStringLiteral("tradeoff"), QStringLiteral("Accuracy–diversity trade-off") },
+        { QStringLiteral("models-personalization"), QStringLiteral("Models: accuracy vs personalization") },
+        { QStringLiteral("models-coverage"), QStringLiteral("Models: accuracy vs coverage") } };
     for (const auto &[key, label] : plots) {
         QMenu *sub = menu->addMenu(label + u" plot"_qs);
         for (const QString &suffix : plotFormats()) {
             sub->addAction(suffix.toUpper() + u"…"_qs, this, [this, key = key, label = label, suffix] {
                 const QString path = QFileDialog::getSaveFileName(this, u"Save "_qs + label + u" as "_qs + suffix.toUpper(),
-                    defaultExportPath(key, suffix, key != u"tradeoff"_qs), suffix.toUpper() + u" (*."_qs + suffix + u")"_qs);
+                    defaultExportPath(key, suffix, perUserPlot(key)), suffix.toUpper() + u" (*."_qs + suffix + u")"_qs);
                 if (!path.isEmpty())
                     exportPlot(key, path);
             });
@@ -705,7 +725,7 @@ void MainWindow::buildExportMenu(QMenu *menu)
         // The same from the plot's own context menu.
         installPlotExportMenu(
             plotNamed(key),
-            [this, key = key](const QString &suffix) { return defaultExportPath(key, suffix, key != u"tradeoff"_qs); },
+            [this, key = key](const QString &suffix) { return defaultExportPath(key, suffix, perUserPlot(key)); },
             [this] { return m_workspace->openFiles(); }, [this](const QString &error) { reportExport(error); });
     }
     menu->addSeparator();
@@ -713,13 +733,14 @@ void MainWindow::buildExportMenu(QMenu *menu)
         { QStringLiteral("summary"), QStringLiteral("Summary metrics") },
         { QStringLiteral("popularity"), QStringLiteral("Item popularity strata") },
         { QStringLiteral("activity"), QStringLiteral("User activity strata") },
-        { QStringLiteral("segments"), QStringLiteral("Segment strata") } };
+        { QStringLiteral("segments"), QStringLiteral("Segment strata") },
+        { QStringLiteral("overlap"), QStringLiteral("List overlap (shown user)") } };
     for (const auto &[key, label] : tables) {
         QMenu *sub = menu->addMenu(label);
         for (const QString &suffix : { QStringLiteral("csv"), QStringLiteral("json") }) {
             sub->addAction(suffix.toUpper() + u"…"_qs, this, [this, key = key, label = label, suffix] {
                 const QString path = QFileDialog::getSaveFileName(this, u"Save "_qs + label + u" as "_qs + suffix.toUpper(),
-                    defaultExportPath(key, suffix, false), suffix.toUpper() + u" (*."_qs + suffix + u")"_qs);
+                    defaultExportPath(key, suffix, key == u"overlap"_qs), suffix.toUpper() + u" (*."_qs + suffix + u")"_qs);
                 if (!path.isEmpty())
                     exportTable(key, path);
             });

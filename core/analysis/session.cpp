@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -17,13 +18,6 @@ namespace {
 using ojson = nlohmann::ordered_json;
 namespace fs = std::filesystem;
 using Kind = MerchRule::Kind;
-
-constexpr std::pair<Kind, std::string_view> kRuleKinds[] = {
-    {Kind::exclude_item, "exclude_item"},     {Kind::exclude_category, "exclude_category"},
-    {Kind::exclude_brand, "exclude_brand"},   {Kind::boost_category, "boost_category"},
-    {Kind::boost_brand, "boost_brand"},       {Kind::bury_category, "bury_category"},
-    {Kind::bury_brand, "bury_brand"},         {Kind::pin_item, "pin_item"},
-};
 
 enum class Target { item, category, brand };
 
@@ -149,24 +143,6 @@ std::string category_path_text(const std::vector<std::string> &path)
 
 } // namespace
 
-std::string_view rule_kind_name(Kind kind)
-{
-    for (const auto &[k, n] : kRuleKinds)
-        if (k == kind)
-            return n;
-    return "unknown";
-}
-
-Kind parse_rule_kind(std::string_view name)
-{
-    for (const auto &[k, n] : kRuleKinds)
-        if (n == name)
-            return k;
-    std::string all;
-    for (const auto &[k, n] : kRuleKinds)
-        all += (all.empty() ? "" : ", ") + std::string(n);
-    throw Error("unknown rule kind '" + std::string(name) + "': use one of " + all);
-}
 
 std::string session_json(const Session &s, const std::string &session_path)
 {
@@ -191,7 +167,9 @@ std::string session_json(const Session &s, const std::string &session_path)
                      {"max_per_brand", o.max_per_brand},
                      {"k", o.k},
                      {"pool", s.pool},
-                     {"second_model", s.second_model}};
+                     {"second_model", !s.compared.empty()},
+                     {"compared", s.compared},
+                     {"baseline_column", s.baseline_column}};
     ojson rules = ojson::array();
     for (const SessionRule &r : s.rules) {
         ojson x;
@@ -277,7 +255,27 @@ Session parse_session(const std::string &text, const std::string &session_path)
     s.rerank.max_per_brand = in.integer(st, "settings", "max_per_brand");
     s.rerank.k = in.integer(st, "settings", "k");
     s.pool = in.integer(st, "settings", "pool");
-    s.second_model = in.boolean(st, "settings", "second_model");
+    // "compared" and "baseline_column" were added within version 1: before them a session showed at
+    // most the second source, when "second_model" was true.
+    if (st.contains("compared")) {
+        const ojson &compared = in.array(st, "settings", "compared");
+        for (const auto &c : compared) {
+            if (!c.is_number_integer())
+                in.fail("'settings.compared' must be a list of source numbers");
+            const int index = c.get<int>();
+            if (index < 1 || static_cast<size_t>(index) >= s.sources.size()
+                || std::find(s.compared.begin(), s.compared.end(), index) != s.compared.end())
+                in.fail("'settings.compared' names source " + std::to_string(index) + " twice or beyond the "
+                    + std::to_string(s.sources.size()) + " sources (0 is the primary)");
+            s.compared.push_back(index);
+        }
+    } else if (in.boolean(st, "settings", "second_model") && s.sources.size() > 1) {
+        s.compared = {1};
+    }
+    s.baseline_column = st.contains("baseline_column") ? in.integer(st, "settings", "baseline_column") : 0;
+    if (s.baseline_column < 0 || static_cast<size_t>(s.baseline_column) >= 2 + s.compared.size())
+        in.fail("'settings.baseline_column' " + std::to_string(s.baseline_column) + " is not one of the "
+            + std::to_string(2 + s.compared.size()) + " list columns");
     if (s.rerank.k < 1 || s.pool < 1 || s.rerank.category_level < 0 || s.rerank.max_per_category < 0
         || s.rerank.max_per_brand < 0)
         in.fail("'settings' has k or pool below 1, or a negative level or cap");

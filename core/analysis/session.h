@@ -54,7 +54,10 @@ struct Session {
     RerankOptions rerank;
     std::vector<SessionRule> rules;
     int pool = 100;
-    bool second_model = false; // the second source's list beside the primary's
+    // Sources (indices into `sources`, ≥ 1) whose own order is shown beside the primary's lists, in
+    // this order (the file's "compared"; a version-1 file without it: "second_model" true means [1]).
+    std::vector<int> compared;
+    int baseline_column = 0; // the list column rank moves are counted against (0 = model order)
 
     std::string user;           // the selected user's external id (empty: none)
     std::vector<StoryUser> story;
@@ -63,10 +66,6 @@ struct Session {
     std::string page = "inspect"; // inspect | summary
     bool operator==(const Session &) const = default;
 };
-
-// Names of rule kinds as the file spells them ("exclude_item", "boost_category", ...).
-std::string_view rule_kind_name(MerchRule::Kind kind);
-MerchRule::Kind parse_rule_kind(std::string_view name); // throws Error on unknown names
 
 // The session as JSON text (paths relative to `session_path`'s folder when below it).
 std::string session_json(const Session &session, const std::string &session_path);

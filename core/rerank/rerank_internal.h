@@ -18,6 +18,10 @@ struct Prepared {
 Prepared prepare(const Dataset &ds, const RerankOptions &o, std::span<const int32_t> items,
                  std::span<const float> scores);
 
+// Whether `rule` applies to `item` (exclude, boost/bury: the item, its brand, or any category on its
+// path; pin: the item): the one test prepare() and the explanations share.
+bool rule_applies(const Dataset &ds, const MerchRule &rule, int32_t item);
+
 // Completes a selection (positions into Prepared, best first): fills up to k from the unselected
 // positions in model order, applies pin rules and truncates to k.
 RerankedList finish(const Dataset &ds, const RerankOptions &o, const Prepared &p, std::vector<int> selected,

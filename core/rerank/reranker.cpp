@@ -55,6 +55,25 @@ bool on_path(const Dataset &ds, int32_t item, int32_t category)
 
 } // namespace
 
+bool rule_applies(const Dataset &ds, const MerchRule &r, int32_t item)
+{
+    using Kd = MerchRule::Kind;
+    switch (r.kind) {
+    case Kd::exclude_item:
+    case Kd::pin_item:
+        return r.target == item;
+    case Kd::exclude_category:
+    case Kd::boost_category:
+    case Kd::bury_category:
+        return on_path(ds, item, r.target);
+    case Kd::exclude_brand:
+    case Kd::boost_brand:
+    case Kd::bury_brand:
+        return ds.item_brand[static_cast<size_t>(item)] == r.target;
+    }
+    return false;
+}
+
 Prepared prepare(const Dataset &ds, const RerankOptions &o, std::span<const int32_t> items,
                  std::span<const float> scores)
 {
@@ -68,9 +87,8 @@ Prepared prepare(const Dataset &ds, const RerankOptions &o, std::span<const int3
             continue;
         bool excluded = false;
         for (const auto &r : o.rules) {
-            if ((r.kind == Kd::exclude_item && r.target == it) ||
-                (r.kind == Kd::exclude_category && on_path(ds, it, r.target)) ||
-                (r.kind == Kd::exclude_brand && ds.item_brand[static_cast<size_t>(it)] == r.target))
+            if ((r.kind == Kd::exclude_item || r.kind == Kd::exclude_category || r.kind == Kd::exclude_brand)
+                && rule_applies(ds, r, it))
                 excluded = true;
         }
         if (!excluded) {
@@ -83,10 +101,9 @@ Prepared prepare(const Dataset &ds, const RerankOptions &o, std::span<const int3
     for (size_t i = 0; i < p.items.size(); ++i) {
         const int32_t it = p.items[i];
         for (const auto &r : o.rules) {
-            const bool cat = (r.kind == Kd::boost_category || r.kind == Kd::bury_category) && on_path(ds, it, r.target);
-            const bool brand = (r.kind == Kd::boost_brand || r.kind == Kd::bury_brand) &&
-                               ds.item_brand[static_cast<size_t>(it)] == r.target;
-            if (!cat && !brand)
+            const bool adjusts = r.kind == Kd::boost_category || r.kind == Kd::bury_category
+                || r.kind == Kd::boost_brand || r.kind == Kd::bury_brand;
+            if (!adjusts || !rule_applies(ds, r, it))
                 continue;
             adjusted = true;
             if (r.kind == Kd::boost_category || r.kind == Kd::boost_brand)
@@ -171,28 +188,49 @@ int argmax_free(const std::vector<double> &v, const std::vector<uint8_t> &taken)
     return best;
 }
 
-std::vector<int> select_mmr(const Prepared &p, const SimilarityProvider &sim, double delta, size_t k)
+// `why`, when given (size n), receives the reason of each picked position: the same terms the
+// step compared, so that an explanation is never a recomputation that could disagree.
+std::vector<int> select_mmr(const Prepared &p, const SimilarityProvider &sim, double delta, size_t k,
+                            std::vector<RerankReason> *why)
 {
     const size_t n = p.items.size();
     // maxsim[i] = max over the selected set S of sim(i, j): the true maximum, negative when every
     // chosen item points away from i (DESIGN §6); only the empty S counts as 0.
     std::vector<double> maxsim(n, -std::numeric_limits<double>::infinity()), val(n);
+    std::vector<int32_t> maxfrom(why ? n : 0, -1); // the chosen item of that maximum (explanations)
     std::vector<uint8_t> taken(n, 0);
     std::vector<int> sel;
     while (sel.size() < k && sel.size() < n) {
         for (size_t i = 0; i < n; ++i)
             val[i] = (1.0 - delta) * p.rhat[i] - (sel.empty() ? 0.0 : delta * maxsim[i]);
         const int j = argmax_free(val, taken);
+        const auto jj = static_cast<size_t>(j);
+        if (why) {
+            RerankReason &r = (*why)[jj];
+            r.kind = RerankReason::Kind::mmr;
+            r.step = static_cast<int>(sel.size()) + 1;
+            r.relevance = (1.0 - delta) * p.rhat[jj];
+            r.diversity = sel.empty() ? 0.0 : delta * maxsim[jj];
+            r.gain = val[jj];
+            r.because = sel.empty() ? -1 : maxfrom[jj];
+            r.similarity = sel.empty() ? std::numeric_limits<double>::quiet_NaN() : maxsim[jj];
+        }
         sel.push_back(j);
-        taken[static_cast<size_t>(j)] = 1;
-        for (size_t i = 0; i < n; ++i)
-            if (!taken[i])
-                maxsim[i] = std::max(maxsim[i], sim.similarity(p.items[static_cast<size_t>(j)], p.items[i]));
+        taken[jj] = 1;
+        for (size_t i = 0; i < n; ++i) {
+            if (taken[i])
+                continue;
+            const double s = sim.similarity(p.items[jj], p.items[i]);
+            if (why && s > maxsim[i])
+                maxfrom[i] = p.items[jj];
+            maxsim[i] = std::max(maxsim[i], s);
+        }
     }
     return sel;
 }
 
-std::vector<int> select_dpp(const Prepared &p, const SimilarityProvider &sim, double delta, size_t k)
+std::vector<int> select_dpp(const Prepared &p, const SimilarityProvider &sim, double delta, size_t k,
+                            std::vector<RerankReason> *why)
 {
     const size_t n = p.items.size();
     const double alpha = dpp_alpha(delta);
@@ -209,6 +247,12 @@ std::vector<int> select_dpp(const Prepared &p, const SimilarityProvider &sim, do
         if (jj < 0 || d2[static_cast<size_t>(jj)] < kDppStop)
             break;
         const auto j = static_cast<size_t>(jj);
+        if (why) {
+            RerankReason &r = (*why)[j];
+            r.kind = RerankReason::Kind::dpp;
+            r.step = static_cast<int>(sel.size()) + 1;
+            r.gain = d2[j];
+        }
         sel.push_back(jj);
         taken[j] = 1;
         if (sel.size() == k)
@@ -230,7 +274,7 @@ std::vector<int> select_dpp(const Prepared &p, const SimilarityProvider &sim, do
 }
 
 std::vector<int> select_calibrated(const Prepared &p, const std::vector<int32_t> &bucket, const Dataset &ds,
-                                   int32_t user, double delta, size_t k)
+                                   int32_t user, double delta, size_t k, std::vector<RerankReason> *why)
 {
     const size_t n = p.items.size();
     const auto nb = static_cast<size_t>(ds.categories.size()) + 1;
@@ -252,6 +296,17 @@ std::vector<int> select_calibrated(const Prepared &p, const std::vector<int32_t>
             gain[i] = static_cast<double>(static_cast<float>((1.0 - delta) * p.rhat[i] - delta * step));
         }
         const int j = argmax_free(gain, taken);
+        if (why) {
+            const auto jj = static_cast<size_t>(j);
+            const double pc = hist[static_cast<size_t>(bucket[static_cast<size_t>(p.items[jj])])];
+            const double n_b = count[static_cast<size_t>(bucket[static_cast<size_t>(p.items[jj])])];
+            RerankReason &r = (*why)[jj];
+            r.kind = RerankReason::Kind::calibrated;
+            r.step = static_cast<int>(sel.size()) + 1;
+            r.relevance = (1.0 - delta) * p.rhat[jj];
+            r.diversity = delta * (pc > 0 ? calibration_step(pc, n_b, m) : 0.0);
+            r.gain = gain[jj];
+        }
         sel.push_back(j);
         taken[static_cast<size_t>(j)] = 1;
         count[static_cast<size_t>(bucket[static_cast<size_t>(p.items[static_cast<size_t>(j)])])] += 1.0;
@@ -260,7 +315,7 @@ std::vector<int> select_calibrated(const Prepared &p, const std::vector<int32_t>
 }
 
 std::vector<int> select_caps(const Prepared &p, const std::vector<int32_t> &bucket, const Dataset &ds,
-                             const RerankOptions &o)
+                             const RerankOptions &o, std::vector<RerankReason> *why)
 {
     const auto unknown = static_cast<int32_t>(ds.categories.size());
     std::vector<int> cat_count(static_cast<size_t>(unknown) + 1, 0), brand_count(ds.brands.size() + 1, 0);
@@ -275,6 +330,10 @@ std::vector<int> select_caps(const Prepared &p, const std::vector<int32_t> &buck
         ++cat_count[static_cast<size_t>(c)];
         if (b >= 0)
             ++brand_count[static_cast<size_t>(b)];
+        if (why) {
+            (*why)[i].kind = RerankReason::Kind::caps;
+            (*why)[i].step = static_cast<int>(sel.size()) + 1;
+        }
         sel.push_back(static_cast<int>(i));
     }
     return sel; // finish() fills from the skipped ones in model order
@@ -325,20 +384,62 @@ Reranker::~Reranker() = default;
 
 RerankedList Reranker::rerank(int32_t user, std::span<const int32_t> items, std::span<const float> scores) const
 {
+    return run(user, items, scores, false);
+}
+
+RerankedList Reranker::explain(int32_t user, std::span<const int32_t> items, std::span<const float> scores) const
+{
+    return run(user, items, scores, true);
+}
+
+RerankedList Reranker::run(int32_t user, std::span<const int32_t> items, std::span<const float> scores,
+                           bool explain) const
+{
     const Prepared p = prepare(*m_dataset, m_options, items, scores);
     const auto k = static_cast<size_t>(m_options.k);
     const double delta = m_options.diversity;
+    std::vector<RerankReason> why(explain ? p.items.size() : 0);
+    std::vector<RerankReason> *w = explain ? &why : nullptr;
     std::vector<int> sel;
     if (delta > 0.0) {
         switch (m_options.method) {
         case RerankMethod::none: break;
-        case RerankMethod::mmr: sel = select_mmr(p, *m_similarity, delta, k); break;
-        case RerankMethod::dpp: sel = select_dpp(p, *m_similarity, delta, k); break;
-        case RerankMethod::calibrated: sel = select_calibrated(p, m_bucket, *m_dataset, user, delta, k); break;
-        case RerankMethod::caps: sel = select_caps(p, m_bucket, *m_dataset, m_options); break;
+        case RerankMethod::mmr: sel = select_mmr(p, *m_similarity, delta, k, w); break;
+        case RerankMethod::dpp: sel = select_dpp(p, *m_similarity, delta, k, w); break;
+        case RerankMethod::calibrated: sel = select_calibrated(p, m_bucket, *m_dataset, user, delta, k, w); break;
+        case RerankMethod::caps: sel = select_caps(p, m_bucket, *m_dataset, m_options, w); break;
         }
     }
-    return finish(*m_dataset, m_options, p, std::move(sel), items, scores);
+    const bool reranked = !sel.empty();
+    RerankedList out = finish(*m_dataset, m_options, p, std::move(sel), items, scores);
+    if (!explain)
+        return out;
+    // Each final item: its greedy step's reason, or filled in model order; the rules that touched it.
+    out.reasons.reserve(out.items.size());
+    for (const int32_t item : out.items) {
+        const auto at = std::find(p.items.begin(), p.items.end(), item);
+        RerankReason r;
+        if (at != p.items.end()) {
+            const auto i = static_cast<size_t>(at - p.items.begin());
+            r = why[i];
+            if (r.step == 0)
+                r.kind = reranked ? RerankReason::Kind::filled : RerankReason::Kind::model_order;
+            r.rhat = p.rhat[i];
+        }
+        bool pinned = false;
+        for (size_t ri = 0; ri < m_options.rules.size(); ++ri) {
+            const MerchRule &rule = m_options.rules[ri];
+            if (rule.kind == MerchRule::Kind::exclude_item || rule.kind == MerchRule::Kind::exclude_category
+                || rule.kind == MerchRule::Kind::exclude_brand || !rule_applies(*m_dataset, rule, item))
+                continue;
+            r.rules.push_back(static_cast<int>(ri));
+            pinned = pinned || rule.kind == MerchRule::Kind::pin_item;
+        }
+        if (pinned)
+            r.kind = RerankReason::Kind::pinned;
+        out.reasons.push_back(std::move(r));
+    }
+    return out;
 }
 
 } // namespace reclens

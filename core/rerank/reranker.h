@@ -10,6 +10,7 @@
 #include "core/data/dataset.h"
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -38,6 +39,10 @@ struct MerchRule {
     double amount = 0.0;
     int rank = 1;         // pin_item: 1-based rank in the final list
 };
+
+// Names of rule kinds as sessions and explanations spell them ("exclude_item", "boost_category", ...).
+std::string_view rule_kind_name(MerchRule::Kind kind);
+MerchRule::Kind parse_rule_kind(std::string_view name); // throws Error on unknown names
 
 struct RerankOptions {
     RerankMethod method = RerankMethod::none;
@@ -77,11 +82,40 @@ private:
     std::vector<float> m_unit;
 };
 
+// Why an item of a re-ranked list stands where it does, in the terms of DESIGN §6 (docs/rerankers.md).
+// NaN / -1 where a term does not apply to the kind.
+struct RerankReason {
+    enum class Kind {
+        model_order, // no re-ranking (method none, or δ = 0): the model's order after the rules
+        mmr,         // picked by MMR: gain = relevance − diversity
+        dpp,         // picked by the DPP's greedy MAP: gain = d_i², its marginal gain (det ratio)
+        calibrated,  // picked by the calibrated greedy: gain = relevance − diversity
+        caps,        // kept in model order within the caps
+        filled,      // the re-ranker stopped or skipped it: filled in model order to reach K
+        pinned,      // placed at its rank by a pin rule
+    };
+    Kind kind = Kind::model_order;
+    int step = 0;            // the greedy step that picked it (1 = first), 0 when not picked by one
+    double rhat = std::numeric_limits<double>::quiet_NaN();      // r̂_i as the re-ranker saw it
+    double relevance = std::numeric_limits<double>::quiet_NaN(); // MMR, calibrated: (1−δ)·r̂_i
+    double diversity = std::numeric_limits<double>::quiet_NaN(); // MMR: δ·max_{j∈S} sim(i,j); calibrated: δ·Δ KL
+    double gain = std::numeric_limits<double>::quiet_NaN();      // the value the greedy step maximised
+    int32_t because = -1;    // MMR: the chosen item j of the largest sim(i,j), whose penalty it paid
+    double similarity = std::numeric_limits<double>::quiet_NaN(); // MMR: sim(i, because)
+    std::vector<int> rules;  // indices into RerankOptions::rules that boosted, buried or pinned it
+    bool operator==(const RerankReason &) const = default;
+};
+
+// One line for a person: "MMR step 3: relevance 0.412 − diversity 0.300 (sim 0.60 with «Milk»,
+// already chosen) = 0.112; boosted by rule 1 (boost_category)". Item titles from `dataset`.
+std::string describe(const RerankReason &reason, const Dataset &dataset, const RerankOptions &options);
+
 // A final list: items best first with their model scores (NaN for a pinned item that was not
-// among the candidates).
+// among the candidates), and, from Reranker::explain only, why each item is there.
 struct RerankedList {
     std::vector<int32_t> items;
     std::vector<float> scores;
+    std::vector<RerankReason> reasons; // empty, or one per item
 };
 
 class Reranker {
@@ -100,6 +134,8 @@ public:
     // Per-user scalar re-ranking. items/scores: the candidate pool, best first (model order).
     // Returns min(k, usable candidates) items (plus pinned items). Deterministic.
     RerankedList rerank(int32_t user, std::span<const int32_t> items, std::span<const float> scores) const;
+    // rerank()'s list (the same steps, item for item) with the reason of each item filled in.
+    RerankedList explain(int32_t user, std::span<const int32_t> items, std::span<const float> scores) const;
 
     // Batched libtorch version for many users at once on `device` ("cpu", "cuda", "cuda:N", "auto").
     // Row r: candidates items[r*pool .. r*pool+count[r]) with scores; returns lists identical to
@@ -111,6 +147,8 @@ public:
     const SimilarityProvider *similarity() const { return m_similarity.get(); }
 
 private:
+    RerankedList run(int32_t user, std::span<const int32_t> items, std::span<const float> scores, bool explain) const;
+
     const Dataset *m_dataset;
     RerankOptions m_options;
     std::shared_ptr<const SimilarityProvider> m_similarity;

@@ -3,6 +3,7 @@
 // JSON with exact values, the shown user's lists as CSV, default file names, and refusals (a file
 // of the session, an unknown suffix) that leave the files as they were.
 #include "ui/mainwindow.h"
+#include "ui/models/rankinglistmodel.h"
 #include "ui/models/summarymodel.h"
 #include "ui/models/tableexport.h"
 #include "ui/models/usertablemodel.h"
@@ -24,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
+#include <algorithm>
 
 #include <cmath>
 
@@ -196,15 +198,30 @@ private Q_SLOTS:
             QVERIFY(csvLines(out(t + u".csv"_qs)).size() >= 2);
             QVERIFY(!QJsonDocument::fromJson(readAll(out(t + u".json"_qs))).array().isEmpty());
         }
+        // The overlap of the shown lists: one row per pair, the titles named, values exact.
+        QCOMPARE(m_window->exportTable(u"overlap"_qs, out(u"overlap.json"_qs)), QString());
+        QCOMPARE(m_window->exportTable(u"overlap"_qs, out(u"overlap.csv"_qs)), QString());
+        const QJsonArray pairs = QJsonDocument::fromJson(readAll(out(u"overlap.json"_qs))).array();
+        const UserView &view = ws->view();
+        const size_t n = view.columns.size();
+        QCOMPARE(static_cast<size_t>(pairs.size()), n * (n - 1) / 2);
+        QCOMPARE(csvLines(out(u"overlap.csv"_qs)).size(), pairs.size() + 1);
+        const QJsonObject first = pairs[0].toObject();
+        QCOMPARE(first.value(u"lists"_qs).toString(),
+            QString::fromStdString(view.columns[0].title + " | " + view.columns[1].title));
+        QCOMPARE(first.value(u"Jaccard"_qs).toDouble(), view.overlaps[0].jaccard);
+        QCOMPARE(first.value(u"RBO"_qs).toDouble(), view.overlaps[0].rbo);
     }
 
     void lists()
     {
         Workspace *ws = m_window->workspace();
+        ws->setDiversity(0.6); // MMR: the re-ranked list says why each item stands where it does
         const QString path = out(u"lists.csv"_qs);
         QCOMPARE(m_window->exportLists(path), QString());
         const QList<QByteArray> lines = csvLines(path);
-        QCOMPARE(lines[0], QByteArray("list,user_id,rank,item_id,title,category,brand,price,score,hit,move"));
+        QCOMPARE(lines[0], QByteArray("list,user_id,rank,item_id,title,category,brand,price,score,hit,move,reason,"
+                                      "relevance_term,diversity_term,gain,because_item_id,similarity,rules,why"));
         size_t expected = 0;
         for (const ListColumn &c : ws->view().columns)
             expected += c.items.size();
@@ -227,6 +244,35 @@ private Q_SLOTS:
             QCOMPARE(cells[2].toInt(), static_cast<int>(i + 1));
             QCOMPARE(cells[3].toStdString(), ds->item_external[static_cast<size_t>(first.items[i])]);
         }
+        // Why each re-ranked item is there: MMR's terms add up, the penalty names an item chosen
+        // before it, and the tooltip says the same as the export.
+        const ListColumn &reranked = ws->view().columns.at(1);
+        QCOMPARE(reranked.reasons.size(), reranked.items.size());
+        int mmrRows = 0;
+        for (const QJsonValue &v : rows) {
+            const QJsonObject o = v.toObject();
+            if (o.value(u"list"_qs).toString().toStdString() != reranked.title) {
+                QVERIFY(!o.contains(u"reason"_qs));
+                continue;
+            }
+            const int rank = o.value(u"rank"_qs).toInt();
+            QVERIFY(!o.value(u"why"_qs).toString().isEmpty());
+            if (o.value(u"reason"_qs).toString() != u"mmr"_qs)
+                continue;
+            ++mmrRows;
+            const double gain = o.value(u"gain"_qs).toDouble();
+            QVERIFY(std::abs(o.value(u"relevance_term"_qs).toDouble() - o.value(u"diversity_term"_qs).toDouble() - gain)
+                < 1e-12);
+            if (rank > 1) {
+                const QString because = o.value(u"because_item_id"_qs).toString();
+                const auto earlier = std::find_if(reranked.items.begin(), reranked.items.begin() + (rank - 1),
+                    [&](int32_t item) { return ds->item_external[static_cast<size_t>(item)] == because.toStdString(); });
+                QVERIFY2(earlier != reranked.items.begin() + (rank - 1), qPrintable(because));
+            }
+        }
+        QVERIFY(mmrRows >= 2);
+        const QString tip = m_window->inspectPage()->listModel(1)->index(1, 0).data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(u"Why here: "_qs + QString::fromStdString(reranked.why[1])), qPrintable(tip));
     }
 
     void defaultNames()

@@ -76,7 +76,7 @@ private Q_SLOTS:
         s.rerank.method = RerankMethod::mmr;
         s.rerank.diversity = 0.5;
         s.rerank.similarity = SimilarityKind::category;
-        s.showSecondModel = true;
+        s.compared = { 1 };
         MerchRule bury;
         bury.kind = MerchRule::Kind::bury_category;
         bury.target = ws->dataset()->top_category(ws->view().columns.front().items.front());
@@ -86,7 +86,7 @@ private Q_SLOTS:
         ws->pinUser(u"1"_qs, u"a regular: MMR brings in other aisles"_qs);
         ws->pinUser(u"2385"_qs, u"a big basket"_qs);
         QTRY_VERIFY_WITH_TIMEOUT(ws->runs().reranked && ws->runs().reranked->rerank.diversity == 0.5
-                && ws->runs().second && !ws->isBusy() && !ws->sweep().curve.delta.empty() && ws->ruleCosts(),
+                && ws->runs().others.size() == 1 && !ws->isBusy() && !ws->sweep().curve.delta.empty() && ws->ruleCosts(),
             240000);
     }
     void cleanupTestCase()
@@ -101,7 +101,9 @@ private Q_SLOTS:
         const QString path = m_dir.filePath(u"report.pdf"_qs);
         QCOMPARE(m_window->exportReport(path), QString());
         const QString info = run(u"pdfinfo"_qs, { path });
-        QVERIFY2(info.contains(QRegularExpression(u"Pages:\\s+5\\b"_qs)), qPrintable(info)); // 3 + 2 story users
+        // title, the metrics (the compared source's table runs onto a second page), the models as points,
+        // the trade-off, 2 story users
+        QVERIFY2(info.contains(QRegularExpression(u"Pages:\\s+7\\b"_qs)), qPrintable(info));
         QVERIFY2(info.contains(u"842 x 595 pts (A4)"_qs), qPrintable(info));
         const QString text = run(u"pdftotext"_qs, { u"-layout"_qs, path, u"-"_qs });
         const auto ds = m_window->workspace()->dataset();
@@ -114,14 +116,17 @@ private Q_SLOTS:
                  u"1. Shopper 1"_qs, u"a regular: MMR brings in other aisles"_qs, u"2. Shopper 2385"_qs,
                  u"a big basket"_qs, u"personalization"_qs, u"calibration_kl"_qs, u"What each rule costs"_qs,
                  metricText(base.metrics.at("ndcg")), metricText(mmr.metrics.at("ndcg")),
-                 metricText(mmr.metrics.at("ild_category")) }) {
+                 metricText(mmr.metrics.at("ild_category")),
+                 u"Every other source vs the model order"_qs, u"(Holm)"_qs, u"(raw)"_qs,
+                 metricText(m_window->workspace()->runs().others.at(0)->metrics.at("ndcg")) }) {
             QVERIFY2(text.contains(expected), qPrintable(u"missing in the PDF: "_qs + expected));
         }
         // The story pages start on their own pages, in the story's order.
         const QStringList pages = text.split(u'\f');
-        QVERIFY(pages.size() >= 5);
-        QVERIFY(pages[3].contains(u"1. Shopper 1 "_qs));
-        QVERIFY(pages[4].contains(u"2. Shopper 2385"_qs));
+        QVERIFY(pages.size() >= 7);
+        QVERIFY(pages[3].contains(u"Accuracy against variety: the models as points"_qs));
+        QVERIFY(pages[5].contains(u"1. Shopper 1 "_qs));
+        QVERIFY(pages[6].contains(u"2. Shopper 2385"_qs));
     }
 
     void html()
@@ -132,10 +137,11 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QString html = QString::fromUtf8(f.readAll());
         QVERIFY(html.startsWith(u"<!DOCTYPE html>"_qs));
-        // Every image inside the file: trade-off + (category mix + diversity) per story user.
-        QCOMPARE(html.count(u"src='data:image/png;base64,"_qs), 1 + 2 * 2);
+        // Every image inside the file: the two models-as-points plots and the all-user category mix,
+        // the trade-off, and (category mix + diversity) per story user.
+        QCOMPARE(html.count(u"src='data:image/png;base64,"_qs), 3 + 1 + 2 * 2);
         QVERIFY(!html.contains(u"src='http"_qs) && !html.contains(u"src='file"_qs) && !html.contains(u"<link"_qs));
-        QCOMPARE(html.count(u"<section>"_qs), 5);
+        QCOMPARE(html.count(u"<section>"_qs), 6); // title, metrics, models as points, trade-off, 2 story users
         QVERIFY(html.contains(u"a regular: MMR brings in other aisles"_qs));
         QVERIFY(html.contains(metricText(m_window->workspace()->runs().reranked->metrics.at("ndcg"))));
     }

@@ -112,8 +112,15 @@ QVariant RankingListModel::data(const QModelIndex &index, int role) const
     case MoveKindRole:
         return dropped ? static_cast<int>(RankMove::Kind::Dropped)
                        : static_cast<int>(row < m_list.moves.size() ? m_list.moves[row].kind : RankMove::Kind::Same);
-    case Qt::ToolTipRole:
-        return m_tooltip ? m_tooltip(item) : QVariant();
+    case Qt::ToolTipRole: {
+        QString tip = m_tooltip ? m_tooltip(item) : QString();
+        // Why a re-ranked item stands here: its greedy step's terms and the rules that moved it.
+        if (!dropped && row < m_list.why.size())
+            tip += (tip.isEmpty() ? QString() : u"\n\n"_qs) + u"Why here: "_qs + QString::fromStdString(m_list.why[row]);
+        return tip;
+    }
+    case WhyRole:
+        return !dropped && row < m_list.why.size() ? QString::fromStdString(m_list.why[row]) : QString();
     case Qt::TextAlignmentRole:
         if (index.column() == RankColumn || index.column() == PriceColumn || index.column() == ScoreColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);

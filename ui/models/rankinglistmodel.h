@@ -19,6 +19,7 @@ enum ItemRole {
     IsHitRole, // bool: item is in the user's test set
     IsDroppedRole, // bool: row lists an item dropped from the model order
     MoveKindRole, // int(RankMove::Kind)
+    WhyRole, // QString: why a re-ranked item stands here (describe()); empty for other lists
 };
 
 // Builds the tooltip of an item (details and the most similar history items); set by the page.

@@ -38,13 +38,16 @@ void SummaryModel::setRuns(const GlobalRuns &runs)
 {
     beginResetModel();
     m_rows.clear();
-    m_second.clear();
-    m_hasSecond = false;
+    m_others.clear();
+    m_otherNames.clear();
     if (runs.rerankedVsBase)
         m_rows = runs.rerankedVsBase->metrics;
-    if (runs.secondVsBase && runs.secondVsBase->metrics.size() == m_rows.size()) {
-        m_second = runs.secondVsBase->metrics;
-        m_hasSecond = true;
+    for (size_t i = 0; i < runs.othersVsBase.size() && i < runs.others.size(); ++i) {
+        if (runs.othersVsBase[i].metrics.size() != m_rows.size())
+            continue;
+        m_others.push_back(runs.othersVsBase[i].metrics);
+        const std::string &name = runs.others[i]->source_name;
+        m_otherNames << (name.empty() ? u"source "_qs + QString::number(i + 2) : QString::fromStdString(name));
     }
     endResetModel();
 }
@@ -56,17 +59,34 @@ int SummaryModel::rowCount(const QModelIndex &parent) const
 
 int SummaryModel::columnCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : ColumnCount;
+    return parent.isValid() ? 0 : otherColumn(m_others.size(), OtherValue);
 }
 
 QVariant SummaryModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const MetricComparison &m = m_rows[static_cast<size_t>(index.row())];
-    const MetricComparison *s = m_hasSecond ? &m_second[static_cast<size_t>(index.row())] : nullptr;
+    const auto row = static_cast<size_t>(index.row());
+    const int column = index.column();
+    // A compared source's cell: which source, and which of its columns; the re-ranked columns map to
+    // the same kinds so that one set of rules formats both.
+    const bool other = column >= FixedColumnCount;
+    const size_t source = other ? static_cast<size_t>((column - FixedColumnCount) / OtherColumnCount) : 0;
+    const int kind = other ? (column - FixedColumnCount) % OtherColumnCount : -1;
+    const MetricComparison &m = other ? m_others[source][row] : m_rows[row];
     const MetricInfo *info = find_metric(m.metric);
+    const bool isDelta = column == DeltaColumn || kind == OtherDelta;
+    const bool isRawP = column == PairedTColumn || column == WilcoxonColumn || kind == OtherPairedT || kind == OtherWilcoxon;
+    const bool isHolmP = kind == OtherPairedTHolm || kind == OtherWilcoxonHolm;
+    const double p = column == PairedTColumn || kind == OtherPairedT ? m.test.p_paired_t
+        : column == WilcoxonColumn || kind == OtherWilcoxon          ? m.test.p_wilcoxon
+        : kind == OtherPairedTHolm                                  ? m.p_paired_t_holm
+        : kind == OtherWilcoxonHolm                                 ? m.p_wilcoxon_holm
+                                                                     : kNaN;
     if (role == Qt::ToolTipRole && info) {
+        if (isHolmP)
+            return QString(u"Holm-corrected over the "_qs + QString::number(m_others.size())
+                + u" compared sources (each against the model order, this metric and test)"_qs);
         QString tip = QString::fromUtf8(info->formula.data(), static_cast<qsizetype>(info->formula.size())) + u"\n"_qs
             + QString::fromUtf8(info->description.data(), static_cast<qsizetype>(info->description.size()));
         if (m.metric == "ild_embedding" && std::isnan(m.value_a))
@@ -74,16 +94,15 @@ QVariant SummaryModel::data(const QModelIndex &index, int role) const
                    "score such as popularity's has no notion of distance). See ild_category."_qs;
         return tip;
     }
-    if (role == Qt::TextAlignmentRole && index.column() != MetricColumn)
+    if (role == Qt::TextAlignmentRole && column != MetricColumn)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
-    if (role == Qt::ForegroundRole && (index.column() == DeltaColumn || index.column() == SecondDeltaColumn)) {
-        const double d = index.column() == DeltaColumn ? m.value_b - m.value_a : (s ? s->value_b - s->value_a : kNaN);
+    if (role == Qt::ForegroundRole && isDelta) {
+        const double d = m.value_b - m.value_a;
         if (std::isnan(d) || std::abs(d) < 1e-12 || !info)
             return QColor(0x8a, 0x90, 0x9a);
         return (d > 0) == info->higher_is_better ? QColor(0x2e, 0x7d, 0x32) : QColor(0xc6, 0x28, 0x28);
     }
-    if (role == Qt::FontRole && (index.column() == PairedTColumn || index.column() == WilcoxonColumn)) {
-        const double p = index.column() == PairedTColumn ? m.test.p_paired_t : m.test.p_wilcoxon;
+    if (role == Qt::FontRole && (isRawP || isHolmP)) {
         if (!std::isnan(p) && p < 0.05) {
             QFont f;
             f.setBold(true);
@@ -93,68 +112,59 @@ QVariant SummaryModel::data(const QModelIndex &index, int role) const
     }
     if (role == ExportRole) {
         // Exact values for exports: numbers unrounded (NaN = undefined), the CI as [low, high].
-        switch (index.column()) {
+        if (isRawP || isHolmP)
+            return p;
+        if (isDelta)
+            return m.value_b - m.value_a;
+        switch (column) {
         case MetricColumn:
             return QString::fromStdString(m.metric);
         case BaseColumn:
             return m.value_a;
         case RerankedColumn:
             return m.value_b;
-        case DeltaColumn:
-            return m.value_b - m.value_a;
-        case PairedTColumn:
-            return m.test.p_paired_t;
-        case WilcoxonColumn:
-            return m.test.p_wilcoxon;
         case CiColumn:
             return QVariantList { m.test.ci95_low, m.test.ci95_high };
-        case SecondColumn:
-            return s ? s->value_b : kNaN;
-        case SecondDeltaColumn:
-            return s ? s->value_b - s->value_a : kNaN;
-        case SecondPColumn:
-            return s ? s->test.p_paired_t : kNaN;
         default:
-            return {};
+            return kind == OtherValue ? QVariant(m.value_b) : QVariant();
         }
     }
     if (role != Qt::DisplayRole)
         return {};
-    switch (index.column()) {
+    if (isRawP || isHolmP)
+        return pValue(p);
+    if (isDelta)
+        return signedNum(m.value_b - m.value_a);
+    switch (column) {
     case MetricColumn:
         return QString::fromStdString(m.metric);
     case BaseColumn:
         return num(m.value_a);
     case RerankedColumn:
         return num(m.value_b);
-    case DeltaColumn:
-        return signedNum(m.value_b - m.value_a);
-    case PairedTColumn:
-        return pValue(m.test.p_paired_t);
-    case WilcoxonColumn:
-        return pValue(m.test.p_wilcoxon);
     case CiColumn:
         if (std::isnan(m.test.ci95_low))
             return QStringLiteral("–");
         return QString(u"["_qs + signedNum(m.test.ci95_low) + u", "_qs + signedNum(m.test.ci95_high) + u"]"_qs);
-    case SecondColumn:
-        return s ? num(s->value_b) : QString();
-    case SecondDeltaColumn:
-        return s ? signedNum(s->value_b - s->value_a) : QString();
-    case SecondPColumn:
-        return s ? pValue(s->test.p_paired_t) : QString();
     default:
-        return {};
+        return kind == OtherValue ? num(m.value_b) : QVariant();
     }
 }
 
 QVariant SummaryModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0)
         return {};
     static const char *const names[] = { "metric", "model order", "re-ranked", "Δ re-ranked", "p (paired t)",
-        "p (Wilcoxon)", "95% CI of Δ (bootstrap)", "second model", "Δ second", "p second (t)" };
-    return section >= 0 && section < ColumnCount ? QString::fromUtf8(names[section]) : QVariant();
+        "p (Wilcoxon)", "95% CI of Δ (bootstrap)" };
+    if (section < FixedColumnCount)
+        return QString::fromUtf8(names[section]);
+    const auto source = static_cast<size_t>((section - FixedColumnCount) / OtherColumnCount);
+    if (source >= m_others.size())
+        return {};
+    static const char *const kinds[] = { "", " Δ", " p t (raw)", " p t (Holm)", " p W (raw)", " p W (Holm)" };
+    const int kind = (section - FixedColumnCount) % OtherColumnCount;
+    return QString(m_otherNames[static_cast<int>(source)] + QString::fromUtf8(kinds[kind]));
 }
 
 } // namespace reclens::ui

@@ -1,9 +1,12 @@
 #pragma once
-// Global metrics side by side: model order vs re-ranked (and a second model), with the paired
-// delta, p-values and bootstrap CI from the comparison engine. One row per DESIGN §5 metric.
+// Global metrics side by side: model order vs re-ranked, and every compared source against the
+// model order, with the paired delta, p-values and bootstrap CI from the comparison engine. One row
+// per DESIGN §5 metric. A compared source's p-values come twice: raw, and Holm-corrected over the
+// family of all compared sources (compare_to_baseline); the headers say which is which.
 #include "ui/session/workspace.h"
 
 #include <QAbstractTableModel>
+#include <QStringList>
 
 namespace reclens::ui
 {
@@ -20,14 +23,20 @@ public:
         PairedTColumn,
         WilcoxonColumn,
         CiColumn,
-        SecondColumn,
-        SecondDeltaColumn,
-        SecondPColumn,
-        ColumnCount
+        FixedColumnCount
     };
+    // The columns of each compared source, from FixedColumnCount + OtherColumnCount * source on.
+    enum OtherColumn { OtherValue, OtherDelta, OtherPairedT, OtherPairedTHolm, OtherWilcoxon, OtherWilcoxonHolm,
+        OtherColumnCount };
+    static int otherColumn(size_t source, OtherColumn column)
+    {
+        return FixedColumnCount + OtherColumnCount * static_cast<int>(source) + column;
+    }
+
     explicit SummaryModel(QObject *parent = nullptr);
 
     void setRuns(const GlobalRuns &runs);
+    size_t otherCount() const { return m_others.size(); }
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -35,8 +44,8 @@ public:
 
 private:
     std::vector<MetricComparison> m_rows;
-    std::vector<MetricComparison> m_second; // same order as m_rows when present
-    bool m_hasSecond = false;
+    std::vector<std::vector<MetricComparison>> m_others; // per compared source, same order as m_rows
+    QStringList m_otherNames;
 };
 
 } // namespace reclens::ui

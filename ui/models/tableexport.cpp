@@ -83,8 +83,11 @@ ojson jsonValue(const QVariant &v)
 QStringList headers(const QAbstractItemModel &model)
 {
     QStringList out;
-    for (int c = 0; c < model.columnCount(); ++c)
-        out << model.headerData(c, Qt::Horizontal, Qt::DisplayRole).toString();
+    // A header may name its column in full for files where the view shows it short (ExportRole).
+    for (int c = 0; c < model.columnCount(); ++c) {
+        const QVariant full = model.headerData(c, Qt::Horizontal, ExportRole);
+        out << (full.isValid() ? full : model.headerData(c, Qt::Horizontal, Qt::DisplayRole)).toString();
+    }
     return out;
 }
 } // namespace
@@ -127,7 +130,25 @@ struct ListRow {
     double price = kNaN;
     double score = kNaN;
     bool hit = false;
+    // Why a re-ranked item stands here (RerankReason); empty / NaN for the other lists.
+    std::string why, reason, because;
+    double relevance = kNaN, diversity = kNaN, gain = kNaN, similarity = kNaN;
+    std::string rules; // 1-based rule numbers, ';'-separated
 };
+
+std::string_view reasonName(RerankReason::Kind kind)
+{
+    switch (kind) {
+    case RerankReason::Kind::model_order: return "model_order";
+    case RerankReason::Kind::mmr: return "mmr";
+    case RerankReason::Kind::dpp: return "dpp";
+    case RerankReason::Kind::calibrated: return "calibrated";
+    case RerankReason::Kind::caps: return "caps";
+    case RerankReason::Kind::filled: return "filled";
+    case RerankReason::Kind::pinned: return "pinned";
+    }
+    return "unknown";
+}
 
 std::vector<ListRow> listRows(const Dataset &ds, const UserView &view)
 {
@@ -152,6 +173,18 @@ std::vector<ListRow> listRows(const Dataset &ds, const UserView &view)
             r.score = i < c.scores.size() ? static_cast<double>(c.scores[i]) : kNaN;
             r.hit = i < c.hit.size() && c.hit[i];
             r.move = i < c.moves.size() ? c.moves[i].label() : std::string();
+            if (i < c.reasons.size()) {
+                const RerankReason &why = c.reasons[i];
+                r.reason = reasonName(why.kind);
+                r.why = i < c.why.size() ? c.why[i] : std::string();
+                r.relevance = why.relevance;
+                r.diversity = why.diversity;
+                r.gain = why.gain;
+                r.similarity = why.similarity;
+                r.because = why.because >= 0 ? ds.item_external[static_cast<size_t>(why.because)] : std::string();
+                for (int rule : why.rules)
+                    r.rules += (r.rules.empty() ? "" : ";") + std::to_string(rule + 1);
+            }
             rows.push_back(std::move(r));
         }
     }
@@ -166,16 +199,20 @@ std::string shortest(double v)
 
 std::string userListsCsv(const Dataset &ds, const UserView &view)
 {
-    std::string out = "list,user_id,rank,item_id,title,category,brand,price,score,hit,move\n";
+    std::string out = "list,user_id,rank,item_id,title,category,brand,price,score,hit,move,"
+                      "reason,relevance_term,diversity_term,gain,because_item_id,similarity,rules,why\n";
     for (const ListRow &r : listRows(ds, view))
         out += csv_field(r.list) + ',' + csv_field(r.user) + ',' + std::to_string(r.rank) + ',' + csv_field(r.item) + ','
             + csv_field(r.title) + ',' + csv_field(r.category) + ',' + csv_field(r.brand) + ',' + shortest(r.price) + ','
-            + shortest(r.score) + ',' + (r.hit ? "1" : "0") + ',' + csv_field(r.move) + '\n';
+            + shortest(r.score) + ',' + (r.hit ? "1" : "0") + ',' + csv_field(r.move) + ',' + csv_field(r.reason) + ','
+            + shortest(r.relevance) + ',' + shortest(r.diversity) + ',' + shortest(r.gain) + ',' + csv_field(r.because)
+            + ',' + shortest(r.similarity) + ',' + csv_field(r.rules) + ',' + csv_field(r.why) + '\n';
     return out;
 }
 
 std::string userListsJson(const Dataset &ds, const UserView &view)
 {
+    auto number = [](double v) { return std::isfinite(v) ? ojson(v) : ojson(nullptr); };
     ojson rows = ojson::array();
     for (const ListRow &r : listRows(ds, view)) {
         ojson j = ojson::object();
@@ -186,10 +223,20 @@ std::string userListsJson(const Dataset &ds, const UserView &view)
         j["title"] = r.title;
         j["category"] = r.category;
         j["brand"] = r.brand;
-        j["price"] = std::isfinite(r.price) ? ojson(r.price) : ojson(nullptr);
-        j["score"] = std::isfinite(r.score) ? ojson(r.score) : ojson(nullptr);
+        j["price"] = number(r.price);
+        j["score"] = number(r.score);
         j["hit"] = r.hit;
         j["move"] = r.move;
+        if (!r.reason.empty()) { // the re-ranked list: why each item stands here
+            j["reason"] = r.reason;
+            j["relevance_term"] = number(r.relevance);
+            j["diversity_term"] = number(r.diversity);
+            j["gain"] = number(r.gain);
+            j["because_item_id"] = r.because.empty() ? ojson(nullptr) : ojson(r.because);
+            j["similarity"] = number(r.similarity);
+            j["rules"] = r.rules;
+            j["why"] = r.why;
+        }
         rows.push_back(std::move(j));
     }
     return rows.dump(2) + "\n";

@@ -23,7 +23,9 @@ std::string tableCsv(const QAbstractItemModel &model);
 std::string tableJson(const QAbstractItemModel &model);
 
 // The shown user's lists, one row per list entry:
-// list,user_id,rank,item_id,title,category,brand,price,score,hit,move
+// list,user_id,rank,item_id,title,category,brand,price,score,hit,move, then why a re-ranked item
+// stands here (empty for the other lists): reason,relevance_term,diversity_term,gain,because_item_id,
+// similarity,rules,why
 std::string userListsCsv(const Dataset &dataset, const UserView &view);
 // The same rows as JSON objects (numbers as numbers, unknown price or score as null, hit as a boolean).
 std::string userListsJson(const Dataset &dataset, const UserView &view);

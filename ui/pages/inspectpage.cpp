@@ -1,6 +1,7 @@
 #include "ui/pages/inspectpage.h"
 
 #include "core/common/progress.h"
+#include "ui/models/overlapmodel.h"
 #include "ui/models/rankinglistmodel.h"
 #include "ui/pages/viewplots.h"
 #include "ui/plots/categoryplot.h"
@@ -59,17 +60,47 @@ InspectPage::InspectPage(Workspace *workspace, QWidget *parent)
     layout->addLayout(historyRow);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
-    auto *listsBox = new QWidget(splitter);
-    auto *listsLayout = new QHBoxLayout(listsBox);
-    listsLayout->setContentsMargins(0, 0, 0, 0);
-    listsLayout->setSpacing(8);
-    for (int i = 0; i < 3; ++i) {
-        ListPanel panel = makeListPanel();
-        panel.box->setParent(listsBox);
-        listsLayout->addWidget(panel.box, 1);
-        m_lists.push_back(panel);
-    }
-    m_lists[2].box->hide();
+    m_listsBox = new QWidget(splitter);
+    m_listsLayout = new QHBoxLayout(m_listsBox);
+    m_listsLayout->setContentsMargins(0, 0, 0, 0);
+    m_listsLayout->setSpacing(8);
+
+    // Which column the rank moves are counted against, and how far every pair of lists agrees.
+    m_compareBox = new QWidget(m_listsBox);
+    m_compareBox->setFixedWidth(168);
+    auto *cv = new QVBoxLayout(m_compareBox);
+    cv->setContentsMargins(0, 0, 0, 0);
+    cv->setSpacing(3);
+    auto *compareTitle = new QLabel(QStringLiteral("Lists compared"), m_compareBox);
+    compareTitle->setObjectName(QStringLiteral("listTitle"));
+    cv->addWidget(compareTitle);
+    auto *baselineLabel = new QLabel(QStringLiteral("rank moves (Δ) against"), m_compareBox);
+    baselineLabel->setStyleSheet(QStringLiteral("color:#4a5360; font-size:8.5pt;"));
+    cv->addWidget(baselineLabel);
+    m_baseline = new QComboBox(m_compareBox);
+    m_baseline->setObjectName(QStringLiteral("baselineColumn"));
+    m_baseline->setToolTip(QStringLiteral("The list every other list's rank moves (▲ ▼ new) are counted against"));
+    cv->addWidget(m_baseline);
+    connect(m_baseline, &QComboBox::activated, this,
+        [this](int i) { m_workspace->setBaselineColumn(m_baseline->itemData(i).toInt()); });
+    m_overlapModel = new OverlapModel(this);
+    m_overlapView = new QTableView(m_compareBox);
+    m_overlapView->setObjectName(QStringLiteral("overlapTable"));
+    m_overlapView->setModel(m_overlapModel);
+    m_overlapView->verticalHeader()->hide();
+    m_overlapView->verticalHeader()->setDefaultSectionSize(21);
+    m_overlapView->setShowGrid(false);
+    m_overlapView->setAlternatingRowColors(true);
+    m_overlapView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_overlapView->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_overlapView->horizontalHeader()->setMinimumSectionSize(20);
+    m_overlapView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_overlapView->horizontalHeader()->setSectionResizeMode(OverlapModel::JaccardColumn, QHeaderView::Stretch);
+    m_overlapView->setToolTip(QStringLiteral("Overlap of each pair of lists: items in both, Jaccard and rank-biased "
+                                             "overlap (p = 0.9). Bold: pairs with the baseline."));
+    cv->addWidget(m_overlapView, 1);
+    m_listsLayout->addWidget(m_compareBox);
+    ensurePanels(3);
 
     auto *plots = new QWidget(splitter);
     auto *grid = new QGridLayout(plots);
@@ -112,20 +143,17 @@ InspectPage::InspectPage(Workspace *workspace, QWidget *parent)
     grid->addWidget(m_diversityPlot, 0, 1);
     grid->addWidget(m_rocPlot, 1, 0);
     grid->addWidget(m_tradeoffPlot, 1, 1);
-    splitter->addWidget(listsBox);
+    splitter->addWidget(m_listsBox);
     splitter->addWidget(plots);
     splitter->setStretchFactor(0, 4);
     splitter->setStretchFactor(1, 6);
     splitter->setChildrenCollapsible(false);
     layout->addWidget(splitter, 1);
 
-    auto tooltip = [this](int32_t item) {
+    m_historyModel->setTooltipProvider([this](int32_t item) {
         const auto ds = m_workspace->dataset();
         return ds ? itemTooltip(*ds, item, m_workspace->similarHistory(item, 3)) : QString();
-    };
-    m_historyModel->setTooltipProvider(tooltip);
-    for (ListPanel &p : m_lists)
-        p.model->setTooltipProvider(tooltip);
+    });
 
     connect(m_workspace, &Workspace::datasetChanged, this, &InspectPage::onDatasetChanged);
     connect(m_workspace, &Workspace::userViewChanged, this, &InspectPage::applyView);
@@ -148,7 +176,11 @@ InspectPage::ListPanel InspectPage::makeListPanel()
     v->setSpacing(2);
     p.title = new QLabel(p.box);
     p.title->setObjectName(QStringLiteral("listTitle"));
+    // Long titles and metric lines are cut rather than widen the window (four lists side by side);
+    // the tooltip has them whole.
+    p.title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     p.metrics = new QLabel(p.box);
+    p.metrics->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     p.metrics->setStyleSheet(QStringLiteral("color:#4a5360; font-size:8.5pt;"));
     p.metrics->setTextInteractionFlags(Qt::TextSelectableByMouse);
     p.model = new RankingListModel(p.box);
@@ -180,6 +212,24 @@ InspectPage::ListPanel InspectPage::makeListPanel()
     v->addWidget(p.metrics);
     v->addWidget(p.table, 1);
     return p;
+}
+
+void InspectPage::ensurePanels(size_t count)
+{
+    while (m_lists.size() < count) {
+        ListPanel panel = makeListPanel();
+        panel.box->setParent(m_listsBox);
+        // Before the comparison box, which stays at the right.
+        m_listsLayout->insertWidget(static_cast<int>(m_lists.size()), panel.box, 1);
+        panel.box->hide();
+        panel.model->setTooltipProvider([this](int32_t item) {
+            const auto ds = m_workspace->dataset();
+            return ds ? itemTooltip(*ds, item, m_workspace->similarHistory(item, 3)) : QString();
+        });
+        if (const auto ds = m_workspace->dataset())
+            panel.model->setDataset(ds, m_workspace->palette());
+        m_lists.push_back(panel);
+    }
 }
 
 RankingListModel *InspectPage::listModel(int column) const
@@ -230,6 +280,7 @@ void InspectPage::applyView()
     m_history->setVisible(!queries);
     m_historyModel->setItems(view.history);
 
+    ensurePanels(view.columns.size());
     const bool three = view.columns.size() > 2;
     const bool hasPrices
         = std::any_of(ds->item_price.begin(), ds->item_price.end(), [](double p) { return std::isfinite(p); });
@@ -246,10 +297,29 @@ void InspectPage::applyView()
         // Columns the dataset has nothing for (MovieLens: brands, prices) stay out of the way.
         p.table->setColumnHidden(RankingListModel::BrandColumn, three || ds->brands.empty());
         p.table->setColumnHidden(RankingListModel::PriceColumn, three || !hasPrices);
+        p.table->setColumnHidden(RankingListModel::ScoreColumn, view.columns.size() > 3); // four lists: room for titles
+        p.table->horizontalHeader()->resizeSection(
+            RankingListModel::CategoryColumn, view.columns.size() > 3 ? 90 : three ? 100 : 112);
         p.table->horizontalHeader()->resizeSection(RankingListModel::HitColumn, c.grade.empty() ? 30 : 48);
-        p.title->setText(u"<span style='color:"_qs + columnColor(c.role).name() + u"'>■</span> "_qs
-            + QString::fromStdString(c.title).toHtmlEscaped());
+        const bool baseline = static_cast<int>(i) == view.baseline;
+        p.title->setText(u"<span style='color:"_qs + columnColor(c).name() + u"'>■</span> <b>"_qs + columnTag(i)
+            + u"</b> "_qs + QString::fromStdString(c.title).toHtmlEscaped()
+            + (baseline && view.columns.size() > 2 ? u" <span style='color:#7a828e'>(baseline)</span>"_qs : QString()));
+        p.title->setToolTip(QString::fromStdString(c.title));
+        p.metrics->setToolTip(p.metrics->text());
         p.metrics->setText(listMetricsLine(view, c));
+    }
+
+    QStringList titles;
+    for (const ListColumn &c : view.columns)
+        titles << QString::fromStdString(c.title);
+    m_overlapModel->setView(view, titles);
+    {
+        const QSignalBlocker block(m_baseline);
+        m_baseline->clear();
+        for (size_t i = 0; i < view.columns.size(); ++i)
+            m_baseline->addItem(columnTag(i) + u"  "_qs + titles[static_cast<int>(i)], static_cast<int>(i));
+        m_baseline->setCurrentIndex(view.baseline);
     }
 
     showCategoryMix(m_categoryPlot, *ds, m_workspace->palette(), view);
@@ -287,18 +357,22 @@ void InspectPage::applyRoc()
     const bool run = !m_workspace->sources().empty() && m_workspace->sources().front().isRun();
     const bool queries = m_workspace->requestKind() == RequestKind::queries;
     std::vector<RocPlot::Curve> curves;
+    const auto &sources = m_workspace->sources();
+    auto sourceName = [&](size_t s) {
+        return s < sources.size() ? QString::fromStdString(sources[s].name()) : QStringLiteral("source");
+    };
     for (const ListColumn &c : view.columns) {
         RocPlot::Curve curve;
         const QString who = queries ? QStringLiteral("this query") : QStringLiteral("this user");
         curve.name = who
             + (c.role == ListColumn::Role::Reranked         ? QStringLiteral(", re-ranked")
                     : c.role == ListColumn::Role::ModelOrder ? (run ? QStringLiteral(", run order") : QStringLiteral(", model order"))
-                                                             : QStringLiteral(", second source"));
+                                                             : u", "_qs + sourceName(c.source));
         const reclens::RocCurve &roc = pool ? c.poolRoc : c.roc;
         curve.fpr = roc.fpr;
         curve.tpr = roc.tpr;
         curve.auc = roc.auc;
-        curve.color = columnColor(c.role);
+        curve.color = columnColor(c);
         curves.push_back(std::move(curve));
     }
     if (pool) {
@@ -315,15 +389,17 @@ void InspectPage::applyRoc()
                                 : QStringLiteral("ROC, all items — this user and all users"));
     const auto &pooled = m_workspace->pooledRoc();
     for (size_t m = 0; m < pooled.size(); ++m) {
-        if (pooled[m].fpr.empty() || (m > 0 && view.columns.size() < 3))
+        const auto shown = std::find_if(view.columns.begin(), view.columns.end(),
+            [m](const ListColumn &c) { return c.role == ListColumn::Role::OtherSource && c.source == m; });
+        if (pooled[m].fpr.empty() || (m > 0 && shown == view.columns.end()))
             continue;
         RocPlot::Curve curve;
         curve.name = m == 0 ? (queries ? QStringLiteral("pooled, all queries") : QStringLiteral("pooled, all users"))
-                            : QStringLiteral("pooled, second model");
+                            : u"pooled, "_qs + sourceName(m);
         curve.fpr = pooled[m].fpr;
         curve.tpr = pooled[m].tpr;
         curve.auc = pooled[m].auc;
-        curve.color = m == 0 ? SeriesColors::pooled() : SeriesColors::secondModel().lighter(130);
+        curve.color = m == 0 ? SeriesColors::pooled() : columnColor(*shown).lighter(130);
         curve.dashed = true;
         curves.push_back(std::move(curve));
     }

@@ -1,10 +1,12 @@
 #pragma once
 // The inspection workspace for the selected user: history strip, the lists side by side (model
-// order | re-ranked | optional second model) and the four plots (category mix, diversity scores,
+// order | re-ranked | any compared sources' own order), a box that picks the column rank moves are
+// counted against and shows the overlap of every pair of lists, and the four plots (category mix, diversity scores,
 // ROC, accuracy–diversity trade-off). Owns its list models; reads everything from the Workspace.
 #include <QWidget>
 
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QListView;
 class QTableView;
@@ -15,6 +17,7 @@ namespace reclens::ui
 class CategoryPlot;
 class DiversityPlot;
 class HistoryModel;
+class OverlapModel;
 class RankingListModel;
 class RocPlot;
 class TradeoffPlot;
@@ -34,6 +37,8 @@ public:
     RocPlot *rocPlot() const { return m_rocPlot; }
     TradeoffPlot *tradeoffPlot() const { return m_tradeoffPlot; }
     QComboBox *rocScopeBox() const { return m_rocScope; }
+    QComboBox *baselineBox() const { return m_baseline; }
+    OverlapModel *overlapModel() const { return m_overlapModel; }
     double lastApplyMs() const { return m_lastApplyMs; }
 
 Q_SIGNALS:
@@ -57,6 +62,7 @@ private:
         RankingListModel *model = nullptr;
     };
     ListPanel makeListPanel();
+    void ensurePanels(size_t count);
 
     Workspace *m_workspace;
     QLabel *m_headline;
@@ -66,6 +72,12 @@ private:
     QLabel *m_historyLabel = nullptr;
     HistoryModel *m_historyModel;
     std::vector<ListPanel> m_lists;
+    QWidget *m_listsBox = nullptr;
+    QHBoxLayout *m_listsLayout = nullptr;
+    QWidget *m_compareBox = nullptr;
+    QComboBox *m_baseline = nullptr;
+    QTableView *m_overlapView = nullptr;
+    OverlapModel *m_overlapModel = nullptr;
     CategoryPlot *m_categoryPlot;
     DiversityPlot *m_diversityPlot;
     RocPlot *m_rocPlot;

@@ -255,10 +255,10 @@ void PresentationWindow::refresh()
     }
     m_left->setList(a, view.level);
     m_right->setList(b, view.level);
-    m_leftTitle->setText(u"<span style='color:"_qs + columnColor(a.role).name() + u"'>■</span> "_qs
+    m_leftTitle->setText(u"<span style='color:"_qs + columnColor(a).name() + u"'>■</span> "_qs
         + QString::fromStdString(a.title).toHtmlEscaped() + u"<br><span style='font-size:13pt;font-weight:normal'>"_qs
         + listMetricsLine(view, a).toHtmlEscaped() + u"</span>"_qs);
-    m_rightTitle->setText(u"<span style='color:"_qs + columnColor(b.role).name() + u"'>■</span> "_qs
+    m_rightTitle->setText(u"<span style='color:"_qs + columnColor(b).name() + u"'>■</span> "_qs
         + QString::fromStdString(b.title).toHtmlEscaped() + u"<br><span style='font-size:13pt;font-weight:normal'>"_qs
         + listMetricsLine(view, b).toHtmlEscaped() + u"</span>"_qs);
     // Two lists only: model order and re-ranked (a second model stays in Inspect).

@@ -3,6 +3,8 @@
 #include "ui/models/tableexport.h"
 
 #include "ui/models/summarymodel.h"
+#include "ui/pages/viewplots.h"
+#include "ui/plots/modelmapplot.h"
 #include "ui/session/workspace.h"
 
 #include <QGridLayout>
@@ -81,7 +83,19 @@ SummaryPage::SummaryPage(Workspace *workspace, QWidget *parent)
     metricsView->horizontalHeader()->setStretchLastSection(true);
     m_metricsView = metricsView;
     mb->addWidget(metricsView);
-    layout->addWidget(metricsBox, 3);
+    // Beside the numbers, the models as points: accuracy against personalization and coverage.
+    auto *top = new QHBoxLayout;
+    top->addWidget(metricsBox, 3);
+    auto *mapsBox = new QGroupBox(QStringLiteral("Models as points (the arrow: what re-ranking buys and costs)"), this);
+    auto *maps = new QVBoxLayout(mapsBox);
+    m_personalizationMap = new ModelMapPlot(mapsBox);
+    m_coverageMap = new ModelMapPlot(mapsBox);
+    m_personalizationMap->setMinimumSize(360, 200);
+    m_coverageMap->setMinimumSize(360, 200);
+    maps->addWidget(m_personalizationMap);
+    maps->addWidget(m_coverageMap);
+    top->addWidget(mapsBox, 2);
+    layout->addLayout(top, 3);
 
     auto *strata = new QHBoxLayout;
     for (auto [title, model] :
@@ -106,8 +120,8 @@ void SummaryPage::onRunsChanged()
 {
     const GlobalRuns &runs = m_workspace->runs();
     m_model->setRuns(runs);
-    for (int c : { SummaryModel::SecondColumn, SummaryModel::SecondDeltaColumn, SummaryModel::SecondPColumn })
-        m_metricsView->setColumnHidden(c, !runs.second);
+    showModelMap(m_personalizationMap, runs, "personalization");
+    showModelMap(m_coverageMap, runs, "catalog_coverage");
     m_popularity->clear();
     m_activity->clear();
     m_segments->clear();
@@ -125,7 +139,13 @@ void SummaryPage::onRunsChanged()
         + (queries ? u" queries"_qs : u" users"_qs)
         + (r.conventions == "trec_eval" ? u" (judged; accuracy by trec_eval's conventions)"_qs : QString())
         + u", K = "_qs + QString::number(r.k) + u", device "_qs + QString::fromStdString(r.device)
-        + u". p-values: paired t-test and Wilcoxon signed-rank; CI: bootstrap of the mean difference (1000 resamples)."_qs);
+        + u". p-values: paired t-test and Wilcoxon signed-rank; CI: bootstrap of the mean difference (1000 resamples)."_qs
+        + (runs.others.empty() ? QString()
+                               : u" Compared sources (their own order) against the model order: raw p-values, and "
+                                 "Holm-corrected ones over the family of "_qs
+                + (runs.others.size() == 1 ? u"one source (equal to the raw ones)"_qs
+                                           : QString::number(runs.others.size()) + u" compared sources"_qs)
+                + u" (per metric and test)."_qs));
 
     m_popularity->setHorizontalHeaderLabels({ QStringLiteral("stratum"), QStringLiteral("items"),
         QStringLiteral("recall\norder"), QStringLiteral("recall\nre-rank"), QStringLiteral("hit rate\norder"),

@@ -11,6 +11,7 @@ class QTableView;
 namespace reclens::ui
 {
 
+class ModelMapPlot;
 class SummaryModel;
 class Workspace;
 
@@ -23,6 +24,8 @@ public:
     QStandardItemModel *popularityModel() const { return m_popularity; }
     QStandardItemModel *activityModel() const { return m_activity; }
     QStandardItemModel *segmentModel() const { return m_segments; }
+    ModelMapPlot *personalizationMap() const { return m_personalizationMap; }
+    ModelMapPlot *coverageMap() const { return m_coverageMap; }
 
 private:
     void onRunsChanged();
@@ -36,6 +39,8 @@ private:
     QStandardItemModel *m_popularity;
     QStandardItemModel *m_activity;
     QStandardItemModel *m_segments;
+    ModelMapPlot *m_personalizationMap = nullptr;
+    ModelMapPlot *m_coverageMap = nullptr;
 };
 
 } // namespace reclens::ui

@@ -4,22 +4,25 @@
 #include "ui/models/rankinglistmodel.h"
 #include "ui/plots/categoryplot.h"
 #include "ui/plots/diversityplot.h"
+#include "ui/plots/modelmapplot.h"
+#include "ui/session/workspace.h"
 #include "ui/plots/plotstyle.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace reclens::ui
 {
 
-QColor columnColor(ListColumn::Role role)
+QColor columnColor(const ListColumn &column)
 {
-    switch (role) {
+    switch (column.role) {
     case ListColumn::Role::ModelOrder:
         return SeriesColors::modelOrder();
     case ListColumn::Role::Reranked:
         return SeriesColors::reranked();
-    case ListColumn::Role::SecondModel:
-        return SeriesColors::secondModel();
+    case ListColumn::Role::OtherSource:
+        return SeriesColors::otherSource(column.source > 0 ? column.source - 1 : 0);
     }
     return Qt::gray;
 }
@@ -68,12 +71,15 @@ QColor categoryColor(const Dataset &ds, const CategoryPalette &palette, int32_t 
     return palette.color(top);
 }
 
-void showCategoryMix(CategoryPlot *plot, const Dataset &ds, const CategoryPalette &palette, const UserView &view)
+namespace
 {
-    const bool queries = ds.queries();
+// Grouped bars with the categories' names and palette colours.
+void applyBars(CategoryPlot *plot, const Dataset &ds, const CategoryPalette &palette, const CategoryBars &bars,
+    const QStringList &seriesNames, const QList<QColor> &seriesColors, const QString &title)
+{
     QStringList groupNames;
     QList<QColor> groupColors;
-    for (int32_t key : view.bars.categories) {
+    for (int32_t key : bars.categories) {
         if (key == CategoryBars::kOther) {
             groupNames << QStringLiteral("other");
             groupColors << QColor(0xe3, 0xe6, 0xea);
@@ -82,6 +88,32 @@ void showCategoryMix(CategoryPlot *plot, const Dataset &ds, const CategoryPalett
             groupColors << categoryColor(ds, palette, key);
         }
     }
+    plot->setBars(bars, groupNames, groupColors, seriesNames, seriesColors, title);
+}
+// A run's source name for a legend, without the "<dataset>-" prefix every run's name shares (the
+// sample's completejourney-bpr, completejourney-ease, … read bpr, ease, …).
+QString runName(const GlobalRuns &runs, const EvaluationResult &run)
+{
+    std::vector<std::string> all;
+    if (runs.base)
+        all.push_back(runs.base->source_name);
+    for (const auto &o : runs.others)
+        all.push_back(o->source_name);
+    const std::string name = shortSourceName(all, run.source_name);
+    return name.empty() ? QStringLiteral("model") : QString::fromStdString(name);
+}
+
+// The colour of the i-th other source's all-user run: its list column's, by source (columnColor).
+QColor otherRunColor(const GlobalRuns &runs, size_t i)
+{
+    const size_t source = i < runs.compared.size() ? static_cast<size_t>(std::max(1, runs.compared[i])) : i + 1;
+    return SeriesColors::otherSource(source - 1);
+}
+} // namespace
+
+void showCategoryMix(CategoryPlot *plot, const Dataset &ds, const CategoryPalette &palette, const UserView &view)
+{
+    const bool queries = ds.queries();
     QStringList seriesNames;
     QList<QColor> seriesColors;
     if (!queries)
@@ -89,9 +121,52 @@ void showCategoryMix(CategoryPlot *plot, const Dataset &ds, const CategoryPalett
     for (const std::string &s : view.seriesNames)
         seriesNames << QString::fromStdString(s);
     for (const ListColumn &c : view.columns)
-        seriesColors << columnColor(c.role);
-    plot->setBars(view.bars, groupNames, groupColors, seriesNames, seriesColors,
+        seriesColors << columnColor(c);
+    applyBars(plot, ds, palette, view.bars, seriesNames, seriesColors,
         queries ? QStringLiteral("Category mix of the lists") : QStringLiteral("Category mix — history vs lists"));
+}
+
+void showAllUserCategoryMix(CategoryPlot *plot, const Dataset &ds, const CategoryPalette &palette, const GlobalRuns &runs)
+{
+    if (!runs.base || !runs.reranked)
+        return;
+    auto top = [&ds](int32_t item) {
+        const int32_t c = ds.category_at_level(item, 1);
+        return c < 0 ? CategoryBars::kUnknown : c;
+    };
+    auto listSlots = [&](const EvaluationResult &r) {
+        std::vector<int32_t> keys;
+        for (const auto &list : r.lists)
+            for (int32_t item : list)
+                keys.push_back(top(item));
+        return keys;
+    };
+    std::vector<std::vector<int32_t>> keys;
+    QStringList names;
+    QList<QColor> colors;
+    if (!ds.queries()) {
+        std::vector<int32_t> history;
+        for (int32_t u : runs.base->users)
+            for (int32_t item : ds.train.row(u))
+                history.push_back(top(item));
+        keys.push_back(std::move(history));
+        names << QStringLiteral("history");
+        colors << SeriesColors::history();
+    }
+    keys.push_back(listSlots(*runs.base));
+    names << QStringLiteral("model order");
+    colors << SeriesColors::modelOrder();
+    keys.push_back(listSlots(*runs.reranked));
+    names << QStringLiteral("re-ranked");
+    colors << SeriesColors::reranked();
+    for (size_t i = 0; i < runs.others.size(); ++i) {
+        keys.push_back(listSlots(*runs.others[i]));
+        names << runName(runs, *runs.others[i]);
+        colors << otherRunColor(runs, i);
+    }
+    applyBars(plot, ds, palette, CategoryBars::compute(keys, 10), names, colors,
+        ds.queries() ? QStringLiteral("Category mix of all lists (top level)")
+                     : QStringLiteral("Category mix over all users — histories vs list slots (top level)"));
 }
 
 void showDiversityScores(DiversityPlot *plot, const Dataset &ds, const UserView &view)
@@ -121,9 +196,36 @@ void showDiversityScores(DiversityPlot *plot, const Dataset &ds, const UserView 
         fractions.push_back(std::move(f));
         listNames << QString::fromStdString(
             view.seriesNames[static_cast<size_t>(&c - view.columns.data()) + (queries ? 0 : 1)]);
-        listColors << columnColor(c.role);
+        listColors << columnColor(c);
     }
     plot->setScores(view.diversityMetrics, values, fractions, listNames, listColors);
+}
+
+void showModelMap(ModelMapPlot *plot, const GlobalRuns &runs, const std::string &xMetric)
+{
+    auto value = [](const EvaluationResult &r, const std::string &metric) {
+        const auto it = r.metrics.find(metric);
+        return it == r.metrics.end() ? kNaN : it->second;
+    };
+    auto nameOf = [&runs](const EvaluationResult &r) { return runName(runs, r); };
+    std::vector<ModelPoint> points;
+    int from = -1, to = -1;
+    if (runs.base && runs.reranked) {
+        const EvaluationResult &b = *runs.base, &r = *runs.reranked;
+        points.push_back({ nameOf(b), value(b, xMetric), value(b, "ndcg"), SeriesColors::modelOrder() });
+        points.push_back({ nameOf(r) + u" + "_qs + QString::fromUtf8(rerank_method_name(r.rerank.method).data())
+                + u" δ "_qs + QString::number(r.rerank.diversity, 'f', 2),
+            value(r, xMetric), value(r, "ndcg"), SeriesColors::reranked() });
+        from = 0;
+        to = 1;
+    }
+    for (size_t i = 0; i < runs.others.size(); ++i) {
+        const EvaluationResult &o = *runs.others[i];
+        points.push_back({ nameOf(o), value(o, xMetric), value(o, "ndcg"), otherRunColor(runs, i) });
+    }
+    const QString x = xMetric == "catalog_coverage" ? QStringLiteral("catalogue coverage") : QString::fromStdString(xMetric);
+    plot->setPoints(points, u"Accuracy vs "_qs + x + u" (all "_qs + (runs.base && runs.base->requests == "queries" ? u"queries"_qs : u"users"_qs) + u")"_qs,
+        x + u" (variety →)"_qs, QStringLiteral("nDCG (accuracy)"), from, to);
 }
 
 } // namespace reclens::ui

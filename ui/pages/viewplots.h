@@ -13,9 +13,11 @@ namespace reclens::ui
 
 class CategoryPlot;
 class DiversityPlot;
+class ModelMapPlot;
+struct GlobalRuns;
 
-// The colour of a list column (model order, re-ranked, second model) in every plot and title.
-QColor columnColor(ListColumn::Role role);
+// The colour of a list column (model order, re-ranked, a compared source) in every plot and title.
+QColor columnColor(const ListColumn &column);
 // "–" for NaN, else the value with `decimals` places.
 QString formatValue(double v, int decimals = 3);
 // The line under a list's title: "hits 3/10 · nDCG 0.454 · recall 0.130 · ILD 0.84 · categories 9 · AUC 0.724".
@@ -28,5 +30,12 @@ QColor categoryColor(const Dataset &dataset, const CategoryPalette &palette, int
 
 void showCategoryMix(CategoryPlot *plot, const Dataset &dataset, const CategoryPalette &palette, const UserView &view);
 void showDiversityScores(DiversityPlot *plot, const Dataset &dataset, const UserView &view);
+// Over all evaluated users: the top-level category mix of their histories and of every run's list
+// slots (model order, re-ranked, each other source).
+void showAllUserCategoryMix(CategoryPlot *plot, const Dataset &dataset, const CategoryPalette &palette,
+    const GlobalRuns &runs);
+// The all-user runs as points, nDCG against `xMetric` (personalization, catalog_coverage): the
+// primary's model order and its re-ranked list joined by an arrow, and each compared source.
+void showModelMap(ModelMapPlot *plot, const GlobalRuns &runs, const std::string &xMetric);
 
 } // namespace reclens::ui

@@ -3,6 +3,7 @@
 // re-ranked, second model), used by plots and list titles alike.
 #include <QColor>
 #include <QString>
+#include <cstddef>
 
 class QCustomPlot;
 class QCPTextElement;
@@ -18,6 +19,14 @@ struct SeriesColors {
     static QColor modelOrder() { return QColor(0x3b, 0x4a, 0x63); }
     static QColor reranked() { return QColor(0x17, 0x9c, 0x8c); }
     static QColor secondModel() { return QColor(0x8e, 0x5b, 0xc7); }
+    // The n-th compared source (0 = the first shown beside the primary): purple, then colours that
+    // stay apart from the primary's, the history's and the category chips' greys.
+    static QColor otherSource(size_t n)
+    {
+        static const QColor colors[] = { secondModel(), QColor(0xc2, 0x7c, 0x0e), QColor(0x2f, 0x7e, 0xd8),
+            QColor(0xa8, 0x3a, 0x5a), QColor(0x5d, 0x8a, 0x1f) };
+        return colors[n % (sizeof colors / sizeof colors[0])];
+    }
     static QColor pooled() { return QColor(0x9a, 0x9f, 0xa8); }
     static QColor marker() { return QColor(0xd6, 0x33, 0x33); }
 };

@@ -8,6 +8,7 @@
 #include "ui/pages/viewplots.h"
 #include "ui/plots/categoryplot.h"
 #include "ui/plots/diversityplot.h"
+#include "ui/plots/modelmapplot.h"
 #include "ui/plots/tradeoffplot.h"
 #include "ui/session/workspace.h"
 
@@ -260,26 +261,55 @@ Content build(Workspace &ws, const ReportTables &strata)
     metrics.blocks.push_back(text(Block::Kind::Heading, u"All "_qs + who + u": model order vs re-ranked"_qs));
     SummaryModel summary;
     summary.setRuns(ws.runs());
+    // One table for the re-ranking, one for the compared sources: all of it side by side would not fit
+    // the page's width.
+    const Table all = modelTable({}, summary);
+    auto columns = [&all](const QString &heading, const QList<int> &keep) {
+        Table t;
+        t.title = heading;
+        for (int col : keep) {
+            t.headers << all.headers[col];
+            t.widths << all.widths[col];
+        }
+        for (const auto &cells : all.rows) {
+            QList<Cell> picked;
+            for (int col : keep)
+                picked << cells[col];
+            t.rows << picked;
+        }
+        return t;
+    };
     Block table;
     table.kind = Block::Kind::Tables;
-    table.tables.push_back(modelTable({}, summary));
-    if (!ws.runs().second) {
-        Table &t = table.tables.back();
-        // No second model: its columns stay out.
-        while (t.headers.size() > SummaryModel::SecondColumn) {
-            t.headers.removeLast();
-            t.widths.removeLast();
-            for (auto &r : t.rows)
-                r.removeLast();
-        }
-    }
+    QList<int> rerankColumns;
+    for (int col = 0; col < SummaryModel::FixedColumnCount; ++col)
+        rerankColumns << col;
+    table.tables.push_back(columns({}, rerankColumns));
     metrics.blocks.push_back(table);
+    // Each other source in a table of its own (all of them side by side would not fit the width).
+    for (size_t o = 0; o < summary.otherCount(); ++o) {
+        QList<int> otherColumns { SummaryModel::MetricColumn, SummaryModel::BaseColumn };
+        for (int k = 0; k < SummaryModel::OtherColumnCount; ++k)
+            otherColumns << SummaryModel::otherColumn(o, static_cast<SummaryModel::OtherColumn>(k));
+        Block others;
+        others.kind = Block::Kind::Tables;
+        others.tables.push_back(columns(u"Every other source vs the model order (its own order, no re-ranking): "_qs
+                + summary.headerData(SummaryModel::otherColumn(o, SummaryModel::OtherValue), Qt::Horizontal).toString(),
+            otherColumns));
+        metrics.blocks.push_back(others);
+    }
     metrics.blocks.push_back(text(Block::Kind::Note,
         u"Each metric is the mean over the "_qs + QString::number(ws.runs().base->users.size()) + u" evaluated "_qs + who
             + u" (catalogue metrics over all lists). p-values are raw (not corrected for the number of metrics): "
               "paired t-test and Wilcoxon signed-rank test on the per-"_qs
             + (ds->queries() ? u"query"_qs : u"user"_qs)
-            + u" values; bold where p < 0.05. 95% CI: bootstrap of the mean Δ, 1000 resamples, seed 42."_qs));
+            + u" values; bold where p < 0.05. 95% CI: bootstrap of the mean Δ, 1000 resamples, seed 42."_qs
+            + (summary.otherCount() > 0
+                    ? u" Compared sources: raw p-values, and Holm-corrected ones over the family of "_qs
+                        + (summary.otherCount() == 1 ? u"one source (equal to the raw ones)"_qs
+                                                     : QString::number(summary.otherCount()) + u" sources"_qs)
+                        + u" compared with the model order (per metric and test)."_qs
+                    : QString())));
     if (const auto &costs = ws.ruleCosts(); costs && !costs->rules.empty()) {
         // What each rule alone does (rule_costs): every rule vs every rule but this one.
         Table t;
@@ -312,6 +342,35 @@ Content build(Workspace &ws, const ReportTables &strata)
         metrics.blocks.push_back(rulesBlock);
     }
     c.pages.push_back(std::move(metrics));
+
+    // Models as points: accuracy against variety, and what re-ranking moves.
+    {
+        Page map;
+        map.blocks.push_back(text(Block::Kind::Heading, u"Accuracy against variety: the models as points"_qs));
+        Block b;
+        b.kind = Block::Kind::Plots;
+        for (const char *x : { "personalization", "catalog_coverage" }) {
+            auto plot = std::make_shared<ModelMapPlot>();
+            showModelMap(plot.get(), ws.runs(), x);
+            b.plots.push_back({ plot, 0.55 });
+        }
+        map.blocks.push_back(b);
+        map.blocks.push_back(text(Block::Kind::Note,
+            u"Each point is one model's (or run's) lists over all "_qs + who
+                + u": up is more accurate (nDCG), right is more varied — personalization (1 − the mean overlap of "
+                  "two "_qs + (ds->queries() ? u"queries'"_qs : u"users'"_qs)
+                + u" lists) and catalogue coverage (the share of the catalogue shown to anyone). The arrow goes from "
+                  "the primary model's own order to its re-ranked lists: what re-ranking buys in variety and "
+                  "costs in accuracy."_qs));
+        // Where the list slots go: the histories' top-level categories against each run's.
+        auto mix = std::make_shared<CategoryPlot>();
+        showAllUserCategoryMix(mix.get(), *ds, ws.palette(), ws.runs());
+        Block mixBlock;
+        mixBlock.kind = Block::Kind::Plots;
+        mixBlock.plots.push_back({ mix, 0.3 });
+        map.blocks.push_back(mixBlock);
+        c.pages.push_back(std::move(map));
+    }
 
     // Trade-off and strata.
     Page tradeoff;

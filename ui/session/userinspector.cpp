@@ -2,6 +2,7 @@
 
 #include "core/common/error.h"
 #include "core/common/progress.h"
+#include "core/metrics/overlap.h"
 #include "core/scoring/scorer.h"
 
 #include <algorithm>
@@ -24,12 +25,33 @@ std::string formatDelta(double d)
     return buf;
 }
 
-std::string modelName(const RankingSource &source)
+std::string fullName(const RankingSource &source)
 {
     const std::string name = source.name();
     return name.empty() ? std::string(source.run ? "run" : "model") : name;
 }
 } // namespace
+
+std::string shortSourceName(const std::vector<std::string> &names, const std::string &name)
+{
+    std::string prefix;
+    for (size_t i = 0; i < names.size(); ++i) {
+        const size_t dash = names[i].find('-');
+        const std::string head = dash != std::string::npos && dash > 0 ? names[i].substr(0, dash + 1) : std::string();
+        prefix = i == 0 ? head : (head == prefix ? prefix : std::string());
+    }
+    if (names.size() < 2 || prefix.empty() || name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0)
+        return name;
+    return name.substr(prefix.size());
+}
+
+std::string UserInspector::modelName(const RankingSource &source) const
+{
+    std::vector<std::string> all;
+    for (const RankingSource &m : m_models)
+        all.push_back(fullName(m));
+    return shortSourceName(all, fullName(source));
+}
 
 void UserInspector::setData(std::shared_ptr<const Dataset> dataset, std::vector<RankingSource> models)
 {
@@ -156,8 +178,12 @@ ListColumn UserInspector::makeColumn(
 {
     ListColumn col;
     col.role = role;
+    col.source = model;
     col.items = list.items;
     col.scores = list.scores;
+    col.reasons = list.reasons;
+    for (const RerankReason &r : col.reasons)
+        col.why.push_back(describe(r, *m_dataset, m_options));
     col.hit.reserve(col.items.size());
     for (int32_t item : col.items)
         col.hit.push_back(std::binary_search(testItems.begin(), testItems.end(), item) ? 1 : 0);
@@ -233,31 +259,51 @@ UserView UserInspector::inspect(int32_t user)
     const size_t n = std::min(k, primary.pool.size());
     modelOrder.items.assign(primary.pool.begin(), primary.pool.begin() + static_cast<long>(n));
     modelOrder.scores.assign(primary.poolScores.begin(), primary.poolScores.begin() + static_cast<long>(n));
-    const RerankedList reranked = m_reranker->rerank(user, primary.pool, primary.poolScores);
+    // explain() is rerank() with each item's reason kept (the same steps, so the same list).
+    const RerankedList reranked = m_reranker->explain(user, primary.pool, primary.poolScores);
 
     const std::string name = modelName(m_models.front());
     ListColumn a = makeColumn(0, ListColumn::Role::ModelOrder, user, modelOrder, testItems);
     a.title = name + (m_models.front().run ? " \u2014 run order" : " \u2014 model order");
-    a.moves.assign(a.items.size(), RankMove {});
     ListColumn b = makeColumn(0, ListColumn::Role::Reranked, user, reranked, testItems);
     b.title = name + " \u2014 re-ranked (" + std::string(rerank_method_name(m_options.method)) + ", \u03B4 "
         + formatDelta(m_options.diversity) + ")";
-    b.moves = RankMove::compare(a.items, b.items);
-    b.dropped = RankMove::dropped(a.items, b.items);
     view.columns.push_back(std::move(a));
     view.columns.push_back(std::move(b));
 
-    if (m_showSecond && m_models.size() > 1) {
-        const UserScores &second = scoresFor(1, user);
-        RerankedList other;
-        const size_t m = std::min(k, second.pool.size());
-        other.items.assign(second.pool.begin(), second.pool.begin() + static_cast<long>(m));
-        other.scores.assign(second.poolScores.begin(), second.poolScores.begin() + static_cast<long>(m));
-        ListColumn c = makeColumn(1, ListColumn::Role::SecondModel, user, other, testItems);
-        c.title = modelName(m_models[1]) + (m_models[1].run ? " \u2014 run order" : " \u2014 model order");
-        c.moves = RankMove::compare(view.columns[0].items, c.items);
-        c.dropped = RankMove::dropped(view.columns[0].items, c.items);
+    for (int index : m_compared) {
+        if (index < 1 || static_cast<size_t>(index) >= m_models.size())
+            continue;
+        const auto source = static_cast<size_t>(index);
+        const UserScores &s = scoresFor(source, user);
+        RerankedList own;
+        const size_t m = std::min(k, s.pool.size());
+        own.items.assign(s.pool.begin(), s.pool.begin() + static_cast<long>(m));
+        own.scores.assign(s.poolScores.begin(), s.poolScores.begin() + static_cast<long>(m));
+        ListColumn c = makeColumn(source, ListColumn::Role::OtherSource, user, own, testItems);
+        c.title = modelName(m_models[source]) + (m_models[source].run ? " \u2014 run order" : " \u2014 model order");
         view.columns.push_back(std::move(c));
+    }
+
+    // Rank moves against the baseline column, and how far every pair of lists agrees.
+    view.baseline = static_cast<size_t>(m_baseline) < view.columns.size() ? m_baseline : 0;
+    const std::vector<int32_t> &reference = view.columns[static_cast<size_t>(view.baseline)].items;
+    for (ListColumn &c : view.columns) {
+        c.moves = RankMove::compare(reference, c.items);
+        c.dropped = RankMove::dropped(reference, c.items);
+    }
+    for (size_t i = 0; i < view.columns.size(); ++i) {
+        for (size_t j = i + 1; j < view.columns.size(); ++j) {
+            const auto &x = view.columns[i].items, &y = view.columns[j].items;
+            ListOverlap o;
+            o.a = static_cast<int>(i);
+            o.b = static_cast<int>(j);
+            o.shared = static_cast<int>(std::count_if(
+                x.begin(), x.end(), [&](int32_t item) { return std::find(y.begin(), y.end(), item) != y.end(); }));
+            o.jaccard = jaccard(x, y);
+            o.rbo = rank_biased_overlap(x, y, kRboP);
+            view.overlaps.push_back(o);
+        }
     }
 
     // Category mix at the bars' level: history first, then each list.
@@ -280,7 +326,7 @@ UserView UserInspector::inspect(int32_t user)
         keys.push_back(bucketsOf(c.items));
         view.seriesNames.push_back(c.role == ListColumn::Role::ModelOrder ? (m_models.front().run ? "run order" : "model order")
                 : c.role == ListColumn::Role::Reranked                    ? "re-ranked"
-                                                                          : modelName(m_models[1]));
+                                                                          : modelName(m_models[c.source]));
     }
     view.bars = CategoryBars::compute(keys, 8);
     view.diversityMetrics

@@ -1,6 +1,8 @@
 #pragma once
 // Everything shown for one user, computed in one call: the lists side by side (model order,
-// re-ranked, optionally a second model), their per-user metrics, ROC curves and category mix.
+// re-ranked, and the model order of any number of compared sources), their per-user metrics, ROC
+// curves and category mix, rank moves against a chosen baseline column and the overlap of every
+// pair of lists.
 // This is the interactive path behind the δ slider, so it runs on the GUI thread and must stay well
 // under 50 ms: a user's candidates come from core's scorer (score_top, the function evaluate uses,
 // so the lists equal `reclens-cli evaluate --lists`) once when the user changes and are cached; a
@@ -24,19 +26,35 @@ namespace reclens::ui
 {
 
 struct ListColumn {
-    enum class Role { ModelOrder, Reranked, SecondModel };
+    enum class Role { ModelOrder, Reranked, OtherSource };
     Role role = Role::ModelOrder;
+    size_t source = 0; // index of the source (model or run) the list comes from
     std::string title; // "bpr — model order", "bpr — re-ranked (mmr, δ 0.60)"
     std::vector<int32_t> items; // best first
     std::vector<float> scores; // model score per item (NaN for a pinned non-candidate)
     std::vector<uint8_t> hit; // 1 when the item is in the user's test set (relevant, when judged)
     std::vector<float> grade; // the judged grade per item, NaN when unjudged (empty without judgements)
-    std::vector<RankMove> moves; // vs the model-order column (all Same for that column)
-    std::vector<int32_t> dropped; // model-order items missing from this column
+    std::vector<RankMove> moves; // vs the baseline column (all Same for that column)
+    std::vector<int32_t> dropped; // baseline items missing from this column
+    std::vector<RerankReason> reasons; // the re-ranked column: why each item is there (else empty)
+    std::vector<std::string> why; // describe() of each reason, for the tooltip and the lists export
     UserMetrics metrics; // per-user metrics of this list (auc of its full ranking)
     reclens::RocCurve roc; // full ROC of the ranking this list implies (thinned for drawing)
     reclens::RocCurve poolRoc; // ROC over the candidate pool only (pool_roc): where re-ranking acts
 };
+
+// How far two shown lists agree (core/metrics/overlap.h): columns a < b of the view.
+struct ListOverlap {
+    int a = 0, b = 0;
+    int shared = 0; // items in both lists
+    double jaccard = 0;
+    double rbo = 0; // rank-biased overlap, p = kRboP
+};
+inline constexpr double kRboP = 0.9;
+
+// `name` without the "<prefix>-" that every one of `names` shares (the sample's completejourney-bpr,
+// completejourney-ease, … read bpr, ease, …); unchanged when they share none or there is one name.
+std::string shortSourceName(const std::vector<std::string> &names, const std::string &name);
 
 struct UserView {
     int32_t user = -1;
@@ -45,6 +63,8 @@ struct UserView {
     int barsLevel = 1; // category level of the category-mix bars
     std::vector<int32_t> history; // train items, most recent first
     std::vector<ListColumn> columns;
+    int baseline = 0; // the column rank moves are counted against
+    std::vector<ListOverlap> overlaps; // every pair of columns, (0,1), (0,2), …, (1,2), …
     CategoryBars bars; // series: history, then one per column
     std::vector<std::string> seriesNames;
     std::vector<std::string> diversityMetrics; // shown in the diversity plot, in order
@@ -56,13 +76,18 @@ class UserInspector
 public:
     UserInspector() = default;
 
-    // sources[0] is the primary source (re-ranked); sources[1], when present, the second one. A
-    // source is a model or a run (DESIGN §11). The dataset and what the sources point at must
+    // sources[0] is the primary source (re-ranked); the others can be shown beside it in their own
+    // order (setCompared). A source is a model or a run (DESIGN §11). The dataset and what the sources point at must
     // outlive the inspector (the Workspace holds them).
     void setData(std::shared_ptr<const Dataset> dataset, std::vector<RankingSource> sources);
     // Throws Error (validate()) for bad options; the previous options stay in effect then.
     void setOptions(const RerankOptions &options, int pool);
-    void setShowSecondModel(bool show) { m_showSecond = show; }
+    // The sources (indices ≥ 1 into setData's) whose own order is shown after the two primary
+    // columns, in this order; indices out of range are skipped.
+    void setCompared(std::vector<int> sources) { m_compared = std::move(sources); }
+    // The column rank moves are counted against (0 = the primary's model order); one past the
+    // columns shown falls back to 0.
+    void setBaselineColumn(int column) { m_baseline = std::max(0, column); }
     // Level of the category-mix bars (1 = top); independent of the metrics' level because the
     // deepest level of a large tree spreads a history over too many bars to read.
     void setBarsLevel(int level) { m_barsLevel = std::max(1, level); }
@@ -95,6 +120,7 @@ private:
         reclens::RocCurve roc;
     };
     const UserScores &scoresFor(size_t model, int32_t user);
+    std::string modelName(const RankingSource &source) const; // short: shortSourceName over the sources
     const MetricContext &contextFor(size_t model, int level);
     ListColumn makeColumn(size_t model, ListColumn::Role role, int32_t user, const RerankedList &list,
         const std::vector<int32_t> &testItems);
@@ -110,7 +136,8 @@ private:
     std::map<SimilarityKind, std::shared_ptr<const SimilarityProvider>> m_similarities;
     std::shared_ptr<const SimilarityProvider> m_similarity; // for "most similar history items"
     std::shared_ptr<const SimilarityProvider> similarityFor(SimilarityKind kind);
-    bool m_showSecond = false;
+    std::vector<int> m_compared;
+    int m_baseline = 0;
     int m_barsLevel = 1;
 };
 

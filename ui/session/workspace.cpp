@@ -279,7 +279,8 @@ void Workspace::openSession(const QString &path, const SessionFileChoices &choic
                 && !sourceOf(out.load.sources, 0, *out.load.dataset).item_embeddings().empty();
             out.settings.rerank = session_rerank(s, *out.load.dataset, embeddings);
             out.settings.pool = s.pool > 0 ? s.pool : pool;
-            out.settings.showSecondModel = s.second_model;
+            out.settings.compared = s.compared;
+            out.settings.baselineColumn = s.baseline_column;
             return out;
         },
         [this, path, choices](SessionLoad result) {
@@ -323,7 +324,8 @@ Session Workspace::session() const
     s.rerank.rules.clear();
     s.rules = describe_rules(m_settings.rerank.rules, *m_dataset);
     s.pool = m_settings.pool;
-    s.second_model = m_settings.showSecondModel;
+    s.compared = m_settings.compared;
+    s.baseline_column = m_settings.baselineColumn;
     if (m_user >= 0)
         s.user = m_dataset->user_external[static_cast<size_t>(m_user)];
     s.story = m_story;
@@ -550,7 +552,8 @@ void Workspace::installSession(
         Q_EMIT errorOccurred(QStringLiteral("Re-ranking settings reset"), QString::fromStdString(e.what()));
     }
     m_settings.rerank = m_inspector.options();
-    m_inspector.setShowSecondModel(m_settings.showSecondModel);
+    m_inspector.setCompared(m_settings.compared);
+    m_inspector.setBaselineColumn(m_settings.baselineColumn);
     Q_EMIT datasetChanged();
     Q_EMIT modelsChanged();
     Q_EMIT settingsChanged();
@@ -617,6 +620,8 @@ void Workspace::setSettings(const WorkspaceSettings &settings)
 {
     const WorkspaceSettings previous = m_settings;
     m_settings = settings;
+    if (static_cast<size_t>(std::max(0, m_settings.baselineColumn)) >= 2 + m_settings.compared.size())
+        m_settings.baselineColumn = 0; // its column is no longer shown
     if (m_inspector.hasData()) {
         try {
             m_inspector.setOptions(settings.rerank, settings.pool);
@@ -628,7 +633,8 @@ void Workspace::setSettings(const WorkspaceSettings &settings)
             return;
         }
     }
-    m_inspector.setShowSecondModel(m_settings.showSecondModel);
+    m_inspector.setCompared(m_settings.compared);
+    m_inspector.setBaselineColumn(m_settings.baselineColumn);
     if (!(m_settings == previous))
         setModified(true);
     Q_EMIT settingsChanged();
@@ -658,6 +664,18 @@ void Workspace::setBarsLevel(int level)
         setModified(true);
     m_barsLevel = std::max(1, level);
     m_inspector.setBarsLevel(level);
+    refreshView();
+}
+
+void Workspace::setBaselineColumn(int column)
+{
+    if (column < 0 || static_cast<size_t>(column) >= 2 + m_settings.compared.size()
+        || column == m_settings.baselineColumn)
+        return;
+    m_settings.baselineColumn = column;
+    m_inspector.setBaselineColumn(column);
+    setModified(true);
+    Q_EMIT settingsChanged();
     refreshView();
 }
 
@@ -796,34 +814,48 @@ void Workspace::startEvaluation()
     none.rules.clear();
     const EvaluationOptions baseOptions = evaluationOptions(none);
     const EvaluationOptions rerankOptions = evaluationOptions(m_settings.rerank);
-    const bool second = m_settings.showSecondModel && models.size() > 1;
+    // Every other source against the primary's model order (the Summary's comparisons and Holm's
+    // family, the models as points), whichever of them the inspector shows as lists.
+    std::vector<int> compared;
+    for (size_t i = 1; i < models.size(); ++i)
+        compared.push_back(static_cast<int>(i));
     // The model-order run depends only on k, pool and level: reuse it while they stay.
     std::shared_ptr<const EvaluationResult> cachedBase = m_runs.base;
     if (cachedBase
         && (cachedBase->k != baseOptions.k || cachedBase->pool != std::max(baseOptions.pool, baseOptions.k)
             || cachedBase->rerank.category_level != none.category_level))
         cachedBase.reset();
-    std::shared_ptr<const EvaluationResult> cachedSecond = second ? m_runs.second : nullptr;
-    if (cachedSecond && (cachedSecond->k != baseOptions.k || !cachedBase))
-        cachedSecond.reset();
+    // So do the compared sources' runs, by source.
+    std::map<int, std::shared_ptr<const EvaluationResult>> cachedOthers;
+    if (cachedBase) {
+        for (size_t i = 0; i < m_runs.others.size() && i < m_runs.compared.size(); ++i)
+            cachedOthers[m_runs.compared[i]] = m_runs.others[i];
+    }
 
     m_evalJobs->start<GlobalRuns>(
         QStringLiteral("evaluating all users"),
-        [keep, ds, models, baseOptions, rerankOptions, second, cachedBase, cachedSecond](const ProgressFn &progress) {
+        [keep, ds, models, baseOptions, rerankOptions, compared, cachedBase, cachedOthers](const ProgressFn &progress) {
             GlobalRuns runs;
-            const double parts = second ? 3.0 : 2.0;
+            const double parts = 2.0 + static_cast<double>(compared.size());
             runs.base = cachedBase ? cachedBase
                                    : std::make_shared<const EvaluationResult>(
                                        evaluate(models[0], baseOptions, part(progress, 0, 1 / parts, "model order")));
             runs.reranked = std::make_shared<const EvaluationResult>(
                 evaluate(models[0], rerankOptions, part(progress, 1 / parts, 2 / parts, "re-ranked")));
             runs.rerankedVsBase = compare_runs(*runs.base, *runs.reranked);
-            if (second) {
-                runs.second = cachedSecond ? cachedSecond
-                                           : std::make_shared<const EvaluationResult>(evaluate(
-                                               models[1], baseOptions, part(progress, 2 / parts, 1, "second model")));
-                runs.secondVsBase = compare_runs(*runs.base, *runs.second);
+            runs.compared = compared;
+            std::vector<const EvaluationResult *> others;
+            for (size_t i = 0; i < compared.size(); ++i) {
+                const auto cached = cachedOthers.find(compared[i]);
+                const double from = (2.0 + static_cast<double>(i)) / parts;
+                runs.others.push_back(cached != cachedOthers.end() && cached->second->k == baseOptions.k
+                        ? cached->second
+                        : std::make_shared<const EvaluationResult>(evaluate(models[static_cast<size_t>(compared[i])],
+                            baseOptions, part(progress, from, from + 1 / parts, models[static_cast<size_t>(compared[i])].name()))));
+                others.push_back(runs.others.back().get());
             }
+            if (!others.empty())
+                runs.othersVsBase = compare_to_baseline(*runs.base, others);
             return runs;
         },
         [this](GlobalRuns runs) {
@@ -880,11 +912,9 @@ bool Workspace::startSweep()
 
 void Workspace::startPooledRoc()
 {
-    // Only the primary and the second model are ever drawn.
+    // Every source's pooled curve: the plot draws the primary's and those of the compared sources.
     auto keep = m_sources;
     auto models = rankingSources();
-    if (models.size() > 2)
-        models.resize(2);
     auto ds = m_dataset;
     m_rocJobs->start<std::vector<reclens::RocCurve>>(
         QStringLiteral("pooled ROC"),

@@ -25,7 +25,10 @@ namespace reclens::ui
 struct WorkspaceSettings {
     RerankOptions rerank = defaultRerank();
     int pool = 100;
-    bool showSecondModel = false;
+    // Sources (indices ≥ 1) shown in their own order beside the primary's two lists (DESIGN §10:
+    // the compared models). The Summary compares every source, shown or not.
+    std::vector<int> compared;
+    int baselineColumn = 0; // the list column rank moves are counted against
     bool operator==(const WorkspaceSettings &) const = default;
 
     static RerankOptions defaultRerank()
@@ -50,9 +53,11 @@ struct LoadedSource {
 struct GlobalRuns {
     std::shared_ptr<const EvaluationResult> base; // primary model, model order
     std::shared_ptr<const EvaluationResult> reranked; // primary model, current re-ranking
-    std::shared_ptr<const EvaluationResult> second; // second model, model order (optional)
+    std::vector<int> compared; // the sources of `others`: every source but the primary
+    std::vector<std::shared_ptr<const EvaluationResult>> others; // each compared source, its own order
     std::optional<ComparisonResult> rerankedVsBase;
-    std::optional<ComparisonResult> secondVsBase;
+    // Each of `others` against `base` (compare_to_baseline): Holm's family is these comparisons.
+    std::vector<ComparisonResult> othersVsBase;
 };
 
 // δ sweep over all users: accuracy vs diversity per δ.
@@ -154,6 +159,9 @@ public Q_SLOTS:
     void setSettings(const WorkspaceSettings &settings);
     void setDiversity(double delta);
     void setBarsLevel(int level); // level of the category-mix plot only
+    // The list column rank moves are counted against (0 = the primary's model order); changes no
+    // all-user number.
+    void setBaselineColumn(int column);
     void setRocScope(reclens::ui::Workspace::RocScope scope);
     void selectUser(int32_t user);
     void selectUserById(const QString &externalId);

@@ -101,10 +101,12 @@ RerankPanel::RerankPanel(Workspace *workspace, QWidget *parent)
     m_k->setToolTip(QStringLiteral("List length K"));
     addField(QStringLiteral("List length K"), m_k);
 
-    m_second = new QComboBox(this);
-    m_second->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_second->setToolTip(QStringLiteral("Show a second model's list beside the two lists"));
-    addField(QStringLiteral("Compare with"), m_second);
+    m_compare = new QComboBox(this);
+    m_compare->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_compare->setObjectName(QStringLiteral("compareSources"));
+    m_compare->setToolTip(QStringLiteral("Show other models' or runs' lists beside the two lists (each in its own "
+                                         "order) and compare them with the model order in the Summary"));
+    addField(QStringLiteral("Compare with"), m_compare);
     layout->addStretch(1);
 
     connect(m_slider, &QSlider::valueChanged, this, [this](int v) {
@@ -115,7 +117,7 @@ RerankPanel::RerankPanel(Workspace *workspace, QWidget *parent)
         Q_EMIT diversityMoved(delta);
         m_workspace->setDiversity(delta);
     });
-    for (QComboBox *box : { m_method, m_similarity, m_level, m_second })
+    for (QComboBox *box : { m_method, m_similarity, m_level, m_compare })
         connect(box, &QComboBox::currentIndexChanged, this, &RerankPanel::toWorkspace);
     for (QSpinBox *spin : { m_maxCategory, m_maxBrand, m_k })
         connect(spin, &QSpinBox::valueChanged, this, &RerankPanel::toWorkspace);
@@ -141,12 +143,17 @@ void RerankPanel::onDatasetChanged()
     }
     if (levels == 0)
         m_level->addItem(QStringLiteral("none"), 0);
-    m_second->clear();
-    m_second->addItem(QStringLiteral("(no second model)"), -1);
+    m_compare->clear();
+    m_compare->addItem(QStringLiteral("(nothing)"), QVariantList {});
     const auto &sources = m_workspace->sources();
-    for (size_t i = 1; i < sources.size(); ++i)
-        m_second->addItem(QString::fromStdString(sources[i].name()) + (sources[i].isRun() ? u" (run)"_qs : QString()),
-            static_cast<int>(i));
+    QVariantList all;
+    for (size_t i = 1; i < sources.size(); ++i) {
+        m_compare->addItem(QString::fromStdString(sources[i].name()) + (sources[i].isRun() ? u" (run)"_qs : QString()),
+            QVariantList { static_cast<int>(i) });
+        all << static_cast<int>(i);
+    }
+    if (all.size() > 1)
+        m_compare->addItem(u"all "_qs + QString::number(all.size()) + u" other sources"_qs, all);
     m_updating = false;
     fromWorkspace();
 }
@@ -165,7 +172,22 @@ void RerankPanel::fromWorkspace()
     m_maxCategory->setValue(s.rerank.max_per_category);
     m_maxBrand->setValue(s.rerank.max_per_brand);
     m_k->setValue(s.rerank.k);
-    m_second->setCurrentIndex(s.showSecondModel && m_second->count() > 1 ? 1 : 0);
+    QVariantList compared;
+    for (int i : s.compared)
+        compared << i;
+    int at = -1;
+    for (int i = 0; i < m_compare->count() && at < 0; ++i)
+        at = m_compare->itemData(i).toList() == compared ? i : -1;
+    if (at < 0) { // an order of sources no item offers (a session's): offered as it is
+        QStringList names;
+        for (int i : s.compared)
+            names << (static_cast<size_t>(i) < m_workspace->sources().size()
+                    ? QString::fromStdString(m_workspace->sources()[static_cast<size_t>(i)].name())
+                    : QString::number(i));
+        m_compare->addItem(names.join(u", "_qs), compared);
+        at = m_compare->count() - 1;
+    }
+    m_compare->setCurrentIndex(at);
     const bool hasEmbeddings = m_workspace->hasEmbeddings();
     m_similarity->setEnabled(hasEmbeddings);
     m_updating = false;
@@ -183,7 +205,9 @@ void RerankPanel::toWorkspace()
     s.rerank.max_per_category = m_maxCategory->value();
     s.rerank.max_per_brand = m_maxBrand->value();
     s.rerank.k = m_k->value();
-    s.showSecondModel = m_second->currentData().toInt() > 0;
+    s.compared.clear();
+    for (const QVariant &i : m_compare->currentData().toList())
+        s.compared.push_back(i.toInt());
     m_workspace->setSettings(s);
 }
 

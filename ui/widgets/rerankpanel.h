@@ -42,7 +42,7 @@ private:
     QSpinBox *m_maxCategory;
     QSpinBox *m_maxBrand;
     QSpinBox *m_k;
-    QComboBox *m_second;
+    QComboBox *m_compare;
     bool m_updating = false;
 };
 

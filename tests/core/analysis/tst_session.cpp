@@ -81,7 +81,8 @@ class TestSession : public QObject {
         s.rerank.max_per_category = 3;
         s.rerank.k = 7;
         s.pool = 50;
-        s.second_model = true;
+        s.compared = {1};
+        s.baseline_column = 2;
         s.rules = {{MerchRule::Kind::boost_category, {"Dry", "Fruit"}, 1.5, 0.0, 1},
                    {MerchRule::Kind::pin_item, {"i3"}, 1.0, 0.0, 2}};
         s.user = "u1";
@@ -175,7 +176,29 @@ private slots:
                                      << "'plots.roc' is 'some', not items or pool";
         QTest::newRow("blank story user") << edited([](auto &j) { j["story"][0]["user"] = ""; })
                                           << "'story[0].user' is empty";
+        QTest::newRow("compared beyond sources") << edited([](auto &j) { j["settings"]["compared"] = {1, 2}; })
+                                                 << "'settings.compared' names source 2 twice or beyond the 2 sources";
+        QTest::newRow("compared primary") << edited([](auto &j) { j["settings"]["compared"] = {0}; })
+                                          << "'settings.compared' names source 0";
+        QTest::newRow("baseline beyond columns") << edited([](auto &j) { j["settings"]["baseline_column"] = 3; })
+                                                 << "'settings.baseline_column' 3 is not one of the 3 list columns";
         QTest::newRow("empty") << "" << "the session file is empty";
+    }
+
+    // A version-1 file from before "compared": "second_model" true shows the second source.
+    void secondModelOfEarlierFiles()
+    {
+        const Session s = make("g");
+        auto j = nlohmann::ordered_json::parse(session_json(s, path("g/s.reclens")));
+        j["settings"].erase("compared");
+        j["settings"].erase("baseline_column");
+        const std::string file = path("g/old.reclens");
+        write_text(file, j.dump(2));
+        QCOMPARE(read_session(file).compared, std::vector<int> { 1 });
+        QCOMPARE(read_session(file).baseline_column, 0);
+        j["settings"]["second_model"] = false;
+        write_text(file, j.dump(2));
+        QVERIFY(read_session(file).compared.empty());
     }
     void badFilesGetOneLine()
     {

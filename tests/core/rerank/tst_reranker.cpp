@@ -297,6 +297,125 @@ private slots:
         QVERIFY(std::isnan(out.scores[2]));
     }
 
+    // Why each item stands where it does (RerankReason), by hand on the examples above.
+    void explanationsByHand()
+    {
+        using K = RerankReason::Kind;
+        RerankOptions o;
+        o.method = RerankMethod::mmr;
+        o.diversity = 0.5;
+        o.k = 3;
+        // MMR (mmrByHand): 0, then 2 (cos(e2,e0) = 0), then 1 (cos(e1,e0) = 1/√1.01 beats cos(e1,e2)).
+        const auto mmr = Reranker(m_ds, o, m_emb, 2).explain(0, iota_items(4), std::vector<float>{4, 3, 2, 1});
+        QCOMPARE(mmr.items, (std::vector<int32_t>{0, 2, 1}));
+        QCOMPARE(mmr.reasons.size(), size_t{3});
+        const RerankReason &m1 = mmr.reasons[0], &m2 = mmr.reasons[1], &m3 = mmr.reasons[2];
+        QVERIFY(m1.kind == K::mmr && m1.step == 1 && m1.because == -1);
+        QCOMPARE(m1.relevance, 0.5);
+        QCOMPARE(m1.diversity, 0.0);
+        QCOMPARE(m1.gain, 0.5);
+        QVERIFY(m2.kind == K::mmr && m2.step == 2 && m2.because == 0);
+        QVERIFY(std::abs(m2.relevance - 0.5 / 3) < 1e-12 && std::abs(m2.similarity) < 1e-7);
+        QVERIFY(std::abs(m2.gain - 0.5 / 3) < 1e-7);
+        const double cos10 = 1.0 / std::sqrt(1.01);
+        QVERIFY(m3.step == 3 && m3.because == 0);
+        QVERIFY(std::abs(m3.similarity - cos10) < 1e-6);
+        QVERIFY(std::abs(m3.diversity - 0.5 * cos10) < 1e-6);
+        QVERIFY(std::abs(m3.gain - (1.0 / 3 - 0.5 * cos10)) < 1e-6);
+        QVERIFY(std::abs(m3.rhat - 2.0 / 3) < 1e-12);
+        const std::string text = describe(m3, m_ds, o);
+        QVERIFY2(text.find("MMR step 3") != std::string::npos && text.find("(similarity 1.00 to \u00ABItem 0\u00BB, already chosen) = -0.164") != std::string::npos,
+                 text.c_str());
+
+        // DPP (dppByHandCategory): α = 0.5, q = exp(r̂/2); d² = q² for the first pick (item 0, e) and
+        // for item 2, alone in Y (e^(1/3)); then every X item has d² = 0: item 1 is filled.
+        o.method = RerankMethod::dpp;
+        o.similarity = SimilarityKind::category;
+        const auto dpp = Reranker(m_ds, o).explain(0, iota_items(4), std::vector<float>{4, 3, 2, 1});
+        QCOMPARE(dpp.items, (std::vector<int32_t>{0, 2, 1}));
+        QVERIFY(dpp.reasons[0].kind == K::dpp && std::abs(dpp.reasons[0].gain - std::exp(1.0)) < 1e-12);
+        QVERIFY(dpp.reasons[1].kind == K::dpp && std::abs(dpp.reasons[1].gain - std::exp(1.0 / 3)) < 1e-12);
+        QVERIFY(dpp.reasons[2].kind == K::filled && dpp.reasons[2].step == 0);
+
+        // Calibrated (calibratedByHand): p = X .5, Y .5; Δ of .5·log2(.5/q̃) with q̃ = .99·n/m + .01·.5.
+        o.method = RerankMethod::calibrated;
+        o.k = 2;
+        auto kl = [](double n, double m) { return 0.5 * std::log2(0.5 / (0.99 * n / m + 0.005)); };
+        const auto cal = Reranker(m_ds, o).explain(0, std::vector<int32_t>{0, 1, 3, 4}, std::vector<float>{4, 3, 2, 1});
+        QCOMPARE(cal.items, (std::vector<int32_t>{0, 4}));
+        const double step1 = kl(1, 1) - kl(0, 1), step2 = kl(1, 2) - kl(0, 2);
+        QVERIFY(cal.reasons[0].kind == K::calibrated && std::abs(cal.reasons[0].diversity - 0.5 * step1) < 1e-12);
+        QVERIFY(std::abs(cal.reasons[0].gain - (0.5 - 0.5 * step1)) < 1e-6); // the step compares floats
+        QVERIFY(std::abs(cal.reasons[1].relevance) < 1e-12 && std::abs(cal.reasons[1].diversity - 0.5 * step2) < 1e-12);
+
+        // Caps: kept in order, the skipped X item filled last.
+        RerankOptions c;
+        c.method = RerankMethod::caps;
+        c.diversity = 1.0;
+        c.max_per_category = 2;
+        c.k = 7;
+        const auto caps = Reranker(m_ds, c).explain(0, std::vector<int32_t>{0, 1, 3, 2, 4, 5, 7},
+                                                    std::vector<float>{7, 6, 5, 4, 3, 2, 1});
+        QCOMPARE(caps.items, (std::vector<int32_t>{0, 1, 2, 4, 5, 7, 3}));
+        for (size_t i = 0; i < 6; ++i)
+            QVERIFY(caps.reasons[i].kind == K::caps && caps.reasons[i].step == static_cast<int>(i) + 1);
+        QVERIFY(caps.reasons[6].kind == K::filled);
+
+        // Rules: boost Z and bury X name their rule; pins say so; no re-ranker = model order.
+        using Kd = MerchRule::Kind;
+        RerankOptions r;
+        r.k = 4;
+        const std::vector<int32_t> items{0, 1, 2, 3, 4, 5};
+        const std::vector<float> scores{6, 5, 4, 3, 2, 1};
+        r.rules = {{Kd::boost_category, 2, 1.0, 1.5}, {Kd::bury_category, 0, 4.0, 0.0}};
+        const auto ruled = Reranker(m_ds, r).explain(0, items, scores);
+        QCOMPARE(ruled.items, (std::vector<int32_t>{5, 2, 0, 1}));
+        QCOMPARE(ruled.reasons[0].rules, std::vector<int>{0});
+        QVERIFY(ruled.reasons[1].rules.empty() && ruled.reasons[1].kind == K::model_order);
+        QCOMPARE(ruled.reasons[2].rules, std::vector<int>{1});
+        QVERIFY(describe(ruled.reasons[0], m_ds, r).find("boosted") != std::string::npos);
+        QVERIFY(describe(ruled.reasons[2], m_ds, r).find("buried \u00F74.00 by rule 2 (bury_category)") != std::string::npos);
+        r.rules = {{Kd::pin_item, 4, 1, 0, 1}, {Kd::pin_item, 7, 1, 0, 3}};
+        const auto pinned = Reranker(m_ds, r).explain(0, items, scores);
+        QCOMPARE(pinned.items, (std::vector<int32_t>{4, 0, 7, 1}));
+        QVERIFY(pinned.reasons[0].kind == K::pinned && pinned.reasons[0].rules == std::vector<int>{0});
+        QVERIFY(pinned.reasons[2].kind == K::pinned && pinned.reasons[2].rules == std::vector<int>{1});
+        QVERIFY(std::isnan(pinned.reasons[2].rhat)); // not a candidate
+        QVERIFY(pinned.reasons[1].kind == K::model_order);
+    }
+
+    // explain() takes rerank()'s steps: the same lists for every method, δ and similarity.
+    void explainGivesRerankLists_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<double>("delta");
+        for (const QString &m : {QStringLiteral("mmr"), QStringLiteral("dpp"), QStringLiteral("calibrated"),
+                                 QStringLiteral("caps")})
+            for (double d : {0.0, 0.3, 0.7, 1.0})
+                QTest::newRow((m + QLatin1Char('_') + QString::number(d)).toUtf8().constData()) << m << d;
+    }
+    void explainGivesRerankLists()
+    {
+        QFETCH(QString, method);
+        QFETCH(double, delta);
+        RerankOptions o;
+        o.method = parse_rerank_method(method.toStdString());
+        o.diversity = delta;
+        o.k = 5;
+        o.max_per_category = 1;
+        o.rules = {{MerchRule::Kind::boost_brand, 1, 1.2, 0.0}, {MerchRule::Kind::pin_item, 7, 1, 0, 2}};
+        Reranker r(m_ds, o, m_emb, 2);
+        const std::vector<int32_t> items{6, 1, 0, 3, 5, 2, 4};
+        const std::vector<float> scores{9, 8, 8, 7, 5, 5, 1};
+        for (int32_t user : {0, 1}) {
+            const auto a = r.rerank(user, items, scores), b = r.explain(user, items, scores);
+            QCOMPARE(b.items, a.items);
+            QCOMPARE(b.scores.size(), a.scores.size());
+            QCOMPARE(b.reasons.size(), b.items.size());
+            QVERIFY(a.reasons.empty());
+        }
+    }
+
     void badOptions()
     {
         RerankOptions o;
