@@ -169,7 +169,8 @@ std::string session_json(const Session &s, const std::string &session_path)
                      {"pool", s.pool},
                      {"second_model", !s.compared.empty()},
                      {"compared", s.compared},
-                     {"baseline_column", s.baseline_column}};
+                     {"baseline_column", s.baseline_column},
+                     {"compared_reranked", s.compared_reranked}};
     ojson rules = ojson::array();
     for (const SessionRule &r : s.rules) {
         ojson x;
@@ -273,6 +274,7 @@ Session parse_session(const std::string &text, const std::string &session_path)
         s.compared = {1};
     }
     s.baseline_column = st.contains("baseline_column") ? in.integer(st, "settings", "baseline_column") : 0;
+    s.compared_reranked = st.contains("compared_reranked") && in.boolean(st, "settings", "compared_reranked");
     if (s.baseline_column < 0 || static_cast<size_t>(s.baseline_column) >= 2 + s.compared.size())
         in.fail("'settings.baseline_column' " + std::to_string(s.baseline_column) + " is not one of the "
             + std::to_string(2 + s.compared.size()) + " list columns");

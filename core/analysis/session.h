@@ -58,6 +58,7 @@ struct Session {
     // this order (the file's "compared"; a version-1 file without it: "second_model" true means [1]).
     std::vector<int> compared;
     int baseline_column = 0; // the list column rank moves are counted against (0 = model order)
+    bool compared_reranked = false; // the compared sources' lists re-ranked like the primary's
 
     std::string user;           // the selected user's external id (empty: none)
     std::vector<StoryUser> story;

@@ -103,7 +103,6 @@ struct RerankReason {
     int32_t because = -1;    // MMR: the chosen item j of the largest sim(i,j), whose penalty it paid
     double similarity = std::numeric_limits<double>::quiet_NaN(); // MMR: sim(i, because)
     std::vector<int> rules;  // indices into RerankOptions::rules that boosted, buried or pinned it
-    bool operator==(const RerankReason &) const = default;
 };
 
 // One line for a person: "MMR step 3: relevance 0.412 − diversity 0.300 (sim 0.60 with «Milk»,

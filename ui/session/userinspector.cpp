@@ -60,6 +60,8 @@ void UserInspector::setData(std::shared_ptr<const Dataset> dataset, std::vector<
     m_scores.assign(m_models.size(), UserScores {});
     m_contexts.clear();
     m_reranker.reset();
+    m_otherRerankers.clear();
+    m_otherSimilarities.clear();
     m_similarities.clear();
     m_similarity.reset();
     if (hasData()) {
@@ -101,11 +103,37 @@ void UserInspector::setOptions(const RerankOptions &options, int pool)
     auto reranker = std::make_unique<Reranker>(
         *m_dataset, effective, needsSimilarity ? similarityFor(effective.similarity) : nullptr);
     m_reranker = std::move(reranker);
+    m_otherRerankers.clear();
     m_options = effective;
     if (pool != m_pool) {
         m_pool = pool;
         m_scores.assign(m_models.size(), UserScores {}); // pools are cut at the old size
     }
+}
+
+const Reranker &UserInspector::rerankerFor(size_t source)
+{
+    auto &slot = m_otherRerankers[source];
+    if (!slot) {
+        const RankingSource &s = m_models[source];
+        RerankOptions o = m_options;
+        const bool embeddings = !s.item_embeddings().empty();
+        if (!embeddings && o.similarity == SimilarityKind::embedding)
+            o.similarity = SimilarityKind::category;
+        // Its similarity is built once per kind (a δ tick only makes a new Reranker around it).
+        std::shared_ptr<const SimilarityProvider> similarity;
+        if (o.method == RerankMethod::mmr || o.method == RerankMethod::dpp) {
+            auto &sim = m_otherSimilarities[{ source, o.similarity }];
+            if (!sim) {
+                const bool e = o.similarity == SimilarityKind::embedding;
+                sim = std::make_shared<const SimilarityProvider>(*m_dataset, o.similarity,
+                    e ? s.item_embeddings() : std::span<const float> {}, e ? s.dim() : 0);
+            }
+            similarity = sim;
+        }
+        slot = std::make_unique<Reranker>(*m_dataset, o, similarity);
+    }
+    return *slot;
 }
 
 std::vector<float> UserInspector::listFirstScores(std::span<const float> modelScores, std::span<const int32_t> list)
@@ -195,7 +223,7 @@ ListColumn UserInspector::makeColumn(
     const size_t k = static_cast<size_t>(m_options.k);
     const bool sameAsModelOrder = col.items.size() == std::min(k, s.pool.size())
         && std::equal(col.items.begin(), col.items.end(), s.pool.begin());
-    if (role == ListColumn::Role::Reranked && !sameAsModelOrder) {
+    if (!sameAsModelOrder) { // a re-ranked list (the primary's or a compared source's)
         const std::vector<float> ranked = listFirstScores(s.all, col.items);
         col.roc = user_roc(*m_dataset, user, ranked);
     } else {
@@ -280,8 +308,14 @@ UserView UserInspector::inspect(int32_t user)
         const size_t m = std::min(k, s.pool.size());
         own.items.assign(s.pool.begin(), s.pool.begin() + static_cast<long>(m));
         own.scores.assign(s.poolScores.begin(), s.poolScores.begin() + static_cast<long>(m));
-        ListColumn c = makeColumn(source, ListColumn::Role::OtherSource, user, own, testItems);
-        c.title = modelName(m_models[source]) + (m_models[source].run ? " \u2014 run order" : " \u2014 model order");
+        const bool rerank = m_comparedReranked;
+        ListColumn c = makeColumn(source, ListColumn::Role::OtherSource, user,
+            rerank ? rerankerFor(source).explain(user, s.pool, s.poolScores) : own, testItems);
+        c.title = modelName(m_models[source])
+            + (rerank ? " \u2014 re-ranked (" + std::string(rerank_method_name(m_options.method)) + ", \u03B4 "
+                      + formatDelta(m_options.diversity) + ")"
+                      : m_models[source].run ? " \u2014 run order"
+                                             : " \u2014 model order");
         view.columns.push_back(std::move(c));
     }
 

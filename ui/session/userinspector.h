@@ -82,9 +82,15 @@ public:
     void setData(std::shared_ptr<const Dataset> dataset, std::vector<RankingSource> sources);
     // Throws Error (validate()) for bad options; the previous options stay in effect then.
     void setOptions(const RerankOptions &options, int pool);
-    // The sources (indices ≥ 1 into setData's) whose own order is shown after the two primary
-    // columns, in this order; indices out of range are skipped.
-    void setCompared(std::vector<int> sources) { m_compared = std::move(sources); }
+    // The sources (indices ≥ 1 into setData's) shown after the two primary columns, in this order
+    // (indices out of range are skipped): in their own order, or, with `reranked`, re-ranked with
+    // the primary's options (similarity from their own embeddings, category when they have none,
+    // as `evaluate --model` with those options gives).
+    void setCompared(std::vector<int> sources, bool reranked = false)
+    {
+        m_compared = std::move(sources);
+        m_comparedReranked = reranked;
+    }
     // The column rank moves are counted against (0 = the primary's model order); one past the
     // columns shown falls back to 0.
     void setBaselineColumn(int column) { m_baseline = std::max(0, column); }
@@ -137,6 +143,11 @@ private:
     std::shared_ptr<const SimilarityProvider> m_similarity; // for "most similar history items"
     std::shared_ptr<const SimilarityProvider> similarityFor(SimilarityKind kind);
     std::vector<int> m_compared;
+    bool m_comparedReranked = false;
+    // A compared source's re-ranker (its own similarity), built when first needed for the options.
+    std::map<size_t, std::unique_ptr<Reranker>> m_otherRerankers;
+    std::map<std::pair<size_t, SimilarityKind>, std::shared_ptr<const SimilarityProvider>> m_otherSimilarities;
+    const Reranker &rerankerFor(size_t source);
     int m_baseline = 0;
     int m_barsLevel = 1;
 };

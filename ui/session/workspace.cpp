@@ -281,6 +281,7 @@ void Workspace::openSession(const QString &path, const SessionFileChoices &choic
             out.settings.pool = s.pool > 0 ? s.pool : pool;
             out.settings.compared = s.compared;
             out.settings.baselineColumn = s.baseline_column;
+            out.settings.compareReranked = s.compared_reranked;
             return out;
         },
         [this, path, choices](SessionLoad result) {
@@ -326,6 +327,7 @@ Session Workspace::session() const
     s.pool = m_settings.pool;
     s.compared = m_settings.compared;
     s.baseline_column = m_settings.baselineColumn;
+    s.compared_reranked = m_settings.compareReranked;
     if (m_user >= 0)
         s.user = m_dataset->user_external[static_cast<size_t>(m_user)];
     s.story = m_story;
@@ -552,7 +554,7 @@ void Workspace::installSession(
         Q_EMIT errorOccurred(QStringLiteral("Re-ranking settings reset"), QString::fromStdString(e.what()));
     }
     m_settings.rerank = m_inspector.options();
-    m_inspector.setCompared(m_settings.compared);
+    m_inspector.setCompared(m_settings.compared, m_settings.compareReranked);
     m_inspector.setBaselineColumn(m_settings.baselineColumn);
     Q_EMIT datasetChanged();
     Q_EMIT modelsChanged();
@@ -633,7 +635,7 @@ void Workspace::setSettings(const WorkspaceSettings &settings)
             return;
         }
     }
-    m_inspector.setCompared(m_settings.compared);
+    m_inspector.setCompared(m_settings.compared, m_settings.compareReranked);
     m_inspector.setBaselineColumn(m_settings.baselineColumn);
     if (!(m_settings == previous))
         setModified(true);

@@ -29,6 +29,7 @@ struct WorkspaceSettings {
     // the compared models). The Summary compares every source, shown or not.
     std::vector<int> compared;
     int baselineColumn = 0; // the list column rank moves are counted against
+    bool compareReranked = false; // the compared sources' lists re-ranked like the primary's
     bool operator==(const WorkspaceSettings &) const = default;
 
     static RerankOptions defaultRerank()

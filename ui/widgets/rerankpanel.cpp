@@ -107,6 +107,13 @@ RerankPanel::RerankPanel(Workspace *workspace, QWidget *parent)
     m_compare->setToolTip(QStringLiteral("Show other models' or runs' lists beside the two lists (each in its own "
                                          "order) and compare them with the model order in the Summary"));
     addField(QStringLiteral("Compare with"), m_compare);
+    m_compareAs = new QComboBox(this);
+    m_compareAs->setObjectName(QStringLiteral("compareAs"));
+    m_compareAs->addItem(QStringLiteral("own order"), 0);
+    m_compareAs->addItem(QStringLiteral("re-ranked"), 1);
+    m_compareAs->setToolTip(QStringLiteral("The compared sources' lists: each model's own order, or re-ranked with the "
+                                           "same re-ranker, δ and rules as the primary (with its own embeddings)"));
+    addField(QStringLiteral("shown as"), m_compareAs);
     layout->addStretch(1);
 
     connect(m_slider, &QSlider::valueChanged, this, [this](int v) {
@@ -117,7 +124,7 @@ RerankPanel::RerankPanel(Workspace *workspace, QWidget *parent)
         Q_EMIT diversityMoved(delta);
         m_workspace->setDiversity(delta);
     });
-    for (QComboBox *box : { m_method, m_similarity, m_level, m_compare })
+    for (QComboBox *box : { m_method, m_similarity, m_level, m_compare, m_compareAs })
         connect(box, &QComboBox::currentIndexChanged, this, &RerankPanel::toWorkspace);
     for (QSpinBox *spin : { m_maxCategory, m_maxBrand, m_k })
         connect(spin, &QSpinBox::valueChanged, this, &RerankPanel::toWorkspace);
@@ -188,6 +195,7 @@ void RerankPanel::fromWorkspace()
         at = m_compare->count() - 1;
     }
     m_compare->setCurrentIndex(at);
+    m_compareAs->setCurrentIndex(s.compareReranked ? 1 : 0);
     const bool hasEmbeddings = m_workspace->hasEmbeddings();
     m_similarity->setEnabled(hasEmbeddings);
     m_updating = false;
@@ -205,6 +213,7 @@ void RerankPanel::toWorkspace()
     s.rerank.max_per_category = m_maxCategory->value();
     s.rerank.max_per_brand = m_maxBrand->value();
     s.rerank.k = m_k->value();
+    s.compareReranked = m_compareAs->currentData().toInt() == 1;
     s.compared.clear();
     for (const QVariant &i : m_compare->currentData().toList())
         s.compared.push_back(i.toInt());

@@ -43,6 +43,7 @@ private:
     QSpinBox *m_maxBrand;
     QSpinBox *m_k;
     QComboBox *m_compare;
+    QComboBox *m_compareAs; // the compared sources in their own order, or re-ranked like the primary
     bool m_updating = false;
 };
 

@@ -83,6 +83,7 @@ class TestSession : public QObject {
         s.pool = 50;
         s.compared = {1};
         s.baseline_column = 2;
+        s.compared_reranked = true;
         s.rules = {{MerchRule::Kind::boost_category, {"Dry", "Fruit"}, 1.5, 0.0, 1},
                    {MerchRule::Kind::pin_item, {"i3"}, 1.0, 0.0, 2}};
         s.user = "u1";

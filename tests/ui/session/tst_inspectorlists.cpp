@@ -214,6 +214,43 @@ private slots:
             5, 20);
     }
 
+    // A compared source shown re-ranked is the list `evaluate --model` gives it with the primary's
+    // options, for every user: a source without embeddings diversifies by category, as the primary
+    // does then (the fixture's score-only model beside its two-tower one).
+    void comparedSourceReranked()
+    {
+        const QString data = kFixtures + QStringLiteral("/dataset.sqlite");
+        const QString primary = kFixtures + QStringLiteral("/two_tower.pt"), other = kFixtures + QStringLiteral("/score_only.pt");
+        auto ds = std::make_shared<Dataset>(load_dataset(data.toStdString()));
+        const auto a = Model::load(primary.toStdString(), *ds), b = Model::load(other.toStdString(), *ds);
+        const std::vector<int32_t> users = evaluated_users(*ds);
+        UserInspector inspector;
+        inspector.setData(ds, { RankingSource(*a), RankingSource(*b) });
+        inspector.setCompared({ 1 }, true);
+        QTemporaryDir dir;
+        for (const Config &c : { Config { "mmr embedding", RerankMethod::mmr, SimilarityKind::embedding, 0.6, 0, 0 },
+                 Config { "dpp category", RerankMethod::dpp, SimilarityKind::category, 0.5, 0, 0 } }) {
+            inspector.setOptions(options(c, 5), 20);
+            EvaluationResult shown;
+            shown.users = users;
+            for (int32_t u : users) {
+                const reclens::ui::UserView view = inspector.inspect(u);
+                shown.lists.push_back(view.columns.at(2).items);
+                shown.scores.push_back(view.columns.at(2).scores);
+            }
+            Config cli = c;
+            cli.similarity = SimilarityKind::category; // the score-only model has no embeddings
+            QByteArray cliLists, cliPerUser;
+            QString error;
+            QVERIFY2(runCli(data, other, cliFlags(cli) + QStringList { QStringLiteral("--k"), QStringLiteral("5"),
+                                                 QStringLiteral("--pool"), QStringLiteral("20") },
+                         dir.path(), cliLists, cliPerUser, error),
+                qPrintable(error));
+            const QByteArray gui = QByteArray::fromStdString(lists_csv(*ds, shown));
+            QVERIFY2(gui == cliLists, qPrintable(QString::fromLatin1(c.name) + QStringLiteral(": ") + firstDifference(gui, cliLists)));
+        }
+    }
+
     void sampleEveryUser()
     {
         const QString data = kSample + QStringLiteral("/completejourney.sqlite");

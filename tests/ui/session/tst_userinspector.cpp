@@ -168,6 +168,15 @@ private Q_SLOTS:
         // Category bars: history + four lists.
         QCOMPARE(view.bars.shares.size(), size_t { 5 });
 
+        // Re-ranked like the primary: the same model gives the primary's re-ranked list, and says why.
+        inspector.setCompared({ 2 }, true);
+        const UserView again = inspector.inspect(0);
+        QCOMPARE(again.columns.size(), size_t { 3 });
+        QCOMPARE(again.columns[2].items, again.columns[1].items);
+        QCOMPARE(again.columns[2].why, again.columns[1].why);
+        QVERIFY(again.columns[2].title.find("re-ranked (mmr") != std::string::npos);
+        QCOMPARE(again.columns[2].roc.auc, again.columns[1].roc.auc);
+
         // A baseline beyond the columns shown falls back to the model order.
         inspector.setCompared({});
         QCOMPARE(inspector.inspect(0).baseline, 1);
