@@ -16,6 +16,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
@@ -46,6 +47,24 @@ ImportDialog::ImportDialog(QWidget *parent)
     outputRow->addWidget(m_output, 1);
     outputRow->addWidget(browseOut);
     form->addRow(QStringLiteral("Output (.sqlite)"), outputRow);
+    // The k-core filter of RecBole and LensKit, before the split.
+    auto *core = new QHBoxLayout;
+    auto bound = [this](const QString &tip) {
+        auto *spin = new QSpinBox(this);
+        spin->setRange(0, 1000000);
+        spin->setSpecialValueText(QStringLiteral("no bound"));
+        spin->setToolTip(tip);
+        return spin;
+    };
+    m_minUserItems = bound(QStringLiteral("Keep users with at least this many distinct items (--min-user-items)"));
+    m_minItemUsers = bound(QStringLiteral("Keep items with at least this many distinct users (--min-item-users)"));
+    core->addWidget(new QLabel(QStringLiteral("users with ≥"), this));
+    core->addWidget(m_minUserItems);
+    core->addWidget(new QLabel(QStringLiteral("items, items with ≥"), this));
+    core->addWidget(m_minItemUsers);
+    core->addWidget(new QLabel(QStringLiteral("users"), this));
+    core->addStretch(1);
+    form->addRow(QStringLiteral("k-core filter"), core);
     layout->addLayout(form);
 
     m_csvFields = new QStackedWidget(this);
@@ -128,6 +147,12 @@ void ImportDialog::setOutput(const QString &path)
     m_output->setText(path);
 }
 
+void ImportDialog::setKCore(int minUserItems, int minItemUsers)
+{
+    m_minUserItems->setValue(minUserItems);
+    m_minItemUsers->setValue(minItemUsers);
+}
+
 void ImportDialog::browseInput()
 {
     const QString path = m_source->currentIndex() == Csv
@@ -155,7 +180,11 @@ void ImportDialog::startImport()
         m_stage->setText(QStringLiteral("Choose an input and an output file first."));
         return;
     }
+    KCoreFilter kcore;
+    kcore.min_user_items = m_minUserItems->value();
+    kcore.min_item_users = m_minItemUsers->value();
     CsvImportOptions csv;
+    csv.core = kcore;
     if (source == Csv) {
         csv.interactions = input;
         csv.user_col = m_userCol->text().trimmed().toStdString();
@@ -185,18 +214,22 @@ void ImportDialog::startImport()
     }
     m_jobs->start<std::string>(
         QStringLiteral("import"),
-        [source, input, output, csv](const ProgressFn &progress) {
+        [source, input, output, csv, kcore](const ProgressFn &progress) {
             auto half = [progress](double from) {
                 return ProgressFn([progress, from](double f, std::string_view stage) {
                     return !progress || progress(from + 0.5 * f, stage);
                 });
             };
             ImportResult result;
-            if (source == CompleteJourney)
-                result = import_completejourney(input, CompleteJourneyOptions {}, half(0));
-            else if (source == MovieLens)
-                result = import_movielens(input, MovieLensOptions {}, half(0));
-            else
+            if (source == CompleteJourney) {
+                CompleteJourneyOptions o;
+                o.core = kcore;
+                result = import_completejourney(input, o, half(0));
+            } else if (source == MovieLens) {
+                MovieLensOptions o;
+                o.core = kcore;
+                result = import_movielens(input, o, half(0));
+            } else
                 result = import_csv(csv, half(0));
             save_import(result, output, half(0.5));
             return result.report.to_text();

@@ -10,6 +10,7 @@ class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QSpinBox;
 class QStackedWidget;
 
 namespace reclens::ui
@@ -27,6 +28,8 @@ public:
     void setSource(Source source);
     void setInput(const QString &path); // folder (CompleteJourney, MovieLens) or interactions CSV
     void setOutput(const QString &path);
+    // The k-core filter (docs/data.md): 0 = no bound.
+    void setKCore(int minUserItems, int minItemUsers);
     void startImport();
     JobTracker *jobs() const { return m_jobs; }
 
@@ -41,6 +44,7 @@ private:
     QComboBox *m_source;
     QLineEdit *m_input;
     QLineEdit *m_output;
+    QSpinBox *m_minUserItems, *m_minItemUsers;
     QStackedWidget *m_csvFields;
     QLineEdit *m_userCol, *m_itemCol, *m_timeCol, *m_weightCol, *m_itemsFile, *m_itemIdCol, *m_titleCol,
         *m_categoryCols, *m_brandCol, *m_priceCol;

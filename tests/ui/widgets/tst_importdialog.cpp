@@ -1,13 +1,16 @@
 // The import dialog runs importers in the background: a bad input folder gives the importer's
 // one-line message and leaves no output file; a real MovieLens folder imports and announces the file.
+#include "core/data/datasetrepository.h"
 #include "ui/session/jobtracker.h"
 #include "ui/widgets/importdialog.h"
 
 #include <QFile>
+#include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace reclens;
 using namespace reclens::ui;
 
 class TestImportDialog : public QObject
@@ -80,6 +83,29 @@ private Q_SLOTS:
         QCOMPARE(imported.first().first().toString(), out);
         QVERIFY(QFile::exists(out));
         QVERIFY(!progress.isEmpty());
+    }
+
+    // The k-core bounds reach the importer: MovieLens at 40/40 keeps 321 users and 534 movies
+    // (kcore_movielens computes them independently), and the report says what the filter dropped.
+    void kCoreFilter()
+    {
+        const QString source = QStringLiteral(RECLENS_SHARED_DATASETS "/ml-latest-small");
+        if (!QFile::exists(source + u"/ratings.csv"_qs))
+            QSKIP("../shared/datasets/ml-latest-small not found");
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("ml-core.sqlite"));
+        ImportDialog dialog;
+        QSignalSpy imported(&dialog, &ImportDialog::datasetImported);
+        dialog.setSource(ImportDialog::MovieLens);
+        dialog.setInput(source);
+        dialog.setOutput(out);
+        dialog.setKCore(40, 40);
+        dialog.startImport();
+        QTRY_COMPARE_WITH_TIMEOUT(imported.size(), 1, 120000);
+        const Dataset d = load_dataset(out.toStdString());
+        QCOMPARE(d.n_users(), 321);
+        QCOMPARE(d.n_items(), 534);
+        QVERIFY(dialog.findChild<QPlainTextEdit *>()->toPlainText().contains(u"k-core filter"_qs));
     }
 };
 
