@@ -46,6 +46,10 @@ void CategoryPlot::setBars(const CategoryBars &bars, const QStringList &groupNam
     m_title->setText(title);
     const int groups = static_cast<int>(bars.categories.size());
     const int series = static_cast<int>(bars.shares.size());
+    // Past three series (history and three lists or more) the legend takes two rows, so that a
+    // half-page plot (the report's story pages) shows every name. Set before the bars add their items.
+    legend->setWrap(series > 3 ? (series + 1) / 2 : 0);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
     auto *group = new QCPBarsGroup(this);
     group->setSpacingType(QCPBarsGroup::stAbsolute);
     group->setSpacing(1);
@@ -78,8 +82,9 @@ void CategoryPlot::setBars(const CategoryBars &bars, const QStringList &groupNam
     }
     xAxis->setTicker(ticker);
     xAxis->setRange(0.4, groups + 0.6);
-    // Headroom above the bars for the legend.
-    yAxis->setRange(-0.06 * std::max(top, 0.1), std::max(top, 0.1) * 1.45);
+    // Headroom above the bars for the legend (two rows of it past three series, set above).
+    const bool twoRows = series > 3;
+    yAxis->setRange(-0.06 * std::max(top, 0.1), std::max(top, 0.1) * (twoRows ? 1.75 : 1.45));
     replot(rpQueuedReplot);
 }
 
