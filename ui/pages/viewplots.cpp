@@ -104,10 +104,9 @@ QString runName(const GlobalRuns &runs, const EvaluationResult &run)
 }
 
 // The colour of the i-th other source's all-user run: its list column's, by source (columnColor).
-QColor otherRunColor(const GlobalRuns &runs, size_t i)
+QColor otherRunColor(size_t i)
 {
-    const size_t source = i < runs.compared.size() ? static_cast<size_t>(std::max(1, runs.compared[i])) : i + 1;
-    return SeriesColors::otherSource(source - 1);
+    return SeriesColors::otherSource(i); // others[i] is source i + 1, as columnColor colours its list
 }
 } // namespace
 
@@ -162,7 +161,7 @@ void showAllUserCategoryMix(CategoryPlot *plot, const Dataset &ds, const Categor
     for (size_t i = 0; i < runs.others.size(); ++i) {
         keys.push_back(listSlots(*runs.others[i]));
         names << runName(runs, *runs.others[i]);
-        colors << otherRunColor(runs, i);
+        colors << otherRunColor(i);
     }
     applyBars(plot, ds, palette, CategoryBars::compute(keys, 10), names, colors,
         ds.queries() ? QStringLiteral("Category mix of all lists (top level)")
@@ -221,7 +220,7 @@ void showModelMap(ModelMapPlot *plot, const GlobalRuns &runs, const std::string 
     }
     for (size_t i = 0; i < runs.others.size(); ++i) {
         const EvaluationResult &o = *runs.others[i];
-        points.push_back({ nameOf(o), value(o, xMetric), value(o, "ndcg"), otherRunColor(runs, i) });
+        points.push_back({ nameOf(o), value(o, xMetric), value(o, "ndcg"), otherRunColor(i) });
     }
     const QString x = xMetric == "catalog_coverage" ? QStringLiteral("catalogue coverage") : QString::fromStdString(xMetric);
     plot->setPoints(points, u"Accuracy vs "_qs + x + u" (all "_qs + (runs.base && runs.base->requests == "queries" ? u"queries"_qs : u"users"_qs) + u")"_qs,

@@ -61,26 +61,40 @@ void UserInspector::setData(std::shared_ptr<const Dataset> dataset, std::vector<
     m_contexts.clear();
     m_reranker.reset();
     m_otherRerankers.clear();
-    m_otherSimilarities.clear();
     m_similarities.clear();
     m_similarity.reset();
     if (hasData()) {
         const bool embeddings = !m_models.front().item_embeddings().empty();
-        m_similarity = similarityFor(embeddings ? SimilarityKind::embedding : SimilarityKind::category);
+        m_similarity = similarityFor(0, embeddings ? SimilarityKind::embedding : SimilarityKind::category);
         setOptions(m_options, m_pool);
     }
 }
 
-std::shared_ptr<const SimilarityProvider> UserInspector::similarityFor(SimilarityKind kind)
+std::shared_ptr<const SimilarityProvider> UserInspector::similarityFor(size_t source, SimilarityKind kind)
 {
-    auto &slot = m_similarities[kind];
+    auto &slot = m_similarities[{ source, kind }];
     if (!slot) {
-        const RankingSource &primary = m_models.front();
+        const RankingSource &s = m_models[source];
         const bool embeddings = kind == SimilarityKind::embedding;
         slot = std::make_shared<const SimilarityProvider>(*m_dataset, kind,
-            embeddings ? primary.item_embeddings() : std::span<const float> {}, embeddings ? primary.dim() : 0);
+            embeddings ? s.item_embeddings() : std::span<const float> {}, embeddings ? s.dim() : 0);
     }
     return slot;
+}
+
+RerankOptions UserInspector::optionsFor(size_t source, RerankOptions options) const
+{
+    // A model without embeddings (e.g. popularity), or a run alone, can only diversify by category.
+    if (m_models[source].item_embeddings().empty() && options.similarity == SimilarityKind::embedding)
+        options.similarity = SimilarityKind::category;
+    return options;
+}
+
+std::unique_ptr<Reranker> UserInspector::makeReranker(size_t source, const RerankOptions &options)
+{
+    const bool needsSimilarity = options.method == RerankMethod::mmr || options.method == RerankMethod::dpp;
+    return std::make_unique<Reranker>(
+        *m_dataset, options, needsSimilarity ? similarityFor(source, options.similarity) : nullptr);
 }
 
 void UserInspector::setOptions(const RerankOptions &options, int pool)
@@ -93,16 +107,9 @@ void UserInspector::setOptions(const RerankOptions &options, int pool)
         m_pool = pool;
         return;
     }
-    const RankingSource &primary = m_models.front();
-    const bool embeddings = !primary.item_embeddings().empty();
-    // A model without embeddings (e.g. popularity), or a run alone, can only diversify by category.
-    if (!embeddings && effective.similarity == SimilarityKind::embedding)
-        effective.similarity = SimilarityKind::category;
-    validate(effective, *m_dataset, embeddings);
-    const bool needsSimilarity = effective.method == RerankMethod::mmr || effective.method == RerankMethod::dpp;
-    auto reranker = std::make_unique<Reranker>(
-        *m_dataset, effective, needsSimilarity ? similarityFor(effective.similarity) : nullptr);
-    m_reranker = std::move(reranker);
+    effective = optionsFor(0, effective);
+    validate(effective, *m_dataset, !m_models.front().item_embeddings().empty());
+    m_reranker = makeReranker(0, effective);
     m_otherRerankers.clear();
     m_options = effective;
     if (pool != m_pool) {
@@ -114,25 +121,8 @@ void UserInspector::setOptions(const RerankOptions &options, int pool)
 const Reranker &UserInspector::rerankerFor(size_t source)
 {
     auto &slot = m_otherRerankers[source];
-    if (!slot) {
-        const RankingSource &s = m_models[source];
-        RerankOptions o = m_options;
-        const bool embeddings = !s.item_embeddings().empty();
-        if (!embeddings && o.similarity == SimilarityKind::embedding)
-            o.similarity = SimilarityKind::category;
-        // Its similarity is built once per kind (a δ tick only makes a new Reranker around it).
-        std::shared_ptr<const SimilarityProvider> similarity;
-        if (o.method == RerankMethod::mmr || o.method == RerankMethod::dpp) {
-            auto &sim = m_otherSimilarities[{ source, o.similarity }];
-            if (!sim) {
-                const bool e = o.similarity == SimilarityKind::embedding;
-                sim = std::make_shared<const SimilarityProvider>(*m_dataset, o.similarity,
-                    e ? s.item_embeddings() : std::span<const float> {}, e ? s.dim() : 0);
-            }
-            similarity = sim;
-        }
-        slot = std::make_unique<Reranker>(*m_dataset, o, similarity);
-    }
+    if (!slot)
+        slot = makeReranker(source, optionsFor(source, m_options));
     return *slot;
 }
 

@@ -138,15 +138,18 @@ private:
     RerankOptions m_options;
     int m_pool = 100;
     std::unique_ptr<Reranker> m_reranker;
-    // Similarities of the primary model by kind, built once per dataset/model (a δ tick reuses them).
-    std::map<SimilarityKind, std::shared_ptr<const SimilarityProvider>> m_similarities;
+    // Similarities by source and kind, built once per dataset/model (a δ tick reuses them).
+    std::map<std::pair<size_t, SimilarityKind>, std::shared_ptr<const SimilarityProvider>> m_similarities;
     std::shared_ptr<const SimilarityProvider> m_similarity; // for "most similar history items"
-    std::shared_ptr<const SimilarityProvider> similarityFor(SimilarityKind kind);
+    std::shared_ptr<const SimilarityProvider> similarityFor(size_t source, SimilarityKind kind);
+    // The options as `source` takes them (category similarity without item embeddings), and a
+    // re-ranker over its shared similarity.
+    RerankOptions optionsFor(size_t source, RerankOptions options) const;
+    std::unique_ptr<Reranker> makeReranker(size_t source, const RerankOptions &options);
     std::vector<int> m_compared;
     bool m_comparedReranked = false;
     // A compared source's re-ranker (its own similarity), built when first needed for the options.
     std::map<size_t, std::unique_ptr<Reranker>> m_otherRerankers;
-    std::map<std::pair<size_t, SimilarityKind>, std::shared_ptr<const SimilarityProvider>> m_otherSimilarities;
     const Reranker &rerankerFor(size_t source);
     int m_baseline = 0;
     int m_barsLevel = 1;

@@ -816,44 +816,38 @@ void Workspace::startEvaluation()
     none.rules.clear();
     const EvaluationOptions baseOptions = evaluationOptions(none);
     const EvaluationOptions rerankOptions = evaluationOptions(m_settings.rerank);
-    // Every other source against the primary's model order (the Summary's comparisons and Holm's
-    // family, the models as points), whichever of them the inspector shows as lists.
-    std::vector<int> compared;
-    for (size_t i = 1; i < models.size(); ++i)
-        compared.push_back(static_cast<int>(i));
     // The model-order run depends only on k, pool and level: reuse it while they stay.
     std::shared_ptr<const EvaluationResult> cachedBase = m_runs.base;
     if (cachedBase
         && (cachedBase->k != baseOptions.k || cachedBase->pool != std::max(baseOptions.pool, baseOptions.k)
             || cachedBase->rerank.category_level != none.category_level))
         cachedBase.reset();
-    // So do the compared sources' runs, by source.
-    std::map<int, std::shared_ptr<const EvaluationResult>> cachedOthers;
-    if (cachedBase) {
-        for (size_t i = 0; i < m_runs.others.size() && i < m_runs.compared.size(); ++i)
-            cachedOthers[m_runs.compared[i]] = m_runs.others[i];
-    }
+    // So do the other sources' runs (the sources stay while the runs are kept: a new dataset or
+    // source clears them).
+    std::vector<std::shared_ptr<const EvaluationResult>> cachedOthers;
+    if (cachedBase)
+        cachedOthers = m_runs.others;
 
     m_evalJobs->start<GlobalRuns>(
         QStringLiteral("evaluating all users"),
-        [keep, ds, models, baseOptions, rerankOptions, compared, cachedBase, cachedOthers](const ProgressFn &progress) {
+        [keep, ds, models, baseOptions, rerankOptions, cachedBase, cachedOthers](const ProgressFn &progress) {
             GlobalRuns runs;
-            const double parts = 2.0 + static_cast<double>(compared.size());
+            const double parts = 1.0 + static_cast<double>(models.size());
             runs.base = cachedBase ? cachedBase
                                    : std::make_shared<const EvaluationResult>(
                                        evaluate(models[0], baseOptions, part(progress, 0, 1 / parts, "model order")));
             runs.reranked = std::make_shared<const EvaluationResult>(
                 evaluate(models[0], rerankOptions, part(progress, 1 / parts, 2 / parts, "re-ranked")));
             runs.rerankedVsBase = compare_runs(*runs.base, *runs.reranked);
-            runs.compared = compared;
+            // Every other source against the primary's model order (the Summary's comparisons and
+            // Holm's family, the models as points), whichever of them the inspector shows as lists.
             std::vector<const EvaluationResult *> others;
-            for (size_t i = 0; i < compared.size(); ++i) {
-                const auto cached = cachedOthers.find(compared[i]);
-                const double from = (2.0 + static_cast<double>(i)) / parts;
-                runs.others.push_back(cached != cachedOthers.end() && cached->second->k == baseOptions.k
-                        ? cached->second
-                        : std::make_shared<const EvaluationResult>(evaluate(models[static_cast<size_t>(compared[i])],
-                            baseOptions, part(progress, from, from + 1 / parts, models[static_cast<size_t>(compared[i])].name()))));
+            for (size_t s = 1; s < models.size(); ++s) {
+                const double from = static_cast<double>(s + 1) / parts;
+                const bool cached = s - 1 < cachedOthers.size() && cachedOthers[s - 1]->k == baseOptions.k;
+                runs.others.push_back(cached ? cachedOthers[s - 1]
+                                             : std::make_shared<const EvaluationResult>(evaluate(
+                                                 models[s], baseOptions, part(progress, from, from + 1 / parts, models[s].name()))));
                 others.push_back(runs.others.back().get());
             }
             if (!others.empty())

@@ -54,8 +54,8 @@ struct LoadedSource {
 struct GlobalRuns {
     std::shared_ptr<const EvaluationResult> base; // primary model, model order
     std::shared_ptr<const EvaluationResult> reranked; // primary model, current re-ranking
-    std::vector<int> compared; // the sources of `others`: every source but the primary
-    std::vector<std::shared_ptr<const EvaluationResult>> others; // each compared source, its own order
+    // Every source but the primary, its own order: others[i] is source i + 1.
+    std::vector<std::shared_ptr<const EvaluationResult>> others;
     std::optional<ComparisonResult> rerankedVsBase;
     // Each of `others` against `base` (compare_to_baseline): Holm's family is these comparisons.
     std::vector<ComparisonResult> othersVsBase;
