@@ -31,6 +31,15 @@ struct ImportArgs {
     QueryImportOptions queries;
 };
 
+// A k-core bound: a whole number, 0 (no bound) or more.
+const CLI::Validator kBound(
+    [](std::string &v) {
+        return !v.empty() && v.find_first_not_of("0123456789") == std::string::npos
+            ? std::string()
+            : "'" + v + "' is not a bound: give a whole number of 0 (no bound) or more";
+    },
+    "BOUND");
+
 void add_common(CLI::App *sub, ImportArgs &a)
 {
     sub->add_option("--out", a.out, "Dataset file to write (SQLite)")->required();
@@ -45,11 +54,11 @@ void add_common(CLI::App *sub, ImportArgs &a)
     sub->add_option("--min-user-items", a.min_user_items,
            "k-core filter: keep users with at least this many distinct items (repeated with --min-item-users "
            "until both hold; 0 = no bound)")
-        ->check(CLI::NonNegativeNumber)
+        ->check(kBound)
         ->capture_default_str();
     sub->add_option("--min-item-users", a.min_item_users,
            "k-core filter: keep items with at least this many distinct users (0 = no bound)")
-        ->check(CLI::NonNegativeNumber)
+        ->check(kBound)
         ->capture_default_str();
 }
 
