@@ -148,8 +148,8 @@ MainWindow::MainWindow(QWidget *parent)
         });
     });
     for (JobTracker *t :
-        { m_workspace->loadJobs(), m_workspace->evaluationJobs(), m_workspace->sweepJobs(), m_workspace->rocJobs(),
-            m_workspace->ruleJobs() }) {
+        { m_workspace->loadJobs(), m_workspace->scoreJobs(), m_workspace->evaluationJobs(),
+            m_workspace->sweepJobs(), m_workspace->ruleJobs() }) {
         connect(t, &JobTracker::jobStarted, this, [this, t](const QString &label) {
             m_progress->setFormat(label + u" %p%"_qs);
             m_progress->setValue(0);
@@ -180,8 +180,8 @@ MainWindow::~MainWindow()
     // The Workspace (a child) cancels its jobs when it is destroyed, after this window's own members
     // are gone: its trackers' signals must not reach this window's slots any more.
     for (JobTracker *t :
-        { m_workspace->loadJobs(), m_workspace->evaluationJobs(), m_workspace->sweepJobs(), m_workspace->rocJobs(),
-            m_workspace->ruleJobs() })
+        { m_workspace->loadJobs(), m_workspace->scoreJobs(), m_workspace->evaluationJobs(),
+            m_workspace->sweepJobs(), m_workspace->ruleJobs() })
         t->disconnect(this);
     m_workspace->disconnect(this);
 }

@@ -31,7 +31,7 @@ AucCounter::AucCounter(const Model &model, std::span<const int32_t> users, int t
     const size_t n = users.size();
     m_test.resize(n);
     m_pos.resize(n);
-    m_twice.assign(n, 0);
+    m_twice.resize(n);
     for (size_t r = 0; r < n; ++r) {
         const auto at = std::lower_bound(everyone.begin(), everyone.end(), users[r]);
         if (at == everyone.end() || *at != users[r])
@@ -39,6 +39,7 @@ AucCounter::AucCounter(const Model &model, std::span<const int32_t> users, int t
         const auto i = static_cast<size_t>(at - everyone.begin());
         m_test[r] = std::move(test[i]);
         m_pos[r] = std::move(pos[i]);
+        m_twice[r].assign(m_pos[r].size(), 0);
     }
     m_workers.resize(parallel_workers(threads));
     if (want_curve)
@@ -58,11 +59,14 @@ void AucCounter::row_tile(size_t row, int64_t t0, std::span<const float> scores,
     const float *s = scores.data();
     const int64_t t1 = t0 + static_cast<int64_t>(scores.size());
     // Everything in the tile first (train items and positives too), then those taken back out.
-    int64_t twice = twice_below_all(scores, pos);
+    auto &twice = m_twice[row];
+    twice_below_each(scores, pos, twice);
     m_counter->add(scores, w.tally);
+    thread_local std::vector<int64_t> out;
+    out.assign(pos.size(), 0);
     auto take_out = [&](int32_t item) {
         const float x = s[item - t0];
-        twice -= twice_below_all({&x, 1}, pos);
+        twice_below_each({&x, 1}, pos, out);
         m_counter->remove(x, w.tally);
     };
     const auto train = m_ds.train.row(user);
@@ -72,7 +76,8 @@ void AucCounter::row_tile(size_t row, int64_t t0, std::span<const float> scores,
         take_out(*it);
     for (auto it = test_from; it != truth.end() && *it < t1; ++it)
         take_out(*it);
-    m_twice[row] += twice;
+    for (size_t j = 0; j < twice.size(); ++j)
+        twice[j] -= out[j];
     if (w.curve) { // the slot histogram: negatives one by one, in item order
         auto tr = train_from;
         auto te = test_from;
@@ -96,10 +101,19 @@ AucResult AucCounter::result() const
 {
     AucResult out;
     out.per_user.assign(m_users.size(), kNaN);
+    out.positive_offsets.assign(1, 0);
     for (size_t r = 0; r < m_users.size(); ++r) {
         const auto truth = static_cast<int64_t>(m_test[r].size());
         const int64_t negatives = m_ds.n_items() - static_cast<int64_t>(m_ds.train.row_size(m_users[r])) - truth;
-        out.per_user[r] = user_auc_from_counts(m_twice[r], truth, negatives);
+        int64_t twice = 0;
+        for (const int64_t t : m_twice[r])
+            twice += t;
+        out.per_user[r] = user_auc_from_counts(twice, truth, negatives);
+        out.positive_items.insert(out.positive_items.end(), m_test[r].begin(), m_test[r].end());
+        out.positive_scores.insert(out.positive_scores.end(), m_pos[r].begin(), m_pos[r].end());
+        out.positive_twice.insert(out.positive_twice.end(), m_twice[r].begin(), m_twice[r].end());
+        out.positive_offsets.push_back(out.positive_items.size());
+        out.negatives.push_back(negatives);
     }
     PooledAucCounter::Tally tally;
     for (const auto &w : m_workers)
@@ -166,6 +180,26 @@ AucResult compute_auc(const Model &model, std::span<const int32_t> users, const 
     return counter.result();
 }
 
+float item_auc_score(const RankingSource &source, int32_t user, int32_t item)
+{
+    if (source.run) {
+        const auto train = source.dataset->train.row(user);
+        float place = 0;
+        for (const int32_t it : source.run->list(user)) {
+            if (std::binary_search(train.begin(), train.end(), it))
+                continue;
+            place += 1;
+            if (it == item)
+                return -place;
+        }
+        return -std::numeric_limits<float>::infinity();
+    }
+    float out = 0;
+    const int32_t one[] = {item};
+    source.model->impl().score_items(user, one, &out);
+    return out;
+}
+
 RocCurve pooled_roc(const RankingSource &source, const ProgressFn &progress)
 {
     const Dataset &ds = *source.dataset;
@@ -216,6 +250,8 @@ AucResult run_auc(const Run &run, const Dataset &ds, std::span<const int32_t> us
     struct Placed {
         std::vector<uint8_t> positive; // per kept place
         int64_t n_pos = 0;
+        std::vector<int32_t> test;     // T_u, ascending
+        std::vector<float> score;      // each positive's: minus its place, -inf unlisted
     };
     const auto everyone = pooled_users.empty() ? users : pooled_users;
     std::vector<Placed> placed(everyone.size());
@@ -226,14 +262,18 @@ AucResult run_auc(const Run &run, const Dataset &ds, std::span<const int32_t> us
         const auto test = test_set(ds, u);
         Placed &p = placed[i];
         p.n_pos = static_cast<int64_t>(test.size());
+        p.test = test;
+        p.score.assign(test.size(), kMinusInf);
         int64_t listed = 0;
         for (const int32_t it : run.list(u)) {
             if (std::binary_search(train.begin(), train.end(), it))
                 continue;
-            const bool pos = std::binary_search(test.begin(), test.end(), it);
+            const auto at = std::lower_bound(test.begin(), test.end(), it);
+            const bool pos = at != test.end() && *at == it;
             p.positive.push_back(pos);
             if (pos) {
                 positives.push_back(-static_cast<float>(p.positive.size()));
+                p.score[static_cast<size_t>(at - test.begin())] = positives.back();
                 ++listed;
             }
         }
@@ -243,6 +283,7 @@ AucResult run_auc(const Run &run, const Dataset &ds, std::span<const int32_t> us
     PooledAucCounter::Tally tally;
     AucResult out;
     out.per_user.assign(users.size(), kNaN);
+    out.positive_offsets.assign(1, 0);
     std::vector<float> neg_scores;
     for (size_t r = 0; r < users.size(); ++r) {
         const int32_t u = users[r];
@@ -267,6 +308,23 @@ AucResult run_auc(const Run &run, const Dataset &ds, std::span<const int32_t> us
         const int64_t unlisted_neg = n_neg - neg_after;
         const int64_t twice = twice_listed + 2 * listed_pos * unlisted_neg + (p.n_pos - listed_pos) * unlisted_neg;
         out.per_user[r] = user_auc_from_counts(twice, p.n_pos, n_neg);
+        // Per positive: a listed one at place q is above the listed negatives after q and every
+        // unlisted negative; an unlisted one ties with the unlisted negatives.
+        for (size_t j = 0; j < p.test.size(); ++j) {
+            int64_t t = unlisted_neg;
+            if (p.score[j] != kMinusInf) {
+                const auto place = static_cast<size_t>(-p.score[j]); // from 1
+                int64_t after = 0;
+                for (size_t q = place; q < p.positive.size(); ++q)
+                    after += p.positive[q] == 0;
+                t = 2 * (after + unlisted_neg);
+            }
+            out.positive_twice.push_back(t);
+        }
+        out.positive_items.insert(out.positive_items.end(), p.test.begin(), p.test.end());
+        out.positive_scores.insert(out.positive_scores.end(), p.score.begin(), p.score.end());
+        out.positive_offsets.push_back(out.positive_items.size());
+        out.negatives.push_back(n_neg);
         counter.add(neg_scores, tally);
         tally.twice_rank += static_cast<PairCount>(counter.twice_rank(kMinusInf)) * static_cast<PairCount>(unlisted_neg);
         tally.negatives += unlisted_neg;

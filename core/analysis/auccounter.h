@@ -45,7 +45,7 @@ private:
     std::span<const int32_t> m_users;
     std::vector<std::vector<int32_t>> m_test;  // T_u per row, ascending
     std::vector<std::vector<float>> m_pos;     // their scores
-    std::vector<int64_t> m_twice;              // per row: Σ over positives of 2·below + equal
+    std::vector<std::vector<int64_t>> m_twice; // per row and positive: 2·below + equal over negatives
     std::unique_ptr<PooledAucCounter> m_counter;
     std::vector<Worker> m_workers;
     double m_positives_ms = 0;

@@ -103,21 +103,67 @@ Requests select_users(const Dataset &ds, const EvaluationOptions &options, Evalu
     return {std::move(run_users), std::move(users)};
 }
 
-// Stages 2-4 on the candidates: re-ranking, the AUC (auc_stage, unless counted already), per-user
-// metrics, aggregates and strata. auc_ms: AUC time spent before (inside the scoring pass).
-void finish(EvaluationResult &res, const Dataset &ds, const EvaluationOptions &options, const Reranker &reranker,
-            const Candidates &cand, const std::function<AucResult()> &auc_stage, double auc_ms,
-            std::span<const float> item_embeddings, int dim, const ProgressFn &progress, const Stopwatch &total)
+} // namespace
+
+bool reranks(const RerankOptions &rerank)
 {
-    Stopwatch sw;
-    res.device = cand.device;
-    res.users = cand.users;
+    return rerank.method != RerankMethod::none || !rerank.rules.empty();
+}
+
+namespace {
+
+// The facts of a result that do not depend on the re-ranking (k, pool, device, users, source,
+// requests, conventions); fills them into res.
+void request_facts(EvaluationResult &res, const Dataset &ds)
+{
     if (ds.judgements) {
         res.conventions = "trec_eval";
         res.relevance_source = ds.judgements->source;
         res.relevance_threshold = ds.judgements->threshold;
     }
     res.requests = ds.queries() ? "queries" : "users";
+}
+
+// Each list entry's score on the scale of the scored positives (reranked_auc): the candidate's score
+// where the pool has it (a run's: minus its place), otherwise the source's own (a pinned item).
+std::vector<float> list_auc_scores(const ScoredSource &s, size_t row, std::span<const int32_t> list)
+{
+    const auto items = s.candidates.row_items(row);
+    const auto scores = s.candidates.row_scores(row);
+    const bool exact_pool = s.auc_by_place || s.candidates.device == "cpu";
+    std::vector<float> out;
+    out.reserve(list.size());
+    for (const int32_t item : list) {
+        const auto at = std::find(items.begin(), items.end(), item);
+        if (at != items.end() && exact_pool) {
+            const auto i = static_cast<size_t>(at - items.begin());
+            out.push_back(s.auc_by_place ? -static_cast<float>(i + 1) : scores[i]);
+        } else {
+            out.push_back(item_auc_score(s.source, s.candidates.users[row], item));
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+EvaluationResult measure(const ScoredSource &scored, const EvaluationOptions &options, const ProgressFn &progress)
+{
+    Stopwatch total;
+    const RankingSource &source = scored.source;
+    const Dataset &ds = *source.dataset;
+    EvaluationResult res = scored.facts;
+    if (options.k != scored.facts.k || std::max(options.pool, options.k) != scored.asked_pool)
+        throw Error("measure: the candidates were scored for k=" + std::to_string(scored.facts.k) + ", pool="
+                    + std::to_string(scored.asked_pool) + ", not for k=" + std::to_string(options.k) + ", pool="
+                    + std::to_string(std::max(options.pool, options.k)) + ": score the source again");
+    res.rerank = options.rerank;
+    res.rerank.k = options.k;
+    const Reranker reranker(ds, res.rerank, source.item_embeddings(), source.dim());
+    const Candidates &cand = scored.candidates;
+
+    // 1. Re-ranking.
+    Stopwatch sw;
     const size_t n = res.users.size();
     const bool trivial = res.rerank.method == RerankMethod::none || res.rerank.diversity == 0.0;
     std::vector<RerankedList> lists;
@@ -128,13 +174,13 @@ void finish(EvaluationResult &res, const Dataset &ds, const EvaluationOptions &o
                          || (options.rerank_path == RerankPath::automatic && on_gpu);
     if (batched && !trivial) {
         lists = reranker.rerank_batch(res.users, cand.items, cand.scores, cand.count, cand.pool, cand.device,
-                                      sub_progress(progress, 0.4, 0.5));
+                                      sub_progress(progress, 0.0, 0.4));
     } else {
         lists.resize(n);
         parallel_rows(
             n, options.threads,
             [&](size_t r) { lists[r] = reranker.rerank(res.users[r], cand.row_items(r), cand.row_scores(r)); },
-            sub_progress(progress, 0.4, 0.5), "re-ranking");
+            sub_progress(progress, 0.0, 0.4), "re-ranking");
     }
     res.lists.resize(n);
     res.scores.resize(n);
@@ -144,25 +190,36 @@ void finish(EvaluationResult &res, const Dataset &ds, const EvaluationOptions &o
     }
     res.timing_ms["rerank"] = sw.elapsed_ms();
 
-    // 3. AUC over the whole universe (counted already, or its own pass).
+    // 2. The AUC (DESIGN §5): the model order's as scored; a re-ranked list's over its own ranking.
     sw.restart();
-    AucResult auc;
-    auc.per_user.assign(n, kNaN);
-    if (options.compute_auc)
-        auc = auc_stage();
-    res.timing_ms["auc"] = auc_ms + sw.elapsed_ms();
+    const bool auc = options.compute_auc && scored.counted_auc;
+    std::vector<double> per_user_auc(n, kNaN);
+    if (auc && reranks(res.rerank)) {
+        const AucResult &a = scored.auc;
+        parallel_rows(n, options.threads, [&](size_t r) {
+            const size_t from = a.positive_offsets[r], to = a.positive_offsets[r + 1];
+            const auto list_scores = list_auc_scores(scored, r, res.lists[r]);
+            per_user_auc[r] = reranked_auc(res.lists[r], list_scores, ds.train.row(res.users[r]),
+                                           {a.positive_items.data() + from, to - from},
+                                           {a.positive_scores.data() + from, to - from},
+                                           {a.positive_twice.data() + from, to - from}, a.negatives[r]);
+        });
+    } else if (auc) {
+        per_user_auc = scored.auc.per_user;
+    }
+    res.timing_ms["auc"] = sw.elapsed_ms();
 
-    // 4. Per-user metrics, aggregates, strata.
+    // 3. Per-user metrics, aggregates, strata.
     sw.restart();
-    const MetricContext ctx(ds, options.category_level, item_embeddings, dim);
+    const MetricContext ctx(ds, options.category_level, source.item_embeddings(), source.dim());
     res.category_level = ctx.level();
     res.per_user.resize(n);
     parallel_rows(
         n, options.threads,
-        [&](size_t r) { res.per_user[r] = user_metrics(ctx, res.users[r], res.lists[r], res.k, auc.per_user[r]); },
-        sub_progress(progress, 0.85, 0.95), "metrics");
-    res.auc_parts = auc.pooled_parts;
-    res.counted_auc = options.compute_auc;
+        [&](size_t r) { res.per_user[r] = user_metrics(ctx, res.users[r], res.lists[r], res.k, per_user_auc[r]); },
+        sub_progress(progress, 0.4, 0.9), "metrics");
+    res.auc_parts = auc ? scored.auc.pooled_parts : PooledAucParts{};
+    res.counted_auc = auc;
     res.stratum_facts.resize(n);
     parallel_rows(n, options.threads,
                   [&](size_t r) { res.stratum_facts[r] = stratum_facts(ctx, res.users[r], res.lists[r]); });
@@ -171,25 +228,25 @@ void finish(EvaluationResult &res, const Dataset &ds, const EvaluationOptions &o
     res.timing_ms["total"] = total.elapsed_ms();
     if (progress && !progress(1.0, "done"))
         throw Cancelled();
+    return res;
 }
 
-} // namespace
+namespace {
 
-EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, const ProgressFn &progress)
+ScoredSource score_model(const Model &model, const EvaluationOptions &options, const ProgressFn &progress,
+                         bool pooled_curve)
 {
-    Stopwatch total;
     const Dataset &ds = model.dataset();
-    EvaluationResult res;
+    ScoredSource out;
+    out.source = RankingSource(model);
+    EvaluationResult &res = out.facts;
     res.source_name = model.info().name;
     auto [run_users, users] = select_users(ds, options, res);
+    request_facts(res, ds);
 
-    // Validates re-rank options before any expensive work.
-    Reranker reranker(ds, res.rerank, model.item_embeddings(), model.dim());
-
-    // 1. Candidates, and on the CPU the AUC counted inside the same pass (DESIGN §8): its
-    // positives are scored first, then every score tile is counted while in cache. The pass's wall
-    // time is split by the counting's own share (AucCounter::counting_ms).
-    Stopwatch sw;
+    // Candidates, and on the CPU the AUC counted inside the same pass (DESIGN §8): its positives are
+    // scored first, then every score tile is counted while in cache. The pass's wall time is split
+    // by the counting's own share (AucCounter::counting_ms).
     ScoringOptions so;
     so.pool = res.pool;
     so.device = options.device;
@@ -197,35 +254,42 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
     const bool cpu = scoring_device(model, options.device) == "cpu";
     std::optional<AucCounter> counter;
     if (options.compute_auc && cpu)
-        counter.emplace(model, users, options.threads, false, run_users);
+        counter.emplace(model, users, options.threads, pooled_curve, run_users);
     Stopwatch scoring;
-    const Candidates cand = score_top(model, users, so, sub_progress(progress, 0.0, 0.4), counter ? &*counter : nullptr);
+    out.candidates = score_top(model, users, so, sub_progress(progress, 0.0, 0.7), counter ? &*counter : nullptr);
     const double counting = counter ? counter->counting_ms() : 0.0;
-    res.timing_ms["scoring"] = scoring.elapsed_ms() - counting;
-    const double auc_ms = counter ? counter->positives_ms() + counting : 0.0;
+    out.timing_ms["scoring"] = scoring.elapsed_ms() - counting;
+    double auc_ms = counter ? counter->positives_ms() + counting : 0.0;
     if (counter) {
-        res.timing_ms["auc_positives"] = counter->positives_ms();
-        res.timing_ms["auc_counting"] = counting;
+        out.timing_ms["auc_positives"] = counter->positives_ms();
+        out.timing_ms["auc_counting"] = counting;
     }
-    // On CUDA the AUC is its own pass over the CPU kernel.
-    auto auc_stage = [&]() {
-        return counter ? counter->result()
-                       : compute_auc(model, cand.users, sub_progress(progress, 0.5, 0.85), false, options.threads,
-                                     run_users);
-    };
-    finish(res, ds, options, reranker, cand, auc_stage, auc_ms, model.item_embeddings(), model.dim(), progress, total);
-    return res;
+    res.device = out.candidates.device;
+    res.users = out.candidates.users;
+    if (options.compute_auc) {
+        // On CUDA the AUC is its own pass over the CPU kernel.
+        Stopwatch sw;
+        out.auc = counter ? counter->result()
+                          : compute_auc(model, out.candidates.users, sub_progress(progress, 0.7, 1.0), pooled_curve,
+                                        options.threads, run_users);
+        out.counted_auc = true;
+        auc_ms += sw.elapsed_ms();
+    }
+    out.timing_ms["auc"] = auc_ms;
+    return out;
 }
 
-EvaluationResult evaluate(const Run &run, const Dataset &ds, const Model *model, const EvaluationOptions &options,
-                          const ProgressFn &progress)
+ScoredSource score_run(const Run &run, const Dataset &ds, const Model *model, const EvaluationOptions &options,
+                       const ProgressFn &progress, bool pooled_curve)
 {
-    Stopwatch total;
     if (model && &model->dataset() != &ds)
         throw Error("the model lending embeddings to a run must be loaded on the run's dataset");
     if (run.offsets.size() != static_cast<size_t>(ds.n_users()) + 1)
         throw Error(located(run.path, "the run was loaded for another dataset"));
-    EvaluationResult res;
+    ScoredSource out;
+    out.source = RankingSource(run, ds, model);
+    out.auc_by_place = true;
+    EvaluationResult &res = out.facts;
     res.from_run = true;
     res.run_format = run_format_name(run.format);
     res.source_name = run.name;
@@ -234,18 +298,18 @@ EvaluationResult evaluate(const Run &run, const Dataset &ds, const Model *model,
     if (ds.judgements)
         in_run = [&run](int32_t u) { return !run.list(u).empty(); };
     auto [run_users, users] = select_users(ds, options, res, in_run, &judged_missing, run.path);
+    request_facts(res, ds);
     res.requests_left_out = judged_missing;
     // The run's depth bounds the pool (DESIGN §11); never below k.
     res.pool = std::max(res.k, std::min(res.pool, static_cast<int>(std::min<size_t>(run.depth(), 1 << 30))));
-    const std::span<const float> emb = model ? model->item_embeddings() : std::span<const float>{};
-    const int dim = model ? model->dim() : 0;
-    Reranker reranker(ds, res.rerank, emb, dim);
 
-    // 1. Candidates: the run's lists, train items left out, cut at the pool.
+    // Candidates: the run's lists, train items left out, cut at the pool.
     Stopwatch sw;
     const size_t n = users.size();
     int64_t without = 0, train_listed = 0;
-    const Candidates cand = run_candidates(run, ds, users, res.pool, &without, &train_listed);
+    out.candidates = run_candidates(run, ds, users, res.pool, &without, &train_listed);
+    res.device = out.candidates.device;
+    res.users = out.candidates.users;
     res.warnings = run.report.warnings();
     if (judged_missing > 0)
         res.warnings.push_back(std::to_string(judged_missing) + " judged " + (ds.queries() ? "queries" : "users")
@@ -257,10 +321,59 @@ EvaluationResult evaluate(const Run &run, const Dataset &ds, const Model *model,
     if (train_listed > 0)
         res.warnings.push_back(std::to_string(train_listed) + " listed items are in their user's train set, left out "
                                "(the ranking universe is the items a user has not interacted with in train)");
-    res.timing_ms["scoring"] = sw.elapsed_ms();
-    auto auc_stage = [&]() { return run_auc(run, ds, cand.users, run_users); };
-    finish(res, ds, options, reranker, cand, auc_stage, 0.0, emb, dim, progress, total);
+    out.timing_ms["scoring"] = sw.elapsed_ms();
+    sw.restart();
+    if (options.compute_auc) {
+        out.auc = run_auc(run, ds, out.candidates.users, run_users);
+        out.counted_auc = true;
+        if (pooled_curve)
+            out.auc.pooled_curve = pooled_roc(out.source, sub_progress(progress, 0.5, 1.0));
+    }
+    out.timing_ms["auc"] = sw.elapsed_ms();
+    return out;
+}
+
+} // namespace
+
+ScoredSource score(const RankingSource &source, const EvaluationOptions &options, const ProgressFn &progress,
+                   bool pooled_curve)
+{
+    if (!source.run && !source.model)
+        throw Error("evaluate: no model or run to evaluate");
+    ScoredSource out = source.run ? score_run(*source.run, *source.dataset, source.model, options, progress, pooled_curve)
+                                  : score_model(*source.model, options, progress, pooled_curve);
+    out.asked_pool = std::max(options.pool, options.k);
+    return out;
+}
+
+EvaluationResult evaluate(const RankingSource &source, const EvaluationOptions &options, const ProgressFn &progress)
+{
+    Stopwatch total;
+    // Bad re-rank options are refused before any expensive work (bad k and pool by score first).
+    if (source.dataset && options.k >= 1 && options.pool >= 1) {
+        RerankOptions rerank = options.rerank;
+        rerank.k = options.k;
+        const auto emb = source.item_embeddings();
+        validate(rerank, *source.dataset,
+                 source.dim() > 0 && emb.size() == static_cast<size_t>(source.dataset->n_items()) * static_cast<size_t>(source.dim()));
+    }
+    const ScoredSource scored = score(source, options, sub_progress(progress, 0.0, 0.8));
+    EvaluationResult res = measure(scored, options, sub_progress(progress, 0.8, 1.0));
+    for (const auto &[stage, ms] : scored.timing_ms)
+        res.timing_ms[stage] += ms;
+    res.timing_ms["total"] = total.elapsed_ms();
     return res;
+}
+
+EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, const ProgressFn &progress)
+{
+    return evaluate(RankingSource(model), options, progress);
+}
+
+EvaluationResult evaluate(const Run &run, const Dataset &ds, const Model *model, const EvaluationOptions &options,
+                          const ProgressFn &progress)
+{
+    return evaluate(RankingSource(run, ds, model), options, progress);
 }
 
 Candidates run_candidates(const Run &run, const Dataset &ds, std::span<const int32_t> users, int pool,
@@ -329,15 +442,6 @@ std::span<const float> RankingSource::item_embeddings() const
 int RankingSource::dim() const
 {
     return model ? model->dim() : 0;
-}
-
-EvaluationResult evaluate(const RankingSource &source, const EvaluationOptions &options, const ProgressFn &progress)
-{
-    if (source.run)
-        return evaluate(*source.run, *source.dataset, source.model, options, progress);
-    if (!source.model)
-        throw Error("evaluate: no model or run to evaluate");
-    return evaluate(*source.model, options, progress);
 }
 
 } // namespace reclens

@@ -88,6 +88,23 @@ EvaluationResult evaluate(const Model &model, const EvaluationOptions &options, 
 EvaluationResult evaluate(const Run &run, const Dataset &dataset, const Model *model, const EvaluationOptions &options,
                           const ProgressFn &progress = {});
 
+// Per-user AUC of `users` (NaN where a class is missing) and the pooled AUC, from every item's score
+// (the scorer's own floats: Model::Impl::score_rows or score_generic_row). With want_curve, also the
+// exact pooled ROC curve (corner points). Throws Cancelled when progress returns false.
+struct AucResult {
+    std::vector<double> per_user;
+    double pooled = kNaN;
+    PooledAucParts pooled_parts;
+    RocCurve pooled_curve;
+    // Per positive, what the AUC of a re-ranked list needs (reranked_auc): rows as per_user, row r's
+    // positives at [positive_offsets[r], positive_offsets[r + 1]) — T_u ascending, each one's score
+    // (a run's: minus its place, -inf unlisted) and its twice_below count over the user's negatives.
+    std::vector<size_t> positive_offsets;
+    std::vector<int32_t> positive_items;
+    std::vector<float> positive_scores;
+    std::vector<int64_t> positive_twice;
+    std::vector<int64_t> negatives; // per row: |universe \ T_u|
+};
 // What lists come from (DESIGN §11): a model's scores, or a run's lists, which a model may lend its
 // item embeddings to (embedding similarity, ild_embedding). The CLI, the GUI's all-user runs and
 // sweeps and its per-user view all go through it, so a run's lists are the same everywhere.
@@ -107,6 +124,48 @@ struct RankingSource {
 EvaluationResult evaluate(const RankingSource &source, const EvaluationOptions &options,
                           const ProgressFn &progress = {});
 
+// Whether a run re-ranks (DESIGN §5: any method but none, rules included): its AUC is then the AUC
+// of the re-ranked list (reranked_auc), not the model order's.
+bool reranks(const RerankOptions &rerank);
+
+// ---- Score once, analyse many (DESIGN §13) ------------------------------------------------------
+// evaluate() is score() then measure(). Scoring is the expensive stage; a ScoredSource holds all that
+// any re-ranking of the same source at the same k and pool needs — each user's candidate pool, what
+// each user's AUC needs (per positive, the negatives below it) and the pooled AUC's counts (and,
+// when asked, the pooled ROC curve) — so the workspace's re-ranked run, δ sweep, rule costs,
+// compared sources and pooled ROC measure it again and again without scoring a user twice.
+// Only k, pool, the users (or shard), the source or the dataset make a new one necessary.
+struct ScoredSource {
+    RankingSource source;        // the caller keeps what it points at alive
+    EvaluationResult facts;      // k, pool, device, users, source and request facts, warnings, shard;
+                                 // no lists, no metrics
+    Candidates candidates;       // row r is facts.users[r]
+    bool counted_auc = false;    // options.compute_auc: auc is filled
+    AucResult auc;               // the model order's per-user AUC, the pooled AUC's parts, per positive
+                                 // counts; pooled_curve when score() was asked for it
+    bool auc_by_place = false;   // a run: a candidate's AUC score is minus its place (run_auc)
+    int asked_pool = 0;          // max(options.pool, k) as asked (a run's depth may lower facts.pool)
+    std::map<std::string, double> timing_ms; // scoring, auc (auc_positives, auc_counting on the CPU)
+};
+
+// Scores `source` for options' k, pool, device, threads, users and shard (the re-ranking and the
+// level are measure()'s). pooled_curve: also the exact pooled ROC curve (the GUI's plot; slower).
+// Throws Error as evaluate() does, Cancelled when progress returns false.
+ScoredSource score(const RankingSource &source, const EvaluationOptions &options, const ProgressFn &progress = {},
+                   bool pooled_curve = false);
+
+// Re-ranks the scored candidates with options.rerank and measures the lists at options'
+// category_level: per-user metrics (the AUC of a re-ranked list when options re-rank), aggregates,
+// strata, auc_pooled (the model's scores). options' k and pool must be those scored (Error
+// otherwise); compute_auc false leaves auc and auc_pooled undefined. timing_ms: rerank, auc,
+// metrics, total (of this stage). Thread-safe on a shared ScoredSource.
+EvaluationResult measure(const ScoredSource &scored, const EvaluationOptions &options, const ProgressFn &progress = {});
+
+// One item's score for `user` on the scale of the AUC's positives: the model's own float (the
+// CPU kernel's), or a run's minus its place among the user's kept list (-inf unlisted). For list
+// entries outside the candidate pool (a pinned item).
+float item_auc_score(const RankingSource &source, int32_t user, int32_t item);
+
 // A run's candidates for `users` (DESIGN §11): each list without the user's train items, its first
 // `pool` entries, with the run's scores. *without: users left with an empty list; *train_listed:
 // listed items dropped as train items.
@@ -123,15 +182,6 @@ std::vector<float> run_scores_all(const Run &run, const Dataset &dataset, int32_
 // evaluate(), and of merge_partials() (core/analysis/shard.h), so both give the same doubles.
 void summarise(EvaluationResult &r, int32_t n_items, int64_t head_items, int64_t tail_items);
 
-// Per-user AUC of `users` (NaN where a class is missing) and the pooled AUC, from every item's score
-// (the scorer's own floats: Model::Impl::score_rows or score_generic_row). With want_curve, also the
-// exact pooled ROC curve (corner points). Throws Cancelled when progress returns false.
-struct AucResult {
-    std::vector<double> per_user;
-    double pooled = kNaN;
-    PooledAucParts pooled_parts;
-    RocCurve pooled_curve;
-};
 // threads: 0 = every core. pooled_users: as AucCounter's (empty = users).
 AucResult compute_auc(const Model &model, std::span<const int32_t> users, const ProgressFn &progress = {},
                       bool want_curve = false, int threads = 0, std::span<const int32_t> pooled_users = {});

@@ -45,7 +45,7 @@ std::vector<StratumDelta> stratum_deltas(const EvaluationResult &with, const Eva
 
 } // namespace
 
-RuleCosts rule_costs(const RankingSource &source, const EvaluationOptions &options, const ProgressFn &progress)
+RuleCosts rule_costs(const ScoredSource &scored, const EvaluationOptions &options, const ProgressFn &progress)
 {
     EvaluationOptions o = options;
     o.compute_auc = false;
@@ -58,15 +58,15 @@ RuleCosts rule_costs(const RankingSource &source, const EvaluationOptions &optio
             return progress((static_cast<double>(i) + f) / parts, s);
         };
     };
-    const EvaluationResult with = evaluate(source, o, stage(0));
-    const Dataset &ds = *source.dataset;
+    const EvaluationResult with = measure(scored, o, stage(0));
+    const Dataset &ds = *scored.source.dataset;
     const std::vector<double> shares = top_category_shares(ds, with);
     RuleCosts out;
     out.with_all = with.metrics;
     for (size_t r = 0; r < rules.size(); ++r) {
         EvaluationOptions without = o;
         without.rerank.rules.erase(without.rerank.rules.begin() + static_cast<long>(r));
-        const EvaluationResult w = evaluate(source, without, stage(r + 1));
+        const EvaluationResult w = measure(scored, without, stage(r + 1));
         RuleCost c;
         c.rule = rules[r];
         c.ndcg = metric(with, "ndcg") - metric(w, "ndcg");

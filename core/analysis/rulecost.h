@@ -34,9 +34,9 @@ struct RuleCosts {
     std::vector<RuleCost> rules;            // in the order of options.rerank.rules
 };
 
-// evaluate(source, options) once with every rule and once per rule without it, AUC not counted
-// (its all-item scoring would double the time for numbers a rule's cost does not report). Throws
-// Cancelled when progress returns false.
-RuleCosts rule_costs(const RankingSource &source, const EvaluationOptions &options, const ProgressFn &progress = {});
+// measure(scored, options) once with every rule and once per rule without it, over candidates
+// scored once (DESIGN §13), AUC not measured (a rule's cost does not report it). Throws Cancelled
+// when progress returns false.
+RuleCosts rule_costs(const ScoredSource &scored, const EvaluationOptions &options, const ProgressFn &progress = {});
 
 } // namespace reclens

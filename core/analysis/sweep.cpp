@@ -18,7 +18,7 @@ std::string sweep_diversity_metric(const RankingSource &source, const RerankOpti
     return embeddings && rerank.similarity == SimilarityKind::embedding ? "ild_embedding" : "ild_category";
 }
 
-SweepCurve diversity_sweep(const RankingSource &source, const EvaluationOptions &base, const std::vector<double> &deltas,
+SweepCurve diversity_sweep(const ScoredSource &scored, const EvaluationOptions &base, const std::vector<double> &deltas,
                            const std::string &accuracy_metric, const std::string &diversity_metric,
                            const ProgressFn &progress)
 {
@@ -37,7 +37,7 @@ SweepCurve diversity_sweep(const RankingSource &source, const EvaluationOptions 
             return progress((static_cast<double>(i) + f) / n, "δ sweep");
         })
                                          : ProgressFn{};
-        const EvaluationResult r = evaluate(source, o, step);
+        const EvaluationResult r = measure(scored, o, step);
         curve.delta.push_back(deltas[i]);
         curve.diversity.push_back(r.metrics.at(diversity_metric));
         curve.accuracy.push_back(r.metrics.at(accuracy_metric));

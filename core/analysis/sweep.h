@@ -1,5 +1,5 @@
 #pragma once
-// The accuracy–diversity trade-off over all users (DESIGN §7): evaluate() at several δ with every
+// The accuracy–diversity trade-off over all users (DESIGN §7): measure() at several δ with every
 // other setting fixed. One function for the GUI's trade-off plot, reports and scripts.
 #include "core/analysis/evaluation.h"
 
@@ -23,9 +23,10 @@ std::vector<double> default_sweep_deltas();
 // diversifies by embeddings and the model has usable ones, else ild_category.
 std::string sweep_diversity_metric(const RankingSource &source, const RerankOptions &rerank);
 
-// evaluate(source, base with rerank.diversity = δ, no AUC) for each δ. Throws Error for an unknown
-// metric name or bad options, Cancelled when progress returns false.
-SweepCurve diversity_sweep(const RankingSource &source, const EvaluationOptions &base, const std::vector<double> &deltas,
+// measure(scored, base with rerank.diversity = δ, no AUC) for each δ: one scoring for the whole
+// sweep (DESIGN §13). Throws Error for an unknown metric name or bad options, Cancelled when
+// progress returns false.
+SweepCurve diversity_sweep(const ScoredSource &scored, const EvaluationOptions &base, const std::vector<double> &deltas,
                            const std::string &accuracy_metric, const std::string &diversity_metric,
                            const ProgressFn &progress = {});
 

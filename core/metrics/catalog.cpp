@@ -23,9 +23,11 @@ constexpr std::array<MetricInfo, 21> kCatalog{{
     {"mrr", "1 / rank of the first hit within K, else 0", "Reciprocal rank of the first relevant item.",
      K::Accuracy, true, true},
     {"auc", "P(score(pos) > score(neg)) + ½·P(tie) over u's universe",
-     "Per-user ROC AUC over all items not in the user's train set, averaged.", K::Accuracy, true, true},
+     "Per-user ROC AUC over all items not in the user's train set, averaged. A re-ranked run ranks the "
+     "final list first, in list order, then every other item by model score.", K::Accuracy, true, true},
     {"auc_pooled", "P(score(pos) > score(neg)) + ½·P(tie) over all pooled (user, item) pairs",
-     "ROC AUC of all evaluated (user, item) pairs pooled together.", K::Accuracy, false, true},
+     "ROC AUC of all evaluated (user, item) pairs pooled together, by the model's scores (re-ranked "
+     "lists carry no scores comparable across users).", K::Accuracy, false, true},
     {"ild_embedding", "mean_{i<j∈L} 1 − cos(e_i, e_j)", "Intra-list distance in model embedding space.",
      K::BeyondAccuracy, true, true},
     {"ild_category", "mean_{i<j∈L} (H − shared(i,j)) / H", "Intra-list distance in the category tree.",
@@ -117,6 +119,13 @@ std::string metric_formula(std::string_view name)
 std::string metric_description(std::string_view name)
 {
     return std::string(require_metric(name).description);
+}
+
+std::string metric_label(std::string_view name, bool reranked_run)
+{
+    if (reranked_run && name == "auc_pooled")
+        return std::string(name) + " (model scores)";
+    return std::string(name);
 }
 
 std::string_view metric_name(MetricId id)

@@ -69,6 +69,9 @@ std::string metric_formula(std::string_view name);
 // gives trec_eval's definition of the accuracy metrics; anything else the DESIGN §5 one.
 std::string metric_formula(std::string_view name, std::string_view conventions);
 std::string metric_description(std::string_view name);
+// A metric's name as shown beside a run's value (DESIGN §5): auc_pooled of a re-ranked run reads
+// "auc_pooled (model scores)" (it describes the model's scores, not the lists); others their name.
+std::string metric_label(std::string_view name, bool reranked_run);
 // Name of a per-user metric.
 std::string_view metric_name(MetricId id);
 
@@ -171,11 +174,37 @@ int64_t twice_below(std::span<const float> scores, float p);
 // Σ over positives of twice_below(scores, p), one pass over the scores (AVX2 where the CPU has it,
 // eight positives compared per loaded vector).
 int64_t twice_below_all(std::span<const float> scores, std::span<const float> positives);
+// The same count kept per positive: out[j] += twice_below(scores, positives[j]) (one pass).
+void twice_below_each(std::span<const float> scores, std::span<const float> positives, std::span<int64_t> out);
 double user_auc_from_counts(int64_t twice, int64_t positives, int64_t negatives);
 
 // Per-user AUC / ROC over the ranking universe (all items not in train_u; positives T_u) from the
 // scores of all items in dataset order (Model::score_all). Items scored -inf still take part.
 double user_auc(const Dataset &dataset, int32_t user, std::span<const float> all_scores);
+
+// What a user's AUC needs, per positive (T_u ascending): its score and twice_below over the user's
+// negatives (the universe without T_u): 2 · (negatives scoring below it) + (negatives tied with it).
+// Their sum over user_auc_from_counts is the plain per-user AUC; reranked_auc needs them one by one.
+struct PositiveCounts {
+    std::vector<int32_t> items;   // T_u, ascending
+    std::vector<float> scores;    // each positive's score
+    std::vector<int64_t> twice;   // each positive's count
+    int64_t negatives = 0;        // |universe \ T_u|
+};
+PositiveCounts positive_counts(const Dataset &dataset, int32_t user, std::span<const float> all_scores);
+
+// The AUC of a re-ranked list (DESIGN §5): the user's ranking is `list` strictly in list order, then
+// every other universe item in score order (ties ½). list_scores: each list entry's score on the
+// positives' scale (a model's float; a run's minus its place); train: the user's train items,
+// ascending (a list entry among them is outside the universe and not counted); positives as
+// PositiveCounts. NaN without both classes. The one function behind evaluate's, the users table's,
+// the Summary's, the ROC legend's and the report's re-ranked AUC.
+double reranked_auc(std::span<const int32_t> list, std::span<const float> list_scores, std::span<const int32_t> train,
+                    std::span<const int32_t> positives, std::span<const float> positive_scores,
+                    std::span<const int64_t> positive_twice, int64_t negatives);
+// The same from every item's scores (the interactive path: one user).
+double reranked_user_auc(const Dataset &dataset, int32_t user, std::span<const float> all_scores,
+                         std::span<const int32_t> list);
 RocCurve user_roc(const Dataset &dataset, int32_t user, std::span<const float> all_scores);
 
 // ROC over the candidate pool only, where re-ranking acts: the ranking is `list` (the final list, in

@@ -99,14 +99,13 @@ int64_t twice_below(std::span<const float> scores, float p)
 #if defined(__x86_64__) && defined(__GNUC__)
 namespace {
 // M positives (1..8) against every score: per positive one 32-bit lane count of [s < p] +
-// [s ≤ p] (compare masks are -1, subtracted), emptied into 64 bits every 2^20 scores.
+// [s ≤ p] (compare masks are -1, subtracted), emptied into out[j] (64 bits) every 2^20 scores.
 template <size_t M>
-__attribute__((target("avx2"))) int64_t twice_below_avx2(const float *s, size_t n, const float *pos)
+__attribute__((target("avx2"))) void twice_below_avx2(const float *s, size_t n, const float *pos, int64_t *out)
 {
     __m256 p[M];
     for (size_t j = 0; j < M; ++j)
         p[j] = _mm256_set1_ps(pos[j]);
-    int64_t total = 0;
     const size_t whole = n / 8 * 8;
     for (size_t begin = 0; begin < whole; begin += size_t{1} << 20) {
         const size_t end = std::min(whole, begin + (size_t{1} << 20));
@@ -125,43 +124,56 @@ __attribute__((target("avx2"))) int64_t twice_below_avx2(const float *s, size_t 
         for (size_t j = 0; j < M; ++j) {
             _mm256_store_si256(reinterpret_cast<__m256i *>(lanes), acc[j]);
             for (int32_t v : lanes)
-                total += v;
+                out[j] += v;
         }
     }
     for (size_t j = 0; j < M; ++j)
-        total += twice_below({s + whole, n - whole}, pos[j]);
-    return total;
+        out[j] += twice_below({s + whole, n - whole}, pos[j]);
 }
 
-int64_t twice_below_avx2_any(const float *s, size_t n, const float *pos, size_t m)
+void twice_below_avx2_any(const float *s, size_t n, const float *pos, size_t m, int64_t *out)
 {
     switch (m) {
-    case 1: return twice_below_avx2<1>(s, n, pos);
-    case 2: return twice_below_avx2<2>(s, n, pos);
-    case 3: return twice_below_avx2<3>(s, n, pos);
-    case 4: return twice_below_avx2<4>(s, n, pos);
-    case 5: return twice_below_avx2<5>(s, n, pos);
-    case 6: return twice_below_avx2<6>(s, n, pos);
-    case 7: return twice_below_avx2<7>(s, n, pos);
-    default: return twice_below_avx2<8>(s, n, pos);
+    case 1: return twice_below_avx2<1>(s, n, pos, out);
+    case 2: return twice_below_avx2<2>(s, n, pos, out);
+    case 3: return twice_below_avx2<3>(s, n, pos, out);
+    case 4: return twice_below_avx2<4>(s, n, pos, out);
+    case 5: return twice_below_avx2<5>(s, n, pos, out);
+    case 6: return twice_below_avx2<6>(s, n, pos, out);
+    case 7: return twice_below_avx2<7>(s, n, pos, out);
+    default: return twice_below_avx2<8>(s, n, pos, out);
     }
 }
 } // namespace
 #endif
 
-int64_t twice_below_all(std::span<const float> scores, std::span<const float> positives)
+void twice_below_each(std::span<const float> scores, std::span<const float> positives, std::span<int64_t> out)
 {
-    int64_t twice = 0;
 #if defined(__x86_64__) && defined(__GNUC__)
     if (scores.size() >= 64 && __builtin_cpu_supports("avx2")) {
         for (size_t j = 0; j < positives.size(); j += 8)
-            twice += twice_below_avx2_any(scores.data(), scores.size(), positives.data() + j,
-                                          std::min<size_t>(8, positives.size() - j));
-        return twice;
+            twice_below_avx2_any(scores.data(), scores.size(), positives.data() + j,
+                                 std::min<size_t>(8, positives.size() - j), out.data() + j);
+        return;
     }
 #endif
-    for (const float p : positives)
-        twice += twice_below(scores, p);
+    if (scores.size() == 1) { // one item taken back out: no pass to share
+        const float x = scores[0];
+        for (size_t j = 0; j < positives.size(); ++j)
+            out[j] += static_cast<int64_t>(x < positives[j]) + static_cast<int64_t>(x <= positives[j]);
+        return;
+    }
+    for (size_t j = 0; j < positives.size(); ++j)
+        out[j] += twice_below(scores, positives[j]);
+}
+
+int64_t twice_below_all(std::span<const float> scores, std::span<const float> positives)
+{
+    std::vector<int64_t> each(positives.size(), 0);
+    twice_below_each(scores, positives, each);
+    int64_t twice = 0;
+    for (const int64_t t : each)
+        twice += t;
     return twice;
 }
 
@@ -172,23 +184,82 @@ double user_auc_from_counts(int64_t twice, int64_t positives, int64_t negatives)
     return static_cast<double>(twice) / (2.0 * static_cast<double>(positives) * static_cast<double>(negatives));
 }
 
+PositiveCounts positive_counts(const Dataset &dataset, int32_t user, std::span<const float> all_scores)
+{
+    PositiveCounts c;
+    c.items = test_set(dataset, user);
+    const auto train = dataset.train.row(user);
+    for (const int32_t p : c.items)
+        c.scores.push_back(all_scores[static_cast<size_t>(p)]);
+    c.twice.assign(c.items.size(), 0);
+    // Every item counted in one vector pass, then the items that are not negatives (the user's
+    // train items and the positives themselves) taken back out.
+    twice_below_each(all_scores, c.scores, c.twice);
+    std::vector<int64_t> out(c.items.size(), 0);
+    for (const int32_t t : train)
+        twice_below_each(all_scores.subspan(static_cast<size_t>(t), 1), c.scores, out);
+    for (const int32_t q : c.items)
+        twice_below_each(all_scores.subspan(static_cast<size_t>(q), 1), c.scores, out);
+    for (size_t j = 0; j < c.twice.size(); ++j)
+        c.twice[j] -= out[j];
+    c.negatives = static_cast<int64_t>(all_scores.size()) - static_cast<int64_t>(train.size())
+                  - static_cast<int64_t>(c.items.size());
+    return c;
+}
+
 double user_auc(const Dataset &dataset, int32_t user, std::span<const float> all_scores)
 {
-    const auto truth = test_set(dataset, user);
-    auto train = dataset.train.row(user);
-    // Per positive p: every item counted in one vector pass, then the items that are not negatives
-    // (the user's train items and the positives themselves) taken back out.
-    std::vector<float> pos;
-    for (int32_t p : truth)
-        pos.push_back(all_scores[static_cast<size_t>(p)]);
-    int64_t twice = twice_below_all(all_scores, pos);
-    for (int32_t t : train)
-        twice -= twice_below_all(all_scores.subspan(static_cast<size_t>(t), 1), pos);
-    for (int32_t q : truth)
-        twice -= twice_below_all(all_scores.subspan(static_cast<size_t>(q), 1), pos);
-    const int64_t negatives = static_cast<int64_t>(all_scores.size()) - static_cast<int64_t>(train.size()) -
-                              static_cast<int64_t>(truth.size());
-    return user_auc_from_counts(twice, static_cast<int64_t>(truth.size()), negatives);
+    const PositiveCounts c = positive_counts(dataset, user, all_scores);
+    int64_t twice = 0;
+    for (const int64_t t : c.twice)
+        twice += t;
+    return user_auc_from_counts(twice, static_cast<int64_t>(c.items.size()), c.negatives);
+}
+
+double reranked_auc(std::span<const int32_t> list, std::span<const float> list_scores, std::span<const int32_t> train,
+                    std::span<const int32_t> positives, std::span<const float> positive_scores,
+                    std::span<const int64_t> positive_twice, int64_t negatives)
+{
+    const auto positive = [&](int32_t item) { return std::binary_search(positives.begin(), positives.end(), item); };
+    const auto in_train = [&](int32_t item) { return std::binary_search(train.begin(), train.end(), item); };
+    // The list's negatives and their scores (train items are outside the universe: not counted).
+    std::vector<float> listed_negative;
+    for (size_t r = 0; r < list.size(); ++r)
+        if (!in_train(list[r]) && !positive(list[r]))
+            listed_negative.push_back(list_scores[r]);
+    const auto unlisted_negatives = negatives - static_cast<int64_t>(listed_negative.size());
+    int64_t twice = 0;
+    // A listed positive is above the listed negatives after it and every unlisted negative.
+    int64_t negatives_after = 0;
+    for (size_t r = list.size(); r-- > 0;) {
+        if (in_train(list[r]))
+            continue;
+        if (positive(list[r]))
+            twice += 2 * (negatives_after + unlisted_negatives);
+        else
+            ++negatives_after;
+    }
+    // An unlisted positive is below the whole list and in model-score order among the unlisted
+    // negatives (ties ½): its count over all negatives less the listed ones' share of it.
+    for (size_t j = 0; j < positives.size(); ++j) {
+        if (std::find(list.begin(), list.end(), positives[j]) != list.end())
+            continue;
+        int64_t t = positive_twice[j];
+        for (const float x : listed_negative)
+            t -= static_cast<int64_t>(x < positive_scores[j]) + static_cast<int64_t>(x <= positive_scores[j]);
+        twice += t;
+    }
+    return user_auc_from_counts(twice, static_cast<int64_t>(positives.size()), negatives);
+}
+
+double reranked_user_auc(const Dataset &dataset, int32_t user, std::span<const float> all_scores,
+                         std::span<const int32_t> list)
+{
+    const PositiveCounts c = positive_counts(dataset, user, all_scores);
+    std::vector<float> list_scores;
+    for (const int32_t item : list)
+        list_scores.push_back(all_scores[static_cast<size_t>(item)]);
+    return reranked_auc(list, list_scores, dataset.train.row(user), c.items, c.scores, c.twice, c.negatives);
 }
 
 RocCurve user_roc(const Dataset &dataset, int32_t user, std::span<const float> all_scores)

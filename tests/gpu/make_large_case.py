@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "models"))
+from shopdb import SCHEMA  # noqa: E402
 from twotower import TwoTower  # noqa: E402
 
 USERS, ITEMS, DIM = 5000, 50000, 32
@@ -23,18 +24,7 @@ def main():
         os.remove(db)
     rng = np.random.default_rng(3)
     con = sqlite3.connect(db)
-    con.executescript("""
-CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE categories(category_id INTEGER PRIMARY KEY, parent_id INTEGER NULL, name TEXT NOT NULL, level INTEGER NOT NULL);
-CREATE TABLE brands(brand_id INTEGER PRIMARY KEY, name TEXT NOT NULL);
-CREATE TABLE items(item_id INTEGER PRIMARY KEY, external_id TEXT UNIQUE NOT NULL, title TEXT, category_id INTEGER NULL,
-                   brand_id INTEGER NULL, price REAL NULL);
-CREATE TABLE item_tags(item_id INTEGER NOT NULL, tag TEXT NOT NULL);
-CREATE TABLE users(user_id INTEGER PRIMARY KEY, external_id TEXT UNIQUE NOT NULL, segment TEXT NULL);
-CREATE TABLE user_attributes(user_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT);
-CREATE TABLE interactions(user_id INTEGER NOT NULL, item_id INTEGER NOT NULL, ts INTEGER, event TEXT, weight REAL,
-                          split TEXT NOT NULL CHECK(split IN ('train','test')));
-""")
+    con.executescript(SCHEMA)
     con.executemany("INSERT INTO meta VALUES (?, ?)", [("schema_version", "1"), ("name", "generated"),
                     ("source", "tests/gpu/make_large_case.py"), ("licence", "CC0"), ("split_method", "explicit"),
                     ("created_at", "2026-01-01T00:00:00Z")])

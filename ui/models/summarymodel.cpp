@@ -34,9 +34,38 @@ SummaryModel::SummaryModel(QObject *parent)
 {
 }
 
+void SummaryModel::setEstimates(const WorkspaceEstimates &estimates)
+{
+    beginResetModel();
+    m_rows.clear();
+    m_others.clear();
+    m_otherNames.clear();
+    m_halfWidths.clear();
+    m_estimated = true;
+    for (const MetricInfo &info : metric_catalog()) {
+        MetricComparison m;
+        m.metric = std::string(info.name);
+        std::pair<Interval, Interval> half;
+        for (int id = 0; id < kUserMetricCount; ++id) {
+            if (metric_name(static_cast<MetricId>(id)) != info.name)
+                continue;
+            const auto &a = estimates.base.metrics[static_cast<size_t>(id)];
+            const auto &b = estimates.reranked.metrics[static_cast<size_t>(id)];
+            m.value_a = a.mean;
+            m.value_b = b.mean;
+            half = { Interval { a.half_width, a.rough() }, Interval { b.half_width, b.rough() } };
+        }
+        m_rows.push_back(m);
+        m_halfWidths.push_back(half);
+    }
+    endResetModel();
+}
+
 void SummaryModel::setRuns(const GlobalRuns &runs)
 {
     beginResetModel();
+    m_estimated = false;
+    m_halfWidths.clear();
     m_rows.clear();
     m_others.clear();
     m_otherNames.clear();
@@ -131,13 +160,32 @@ QVariant SummaryModel::data(const QModelIndex &index, int role) const
     }
     if (role != Qt::DisplayRole)
         return {};
+    if (m_estimated && column != MetricColumn) {
+        // An estimate: per-user means with their 95% interval, nothing a sample cannot say.
+        const auto [ha, hb] = m_halfWidths[row];
+        const bool perUser = !std::isnan(m.value_a) || !std::isnan(m.value_b);
+        auto approx = [](double v, const Interval &h) -> QString {
+            if (std::isnan(v))
+                return QStringLiteral("–");
+            return u"≈ "_qs + num(v) + (std::isnan(h.half) ? QString() : QString(u" ± "_qs + num(h.half)))
+                + (h.rough ? u" (rough)"_qs : QString());
+        };
+        if (column == BaseColumn)
+            return perUser ? approx(m.value_a, ha) : QStringLiteral("…");
+        if (column == RerankedColumn)
+            return perUser ? approx(m.value_b, hb) : QStringLiteral("…");
+        if (column == DeltaColumn && perUser)
+            return QString(u"≈ "_qs + signedNum(m.value_b - m.value_a));
+        return QStringLiteral("…");
+    }
     if (isRawP || isHolmP)
         return pValue(p);
     if (isDelta)
         return signedNum(m.value_b - m.value_a);
     switch (column) {
     case MetricColumn:
-        return QString::fromStdString(m.metric);
+        // Every row sits beside a re-ranked run's value.
+        return QString::fromStdString(metric_label(m.metric, true));
     case BaseColumn:
         return num(m.value_a);
     case RerankedColumn:

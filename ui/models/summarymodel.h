@@ -36,6 +36,10 @@ public:
     explicit SummaryModel(QObject *parent = nullptr);
 
     void setRuns(const GlobalRuns &runs);
+    // Numbers first (DESIGN §7): the per-user metrics' estimates ("≈ mean ± half-width") until the
+    // exact runs replace them (setRuns); aggregates that a sample cannot say read "…".
+    void setEstimates(const WorkspaceEstimates &estimates);
+    bool showsEstimates() const { return m_estimated; }
     size_t otherCount() const { return m_others.size(); }
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -44,6 +48,12 @@ public:
 
 private:
     std::vector<MetricComparison> m_rows;
+    bool m_estimated = false;
+    struct Interval {
+        double half = kNaN;
+        bool rough = false; // MetricEstimate::rough
+    };
+    std::vector<std::pair<Interval, Interval>> m_halfWidths; // per row (model order, re-ranked); estimates only
     std::vector<std::vector<MetricComparison>> m_others; // per compared source, same order as m_rows
     QStringList m_otherNames;
 };

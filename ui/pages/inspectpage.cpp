@@ -394,8 +394,10 @@ void InspectPage::applyRoc()
         if (pooled[m].fpr.empty() || (m > 0 && shown == view.columns.end()))
             continue;
         RocPlot::Curve curve;
-        curve.name = m == 0 ? (queries ? QStringLiteral("pooled, all queries") : QStringLiteral("pooled, all users"))
-                            : u"pooled, "_qs + sourceName(m);
+        // The pooled curve describes the model's scores, never a re-ranked list's (DESIGN §5).
+        curve.name = m == 0 ? (queries ? QStringLiteral("pooled, all queries, model scores")
+                                       : QStringLiteral("pooled, all users, model scores"))
+                            : u"pooled, "_qs + sourceName(m) + u", model scores"_qs;
         curve.fpr = pooled[m].fpr;
         curve.tpr = pooled[m].tpr;
         curve.auc = pooled[m].auc;

@@ -112,8 +112,25 @@ SummaryPage::SummaryPage(Workspace *workspace, QWidget *parent)
     }
     layout->addLayout(strata, 2);
     connect(m_workspace, &Workspace::runsChanged, this, &SummaryPage::onRunsChanged);
+    connect(m_workspace, &Workspace::estimatesAvailable, this, &SummaryPage::onEstimates);
     connect(m_workspace->evaluationJobs(), &JobTracker::jobStarted, this,
         [this] { m_header->setText(QStringLiteral("Evaluating all users for the current settings…")); });
+}
+
+void SummaryPage::onEstimates(const WorkspaceEstimates &estimates)
+{
+    // The exact numbers of the current settings stay once they are there.
+    if (m_workspace->runsAreCurrent() || !m_workspace->estimatesAreCurrent())
+        return;
+    m_model->setEstimates(estimates);
+    const bool queries = m_workspace->requestKind() == RequestKind::queries;
+    m_header->setText(u"Estimate from a sample: "_qs + QString::number(estimates.reranked.sample) + u" of "_qs
+        + QString::number(estimates.reranked.population) + (queries ? u" queries"_qs : u" users"_qs)
+        + u" (seeded uniform sample), each mean ≈ value ± half-width of its 95% interval (\"rough\" where fewer than "_qs
+        + QString::number(kEstimateMinOffMode)
+        + u" sample users differ from the most common value: that interval covers less often); aggregates that a "
+          "sample cannot say (coverage, Gini, personalization, pooled AUC) read …. The exact values replace them "
+          "when the all-user run is done."_qs);
 }
 
 void SummaryPage::onRunsChanged()

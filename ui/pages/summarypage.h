@@ -14,6 +14,7 @@ namespace reclens::ui
 class ModelMapPlot;
 class SummaryModel;
 class Workspace;
+struct WorkspaceEstimates;
 
 class SummaryPage : public QWidget
 {
@@ -29,6 +30,7 @@ public:
 
 private:
     void onRunsChanged();
+    void onEstimates(const WorkspaceEstimates &estimates);
 
     Workspace *m_workspace;
     QLabel *m_header;

@@ -191,8 +191,8 @@ const MetricContext &UserInspector::contextFor(size_t model, int level)
     return *slot;
 }
 
-ListColumn UserInspector::makeColumn(
-    size_t model, ListColumn::Role role, int32_t user, const RerankedList &list, const std::vector<int32_t> &testItems)
+ListColumn UserInspector::makeColumn(size_t model, ListColumn::Role role, int32_t user, const RerankedList &list,
+    const std::vector<int32_t> &testItems, bool reranked)
 {
     ListColumn col;
     col.role = role;
@@ -210,12 +210,10 @@ ListColumn UserInspector::makeColumn(
             col.grade.push_back(j->grade(user, item));
     }
     const UserScores &s = scoresFor(model, user);
-    const size_t k = static_cast<size_t>(m_options.k);
-    const bool sameAsModelOrder = col.items.size() == std::min(k, s.pool.size())
-        && std::equal(col.items.begin(), col.items.end(), s.pool.begin());
-    if (!sameAsModelOrder) { // a re-ranked list (the primary's or a compared source's)
+    if (reranked) { // DESIGN §5: the list strictly in order, then the model's order below it
         const std::vector<float> ranked = listFirstScores(s.all, col.items);
         col.roc = user_roc(*m_dataset, user, ranked);
+        col.roc.auc = reranked_user_auc(*m_dataset, user, s.all, col.items); // evaluate's number
     } else {
         col.roc = s.roc; // the model's own ranking (ties handled as scikit-learn does)
     }
@@ -281,9 +279,9 @@ UserView UserInspector::inspect(int32_t user)
     const RerankedList reranked = m_reranker->explain(user, primary.pool, primary.poolScores);
 
     const std::string name = modelName(m_models.front());
-    ListColumn a = makeColumn(0, ListColumn::Role::ModelOrder, user, modelOrder, testItems);
+    ListColumn a = makeColumn(0, ListColumn::Role::ModelOrder, user, modelOrder, testItems, false);
     a.title = name + (m_models.front().run ? " \u2014 run order" : " \u2014 model order");
-    ListColumn b = makeColumn(0, ListColumn::Role::Reranked, user, reranked, testItems);
+    ListColumn b = makeColumn(0, ListColumn::Role::Reranked, user, reranked, testItems, reranks(m_options));
     b.title = name + " \u2014 re-ranked (" + std::string(rerank_method_name(m_options.method)) + ", \u03B4 "
         + formatDelta(m_options.diversity) + ")";
     view.columns.push_back(std::move(a));
@@ -300,7 +298,8 @@ UserView UserInspector::inspect(int32_t user)
         own.scores.assign(s.poolScores.begin(), s.poolScores.begin() + static_cast<long>(m));
         const bool rerank = m_comparedReranked;
         ListColumn c = makeColumn(source, ListColumn::Role::OtherSource, user,
-            rerank ? rerankerFor(source).explain(user, s.pool, s.poolScores) : own, testItems);
+            rerank ? rerankerFor(source).explain(user, s.pool, s.poolScores) : own, testItems,
+            rerank && reranks(m_options));
         c.title = modelName(m_models[source])
             + (rerank ? " \u2014 re-ranked (" + std::string(rerank_method_name(m_options.method)) + ", \u03B4 "
                       + formatDelta(m_options.diversity) + ")"

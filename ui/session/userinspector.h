@@ -128,8 +128,9 @@ private:
     const UserScores &scoresFor(size_t model, int32_t user);
     std::string modelName(const RankingSource &source) const; // short: shortSourceName over the sources
     const MetricContext &contextFor(size_t model, int level);
+    // reranked: the list is a re-ranked one (DESIGN §5), its AUC that of the list-first ranking.
     ListColumn makeColumn(size_t model, ListColumn::Role role, int32_t user, const RerankedList &list,
-        const std::vector<int32_t> &testItems);
+        const std::vector<int32_t> &testItems, bool reranked);
 
     std::shared_ptr<const Dataset> m_dataset;
     std::vector<RankingSource> m_models;

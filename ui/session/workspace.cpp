@@ -57,9 +57,6 @@ struct LoadResult {
     bool hasQueries = false;
 };
 
-struct EvaluationBundle {
-    GlobalRuns runs;
-};
 } // namespace
 
 Workspace::Workspace(QObject *parent)
@@ -67,14 +64,15 @@ Workspace::Workspace(QObject *parent)
     , m_loadJobs(new JobTracker(this))
     , m_evalJobs(new JobTracker(this))
     , m_sweepJobs(new JobTracker(this))
-    , m_rocJobs(new JobTracker(this))
     , m_ruleJobs(new JobTracker(this))
+    , m_scoreJobs(new JobTracker(this))
+    , m_estimateJobs(new JobTracker(this))
 {
     m_settings.rerank.k = 10;
     m_globalDebounce.setSingleShot(true);
     m_globalDebounce.setInterval(250);
     connect(&m_globalDebounce, &QTimer::timeout, this, &Workspace::recomputeGlobal);
-    for (JobTracker *t : { m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs, m_ruleJobs })
+    for (JobTracker *t : { m_loadJobs, m_estimateJobs, m_scoreJobs, m_evalJobs, m_sweepJobs, m_ruleJobs })
         connectTracker(t);
     try {
         m_device = QString::fromStdString(device_description(resolve_device("auto")));
@@ -99,20 +97,20 @@ void Workspace::connectTracker(JobTracker *tracker)
 
 bool Workspace::isBusy() const
 {
-    return m_loadJobs->isRunning() || m_evalJobs->isRunning() || m_sweepJobs->isRunning() || m_rocJobs->isRunning()
-        || m_ruleJobs->isRunning();
+    return m_loadJobs->isRunning() || m_evalJobs->isRunning() || m_sweepJobs->isRunning() || m_ruleJobs->isRunning()
+        || m_scoreJobs->isRunning() || m_estimateJobs->isRunning();
 }
 
 void Workspace::waitForJobs()
 {
-    for (JobTracker *t : { m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs, m_ruleJobs })
+    for (JobTracker *t : { m_loadJobs, m_estimateJobs, m_scoreJobs, m_evalJobs, m_sweepJobs, m_ruleJobs })
         t->waitForFinished();
 }
 
 void Workspace::cancelAll()
 {
     m_globalDebounce.stop();
-    for (JobTracker *t : { m_loadJobs, m_evalJobs, m_sweepJobs, m_rocJobs, m_ruleJobs })
+    for (JobTracker *t : { m_loadJobs, m_estimateJobs, m_scoreJobs, m_evalJobs, m_sweepJobs, m_ruleJobs })
         t->cancel();
 }
 
@@ -525,9 +523,12 @@ void Workspace::installSession(
 {
     m_evalJobs->cancel();
     m_sweepJobs->cancel();
-    m_rocJobs->cancel();
+    m_scoreJobs->cancel();
+    m_estimateJobs->cancel();
     m_ruleJobs->cancel();
     m_ruleCosts.reset();
+    m_sample.reset();
+    m_estimates.reset();
     m_rulesStarted = {};
     m_rulesDone = {};
     m_runs = GlobalRuns {};
@@ -535,10 +536,12 @@ void Workspace::installSession(
     m_sweepStarted = {};
     m_sweepDone = {};
     m_pooledRoc.clear();
+    m_scored.clear();
     m_view = UserView {};
     m_user = -1;
     m_sources = std::move(sources);
     m_dataset = std::move(dataset);
+    m_evaluatedUsers = evaluated_users(*m_dataset).size();
     m_hasQueries = hasQueries;
     m_palette = CategoryPalette::fromDataset(*m_dataset);
     try {
@@ -756,22 +759,34 @@ void Workspace::recomputeGlobal()
 {
     if (m_sources.empty())
         return;
-    // One job at a time on a shared CPU: evaluation first (the numbers people wait for), then the
-    // sweep and the pooled ROC when they are stale.
+    // One job at a time on a shared CPU: every source scored once (with the pooled ROC), then the
+    // runs measured (the numbers people wait for), then the sweep and the rule costs when stale.
+    // On a big shop a sample's numbers come first, beside the exact work (DESIGN §7).
+    if (worth_estimating(m_evaluatedUsers))
+        startEstimate();
+    if (!allScored()) {
+        startScoring();
+        return;
+    }
     startEvaluation();
 }
 
 void Workspace::continueBackground()
 {
-    if (m_sources.empty() || m_evalJobs->isRunning())
+    if (m_sources.empty() || m_evalJobs->isRunning() || m_scoreJobs->isRunning())
         return;
     if (startSweep())
         return;
-    if (!m_rocJobs->isRunning() && (m_pooledRoc.empty() || m_pooledRoc.front().fpr.empty())) {
-        startPooledRoc();
-        return;
-    }
     startRuleCosts();
+}
+
+std::shared_ptr<const ScoredSource> Workspace::scoredPrimary() const
+{
+    if (m_scored.empty() || !m_scored.front())
+        return nullptr;
+    const EvaluationOptions o = evaluationOptions(m_settings.rerank);
+    const ScoredSource &s = *m_scored.front();
+    return s.facts.k == o.k && s.asked_pool == std::max(o.pool, o.k) ? m_scored.front() : nullptr;
 }
 
 bool Workspace::startRuleCosts()
@@ -786,14 +801,16 @@ bool Workspace::startRuleCosts()
     }
     if ((m_ruleCosts && key == m_rulesDone) || (m_ruleJobs->isRunning() && key == m_rulesStarted))
         return false;
+    auto scored = scoredPrimary();
+    if (!scored)
+        return false; // the evaluation scores first, then comes back here
     m_rulesStarted = key;
     auto keep = m_sources;
     auto ds = m_dataset;
-    const RankingSource source = rankingSource(0);
     const EvaluationOptions options = evaluationOptions(m_settings.rerank);
     m_ruleJobs->start<RuleCosts>(
         QStringLiteral("what each rule costs"),
-        [keep, ds, source, options](const ProgressFn &progress) { return rule_costs(source, options, progress); },
+        [keep, ds, scored, options](const ProgressFn &progress) { return rule_costs(*scored, options, progress); },
         [this, ds, key](RuleCosts costs) {
             if (ds != m_dataset)
                 return;
@@ -804,57 +821,168 @@ bool Workspace::startRuleCosts()
     return true;
 }
 
-void Workspace::startEvaluation()
+namespace
 {
-    // The sources stay alive with the session; a job runs on a copy of the handles.
-    auto keep = m_sources;
-    auto ds = m_dataset;
-    auto models = rankingSources();
+// What the scoring job hands back: every source's scored candidates (reused until k, pool, a source
+// or the dataset change) and its pooled ROC curve, thinned for drawing.
+struct ScoringBundle {
+    std::vector<std::shared_ptr<const ScoredSource>> scored;
+    std::vector<reclens::RocCurve> pooledRoc;
+};
+} // namespace
+
+EvaluationOptions Workspace::modelOrderOptions() const
+{
     RerankOptions none = m_settings.rerank;
     none.method = RerankMethod::none;
     none.diversity = 0;
     none.rules.clear();
-    const EvaluationOptions baseOptions = evaluationOptions(none);
-    const EvaluationOptions rerankOptions = evaluationOptions(m_settings.rerank);
-    // The model-order run depends only on k, pool and level: reuse it while they stay.
-    std::shared_ptr<const EvaluationResult> cachedBase = m_runs.base;
-    if (cachedBase
-        && (cachedBase->k != baseOptions.k || cachedBase->pool != std::max(baseOptions.pool, baseOptions.k)
-            || cachedBase->rerank.category_level != none.category_level))
-        cachedBase.reset();
-    // So do the other sources' runs (the sources stay while the runs are kept: a new dataset or
-    // source clears them).
-    std::vector<std::shared_ptr<const EvaluationResult>> cachedOthers;
-    if (cachedBase)
-        cachedOthers = m_runs.others;
+    return evaluationOptions(none);
+}
 
+bool Workspace::allScored() const
+{
+    const EvaluationOptions o = modelOrderOptions();
+    if (m_scored.size() != m_sources.size())
+        return false;
+    for (const auto &s : m_scored)
+        if (!s || s->facts.k != o.k || s->asked_pool != std::max(o.pool, o.k))
+            return false;
+    return true;
+}
+
+void Workspace::startScoring()
+{
+    // Every source is scored once for k and pool (DESIGN §13); what is scored stays while they do
+    // (a new dataset or source clears it). A δ or rule change never cancels this job.
+    const EvaluationOptions options = modelOrderOptions();
+    const std::pair<int, int> key { options.k, std::max(options.pool, options.k) };
+    if (m_scoreJobs->isRunning() && key == m_scoringKey)
+        return;
+    m_scoringKey = key;
+    auto keep = m_sources;
+    auto ds = m_dataset;
+    auto models = rankingSources();
+    std::vector<std::shared_ptr<const ScoredSource>> cached = m_scored;
+    for (auto &s : cached)
+        if (s && (s->facts.k != key.first || s->asked_pool != key.second))
+            s.reset();
+    cached.resize(models.size());
+    auto cachedRoc = m_pooledRoc;
+    cachedRoc.resize(models.size());
+    m_scoreJobs->start<ScoringBundle>(
+        QStringLiteral("scoring all users"),
+        [keep, ds, models, options, cached, cachedRoc](const ProgressFn &progress) {
+            ScoringBundle out { cached, cachedRoc };
+            double toScore = 0;
+            for (const auto &s : cached)
+                toScore += s ? 0 : 1;
+            double done = 0;
+            for (size_t m = 0; m < models.size(); ++m) {
+                if (out.scored[m])
+                    continue;
+                const double from = done / toScore, to = (done + 1) / toScore;
+                done += 1;
+                auto scored = std::make_shared<const ScoredSource>(
+                    score(models[m], options, part(progress, from, to, "scoring " + models[m].name()), true));
+                reclens::RocCurve curve = scored->auc.pooled_curve;
+                const RocPoints thin = RocPoints::thin(curve.fpr, curve.tpr, 400);
+                curve.fpr = thin.fpr;
+                curve.tpr = thin.tpr;
+                curve.thresholds.clear();
+                out.pooledRoc[m] = std::move(curve);
+                out.scored[m] = std::move(scored);
+            }
+            return out;
+        },
+        [this, ds](ScoringBundle bundle) {
+            if (ds != m_dataset)
+                return;
+            m_scored = std::move(bundle.scored);
+            m_pooledRoc = std::move(bundle.pooledRoc);
+            Q_EMIT pooledRocChanged();
+            QTimer::singleShot(0, this, &Workspace::recomputeGlobal);
+        });
+}
+
+bool Workspace::estimatesAreCurrent() const
+{
+    const EvaluationOptions o = evaluationOptions(m_settings.rerank);
+    return m_estimates && m_estimates->rerank == o.rerank && m_estimates->k == o.k
+        && m_estimates->pool == std::max(o.pool, o.k);
+}
+
+void Workspace::startEstimate()
+{
+    const EvaluationOptions base = modelOrderOptions();
+    const EvaluationOptions rerank = evaluationOptions(m_settings.rerank);
+    std::shared_ptr<const ScoredSource> sample = m_sample;
+    if (sample && (sample->facts.k != base.k || sample->asked_pool != std::max(base.pool, base.k)))
+        sample.reset();
+    auto keep = m_sources;
+    auto ds = m_dataset;
+    const RankingSource source = rankingSource(0);
+    const size_t population = m_evaluatedUsers;
+    using Result = std::pair<std::shared_ptr<const ScoredSource>, WorkspaceEstimates>;
+    m_estimateJobs->start<Result>(
+        QStringLiteral("estimating from a sample"),
+        [keep, ds, source, base, rerank, sample, population](const ProgressFn &progress) {
+            auto scored = sample ? sample
+                                 : std::make_shared<const ScoredSource>(
+                                     score_sample(source, base, kEstimateUsers, kEstimateSeed, part(progress, 0, 0.8)));
+            WorkspaceEstimates e;
+            e.base = estimate_measure(*scored, base, population);
+            e.reranked = estimate_measure(*scored, rerank, population);
+            e.rerank = rerank.rerank;
+            e.k = scored->facts.k;
+            e.pool = scored->asked_pool;
+            return Result { scored, e };
+        },
+        [this, ds](Result result) {
+            if (ds != m_dataset)
+                return;
+            m_sample = std::move(result.first);
+            m_estimates = std::move(result.second);
+            Q_EMIT estimatesAvailable(*m_estimates);
+        });
+}
+
+void Workspace::startEvaluation()
+{
+    // Measuring is cheap (DESIGN §13): the model order, the re-ranked run and every other source
+    // from the candidates scored once.
+    auto keep = m_sources;
+    auto ds = m_dataset;
+    auto scored = m_scored;
+    auto names = rankingSources();
+    const EvaluationOptions baseOptions = modelOrderOptions();
+    const EvaluationOptions rerankOptions = evaluationOptions(m_settings.rerank);
     m_evalJobs->start<GlobalRuns>(
         QStringLiteral("evaluating all users"),
-        [keep, ds, models, baseOptions, rerankOptions, cachedBase, cachedOthers](const ProgressFn &progress) {
+        [keep, ds, scored, names, baseOptions, rerankOptions](const ProgressFn &progress) {
+            const double parts = 1.0 + static_cast<double>(scored.size());
+            auto step = [&](size_t i, const std::string &label) {
+                return part(progress, static_cast<double>(i) / parts, static_cast<double>(i + 1) / parts, label);
+            };
             GlobalRuns runs;
-            const double parts = 1.0 + static_cast<double>(models.size());
-            runs.base = cachedBase ? cachedBase
-                                   : std::make_shared<const EvaluationResult>(
-                                       evaluate(models[0], baseOptions, part(progress, 0, 1 / parts, "model order")));
-            runs.reranked = std::make_shared<const EvaluationResult>(
-                evaluate(models[0], rerankOptions, part(progress, 1 / parts, 2 / parts, "re-ranked")));
+            runs.base = std::make_shared<const EvaluationResult>(measure(*scored[0], baseOptions, step(0, "model order")));
+            runs.reranked = std::make_shared<const EvaluationResult>(measure(*scored[0], rerankOptions, step(1, "re-ranked")));
             runs.rerankedVsBase = compare_runs(*runs.base, *runs.reranked);
             // Every other source against the primary's model order (the Summary's comparisons and
             // Holm's family, the models as points), whichever of them the inspector shows as lists.
             std::vector<const EvaluationResult *> others;
-            for (size_t s = 1; s < models.size(); ++s) {
-                const double from = static_cast<double>(s + 1) / parts;
-                const bool cached = s - 1 < cachedOthers.size() && cachedOthers[s - 1]->k == baseOptions.k;
-                runs.others.push_back(cached ? cachedOthers[s - 1]
-                                             : std::make_shared<const EvaluationResult>(evaluate(
-                                                 models[s], baseOptions, part(progress, from, from + 1 / parts, models[s].name()))));
+            for (size_t s = 1; s < scored.size(); ++s) {
+                runs.others.push_back(
+                    std::make_shared<const EvaluationResult>(measure(*scored[s], baseOptions, step(s + 1, names[s].name()))));
                 others.push_back(runs.others.back().get());
             }
             if (!others.empty())
                 runs.othersVsBase = compare_to_baseline(*runs.base, others);
             return runs;
         },
-        [this](GlobalRuns runs) {
+        [this, ds](GlobalRuns runs) {
+            if (ds != m_dataset)
+                return;
             m_runs = std::move(runs);
             Q_EMIT runsChanged();
             pickTellingUser();
@@ -879,16 +1007,18 @@ bool Workspace::startSweep()
     const SweepKey key = sweepKey();
     if (key == m_sweepDone || (key == m_sweepStarted && m_sweepJobs->isRunning()))
         return false;
+    auto scored = scoredPrimary();
+    if (!scored)
+        return false; // the evaluation scores first, then comes back here
     m_sweepStarted = key;
     auto keep = m_sources;
     auto ds = m_dataset;
-    const RankingSource model = rankingSource(0);
     const EvaluationOptions base = evaluationOptions(m_settings.rerank);
     m_sweepJobs->start<SweepResult>(
         QStringLiteral("δ sweep"),
-        [keep, ds, model, base](const ProgressFn &progress) {
-            const std::string diversity = sweep_diversity_metric(model, base.rerank);
-            const SweepCurve c = diversity_sweep(model, base, default_sweep_deltas(), "ndcg", diversity, progress);
+        [keep, ds, scored, base](const ProgressFn &progress) {
+            const std::string diversity = sweep_diversity_metric(scored->source, base.rerank);
+            const SweepCurve c = diversity_sweep(*scored, base, default_sweep_deltas(), "ndcg", diversity, progress);
             SweepResult sweep;
             sweep.accuracyMetric = c.accuracy_metric;
             sweep.diversityMetric = c.diversity_metric;
@@ -904,36 +1034,6 @@ bool Workspace::startSweep()
             QTimer::singleShot(0, this, &Workspace::continueBackground);
         });
     return true;
-}
-
-void Workspace::startPooledRoc()
-{
-    // Every source's pooled curve: the plot draws the primary's and those of the compared sources.
-    auto keep = m_sources;
-    auto models = rankingSources();
-    auto ds = m_dataset;
-    m_rocJobs->start<std::vector<reclens::RocCurve>>(
-        QStringLiteral("pooled ROC"),
-        [keep, ds, models](const ProgressFn &progress) {
-            std::vector<reclens::RocCurve> curves;
-            for (size_t m = 0; m < models.size(); ++m) {
-                const double from = static_cast<double>(m) / static_cast<double>(models.size());
-                reclens::RocCurve curve = pooled_roc(
-                    models[m], part(progress, from, from + 1.0 / static_cast<double>(models.size()), "pooled ROC"));
-                const RocPoints thin = RocPoints::thin(curve.fpr, curve.tpr, 400);
-                curve.fpr = thin.fpr;
-                curve.tpr = thin.tpr;
-                curve.thresholds.clear();
-                curves.push_back(std::move(curve));
-            }
-            return curves;
-        },
-        [this, ds](std::vector<reclens::RocCurve> curves) {
-            if (ds != m_dataset)
-                return;
-            m_pooledRoc = std::move(curves);
-            Q_EMIT pooledRocChanged();
-        });
 }
 
 } // namespace reclens::ui

@@ -1,9 +1,10 @@
 #pragma once
 // The session's state behind every page: the dataset, its models, the re-ranking settings, the
 // selected user and the results of the background runs. Pages read from it and call its slots;
-// it never touches widgets. Long work (loading, evaluation of all users, δ sweeps, pooled ROC) runs
-// in JobTrackers; the selected user's view is computed at once on the GUI thread (UserInspector).
+// it never touches widgets. Long work (loading, scoring every source once and measuring the runs,
+// δ sweeps, rule costs) runs in JobTrackers; the selected user's view is computed at once on the GUI thread (UserInspector).
 #include "core/analysis/compare.h"
+#include "core/analysis/estimate.h"
 #include "core/analysis/evaluation.h"
 #include "core/analysis/rulecost.h"
 #include "core/analysis/session.h"
@@ -61,6 +62,15 @@ struct GlobalRuns {
     std::vector<ComparisonResult> othersVsBase;
 };
 
+// Numbers first (DESIGN §7): the model order and the re-ranked run estimated from a seeded sample of
+// users while the exact runs are computed; handed to the pages whole (estimatesAvailable).
+struct WorkspaceEstimates {
+    RunEstimate base;     // model order
+    RunEstimate reranked; // current re-ranking
+    RerankOptions rerank; // of `reranked`
+    int k = 0, pool = 0;
+};
+
 // δ sweep over all users: accuracy vs diversity per δ.
 // Where the files of a session are to be found when they are not where it says (DESIGN §10): a
 // located file is used when it has the saved SHA-256, or when the person said to use it as it is.
@@ -114,8 +124,13 @@ public:
     JobTracker *loadJobs() const { return m_loadJobs; }
     JobTracker *evaluationJobs() const { return m_evalJobs; }
     JobTracker *sweepJobs() const { return m_sweepJobs; }
-    JobTracker *rocJobs() const { return m_rocJobs; }
     JobTracker *ruleJobs() const { return m_ruleJobs; }
+    JobTracker *scoreJobs() const { return m_scoreJobs; }
+    JobTracker *estimateJobs() const { return m_estimateJobs; }
+    // The latest estimate (nothing before the first, or when the run is too small to need one).
+    const std::optional<WorkspaceEstimates> &estimates() const { return m_estimates; }
+    // Whether the estimate is of the current settings.
+    bool estimatesAreCurrent() const;
     // What each rule costs for the current settings (rule_costs), once computed in the background;
     // empty without rules or while stale.
     const std::optional<RuleCosts> &ruleCosts() const { return m_ruleCosts; }
@@ -184,6 +199,8 @@ Q_SIGNALS:
     void pooledRocChanged();
     void rocScopeChanged();
     void ruleCostsChanged();
+    // A new estimate of the current settings' all-user numbers (before or beside the exact runs).
+    void estimatesAvailable(const reclens::ui::WorkspaceEstimates &estimates);
     void errorOccurred(const QString &title, const QString &message);
     void jobTimed(const QString &label, double ms);
     void viewTimed(double ms); // time of the last user view, for the status bar and the log
@@ -210,10 +227,15 @@ private:
     void refreshView();
     void showUser(int32_t user);
     void pickTellingUser();
-    void startEvaluation();
+    void startScoring(); // every source not yet scored for the current k and pool
+    void startEstimate(); // the sample (scored once), measured with the current settings
+    void startEvaluation(); // measures the runs from what is scored
+    bool allScored() const;
+    EvaluationOptions modelOrderOptions() const;
     bool startSweep(); // false when the current sweep is still valid
     void continueBackground();
-    void startPooledRoc();
+    // The primary source's scored candidates when they are of the current k and pool, else null.
+    std::shared_ptr<const ScoredSource> scoredPrimary() const;
     bool startRuleCosts(); // false when there are no rules or the costs are current
     void connectTracker(JobTracker *tracker);
     EvaluationOptions evaluationOptions(const RerankOptions &rerank) const;
@@ -230,6 +252,9 @@ private:
     GlobalRuns m_runs;
     SweepResult m_sweep;
     std::vector<reclens::RocCurve> m_pooledRoc;
+    // Every source scored once for the current k and pool (DESIGN §13): the runs, the sweep, the rule
+    // costs and the pooled ROC all measure these.
+    std::vector<std::shared_ptr<const ScoredSource>> m_scored;
     QString m_device;
     // Everything a sweep depends on except δ, compared whole (rules included, not just counted).
     struct SweepKey {
@@ -259,8 +284,13 @@ private:
     JobTracker *m_loadJobs;
     JobTracker *m_evalJobs;
     JobTracker *m_sweepJobs;
-    JobTracker *m_rocJobs;
     JobTracker *m_ruleJobs;
+    JobTracker *m_scoreJobs;
+    JobTracker *m_estimateJobs;
+    std::shared_ptr<const ScoredSource> m_sample; // the primary scored over the estimate's sample
+    std::optional<WorkspaceEstimates> m_estimates;
+    size_t m_evaluatedUsers = 0;
+    std::pair<int, int> m_scoringKey; // k and pool of the scoring last started
     std::optional<RuleCosts> m_ruleCosts;
 };
 

@@ -55,7 +55,7 @@ private slots:
         pin.target = 5;
         pin.rank = 1;
         o.rerank.rules = {exclude, pin};
-        const RuleCosts c = rule_costs(RankingSource(run, ds), o);
+        const RuleCosts c = rule_costs(score(RankingSource(run, ds), o), o);
         // Both rules: u0 [i5, i1] (hit at 2), u1 [i5, i3] (hit at 2): nDCG = 1/log2(3) each.
         const double at2 = 1 / std::log2(3.0);
         QCOMPARE(c.with_all.at("ndcg"), at2);

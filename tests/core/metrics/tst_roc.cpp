@@ -288,6 +288,95 @@ private slots:
         QCOMPARE(pool_roc(ds, 0, pool, std::vector<int32_t>{7, 1}).positives, int64_t(3));
     }
 
+    void rerankedAucByHand()
+    {
+        // DESIGN §5, the AUC of a re-ranked list. 8 items; the user bought i7 (train) and holds
+        // i1, i3, i5 out (test); negatives i0, i2, i4, i6. Scores: i0 .9, i1 .8, i2 .7, i3 .6,
+        // i4 .6 (tied with i3), i5 .3, i6 .2 (i7 .95, outside the universe).
+        test::ToySpec spec;
+        spec.n_items = 8;
+        spec.train = {{7}};
+        spec.test = {{1, 3, 5}};
+        const Dataset ds = test::make_toy(spec);
+        const std::vector<float> all{0.9f, 0.8f, 0.7f, 0.6f, 0.6f, 0.3f, 0.2f, 0.95f};
+        // Model order: i1 is above i2, i4, i6 (3); i3 above i6 and tied with i4 (1.5); i5 above i6
+        // (1): 5.5 of 12 pairs.
+        QCOMPARE(user_auc(ds, 0, all), 5.5 / 12);
+        const PositiveCounts c = positive_counts(ds, 0, all);
+        QCOMPARE(c.twice, (std::vector<int64_t>{6, 3, 2}));
+        QCOMPARE(c.negatives, int64_t(4));
+        // K = 2, the list i2, i5: ranking i2 i5 | i0 i1 i3 i4 i6 (model order below the list).
+        // i5 (listed 2nd) is above the unlisted negatives i0, i4, i6: 3. i1 is below the list,
+        // above i4 and i6: 2. i3 is below i0, tied with i4, above i6: 1.5. 6.5 of 12 pairs.
+        const std::vector<int32_t> list{2, 5};
+        QCOMPARE(reranked_user_auc(ds, 0, all, list), 6.5 / 12);
+        // The same from the counts with the list's scores (evaluate's path).
+        QCOMPARE(reranked_auc(list, std::vector<float>{0.7f, 0.3f}, ds.train.row(0), c.items, c.scores, c.twice,
+                              c.negatives),
+                 6.5 / 12);
+        // The model's own top 2 (i0, i1) as a list: i1 above i2, i4, i6 (3); i3 1.5; i5 1 — the
+        // plain AUC again, since no tie crosses the list.
+        QCOMPARE(reranked_user_auc(ds, 0, all, std::vector<int32_t>{0, 1}), 5.5 / 12);
+        // A list that splits the tie: i4 listed puts it above i3 (i3 loses the half pair).
+        // i4, i0: i1 above i2, i6 (2); i3 above i6 (1); i5 above i6 (1): 4 of 12.
+        QCOMPARE(reranked_user_auc(ds, 0, all, std::vector<int32_t>{4, 0}), 4.0 / 12);
+        // A train item in the list (a pinned one) is outside the universe and not counted.
+        QCOMPARE(reranked_user_auc(ds, 0, all, std::vector<int32_t>{7, 2, 5}), 6.5 / 12);
+    }
+
+    void rerankedAucAgainstPairs()
+    {
+        // Random universes with heavy ties against a plain count: rank every universe item (list
+        // first, then by score, ties sharing a place) and count (positive, negative) pairs.
+        std::mt19937 rng(7);
+        for (int round = 0; round < 200; ++round) {
+            const int n = 5 + static_cast<int>(rng() % 40);
+            test::ToySpec spec;
+            spec.n_items = n;
+            std::vector<int32_t> train, test;
+            std::vector<float> all(static_cast<size_t>(n));
+            for (int i = 0; i < n; ++i) {
+                all[static_cast<size_t>(i)] = static_cast<float>(rng() % 6); // many ties
+                const unsigned r = rng() % 10;
+                if (r < 2)
+                    train.push_back(i);
+                else if (r < 5)
+                    test.push_back(i);
+            }
+            spec.train = {train};
+            spec.test = {test};
+            const Dataset ds = test::make_toy(spec);
+            std::vector<int32_t> universe;
+            for (int i = 0; i < n; ++i)
+                if (!std::binary_search(train.begin(), train.end(), i))
+                    universe.push_back(i);
+            std::shuffle(universe.begin(), universe.end(), rng);
+            const size_t k = std::min<size_t>(universe.size(), 1 + rng() % 5);
+            const std::vector<int32_t> list(universe.begin(), universe.begin() + static_cast<long>(k));
+            // Plain: a listed item's key is (1, -place), an unlisted one's (0, score).
+            auto key = [&](int32_t item) {
+                const auto at = std::find(list.begin(), list.end(), item);
+                return at != list.end() ? std::pair<double, double>(1, -static_cast<double>(at - list.begin()))
+                                        : std::pair<double, double>(0, all[static_cast<size_t>(item)]);
+            };
+            double pairs = 0, won = 0;
+            for (int32_t p : universe)
+                for (int32_t q : universe) {
+                    const bool pp = std::binary_search(test.begin(), test.end(), p);
+                    const bool qp = std::binary_search(test.begin(), test.end(), q);
+                    if (!pp || qp)
+                        continue;
+                    pairs += 1;
+                    won += key(p) > key(q) ? 1 : key(p) == key(q) ? 0.5 : 0;
+                }
+            const double got = reranked_user_auc(ds, 0, all, list);
+            if (pairs == 0)
+                QVERIFY(std::isnan(got));
+            else
+                QCOMPARE(got, won / pairs);
+        }
+    }
+
     void userAndPooled()
     {
         const json f = load("user_auc.json");

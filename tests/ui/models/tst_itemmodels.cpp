@@ -133,6 +133,46 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, SummaryModel::DeltaColumn).data(Qt::ForegroundRole).value<QColor>(),
             QColor(0xc6, 0x28, 0x28));
     }
+
+    void summaryEstimates()
+    {
+        // Numbers first (DESIGN §7): per-user means as "≈ mean ± half-width", rough ones said to be,
+        // aggregates a sample cannot say as "…"; exact runs replace the estimate.
+        SummaryModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        WorkspaceEstimates e;
+        auto &ndcg = e.base.metrics[static_cast<size_t>(MetricId::ndcg)];
+        ndcg.mean = 0.0312;
+        ndcg.half_width = 0.0008;
+        ndcg.n = 2000;
+        ndcg.off_mode = 900;
+        auto &ndcgB = e.reranked.metrics[static_cast<size_t>(MetricId::ndcg)];
+        ndcgB.mean = 0.0301;
+        ndcgB.half_width = 0.0009;
+        ndcgB.n = 2000;
+        ndcgB.off_mode = 12; // only 12 users off the most common value: rough
+        e.base.sample = e.reranked.sample = 2000;
+        e.base.population = e.reranked.population = 1000000;
+        model.setEstimates(e);
+        QVERIFY(model.showsEstimates());
+        int ndcgRow = -1, coverageRow = -1;
+        for (int r = 0; r < model.rowCount(); ++r) {
+            const QString name = model.index(r, SummaryModel::MetricColumn).data().toString();
+            if (name == u"ndcg"_qs)
+                ndcgRow = r;
+            if (name == u"catalog_coverage"_qs)
+                coverageRow = r;
+        }
+        QVERIFY(ndcgRow >= 0 && coverageRow >= 0);
+        QCOMPARE(model.index(ndcgRow, SummaryModel::BaseColumn).data().toString(), u"≈ 0.0312 ± 0.0008"_qs);
+        QCOMPARE(model.index(ndcgRow, SummaryModel::RerankedColumn).data().toString(), u"≈ 0.0301 ± 0.0009 (rough)"_qs);
+        QCOMPARE(model.index(ndcgRow, SummaryModel::DeltaColumn).data().toString(), u"≈ -0.0011"_qs);
+        QCOMPARE(model.index(ndcgRow, SummaryModel::PairedTColumn).data().toString(), u"…"_qs);
+        QCOMPARE(model.index(coverageRow, SummaryModel::BaseColumn).data().toString(), u"…"_qs);
+        model.setRuns(GlobalRuns {});
+        QVERIFY(!model.showsEstimates());
+        QCOMPARE(model.rowCount(), 0);
+    }
 };
 
 QTEST_MAIN(TestItemModels)

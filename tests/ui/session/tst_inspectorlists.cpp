@@ -107,6 +107,7 @@ InspectorLists inspectorLists(UserInspector &inspector, const std::vector<int32_
         r.modelOrder.per_user.push_back(view.columns.at(0).metrics);
         r.reranked.lists.push_back(view.columns.at(1).items);
         r.reranked.scores.push_back(view.columns.at(1).scores);
+        r.reranked.per_user.push_back(view.columns.at(1).metrics);
     }
     return r;
 }
@@ -196,6 +197,12 @@ private:
                 const QByteArray base = QByteArray::fromStdString(lists_csv(*ds, gui.modelOrder));
                 QVERIFY2(base == noneLists, qPrintable(firstDifference(base, noneLists)));
                 QVERIFY2(base != shown, "re-ranking changed nothing: the check would be vacuous");
+                // The metrics above the re-ranked list are the CLI's --per-user row, the AUC of the
+                // re-ranked list included (DESIGN §5: one definition everywhere).
+                const QByteArray metrics = QByteArray::fromStdString(per_user_csv(*ds, gui.reranked));
+                QVERIFY2(metrics == onlyUsers(cliPerUser, ids),
+                    qPrintable(QString::fromLatin1(c.name) + QStringLiteral(": ")
+                        + firstDifference(metrics, onlyUsers(cliPerUser, ids))));
             }
         }
     }
@@ -315,7 +322,6 @@ private slots:
         eo.k = 10;
         eo.pool = 100;
         eo.device = "cpu";
-        eo.compute_auc = false;
         eo.rerank = o;
 #if defined(__SANITIZE_ADDRESS__)
         const std::vector<int32_t> all = evaluated_users(*ds);
@@ -330,6 +336,10 @@ private slots:
         const QByteArray a = QByteArray::fromStdString(lists_csv(*ds, gui));
         const QByteArray b = QByteArray::fromStdString(lists_csv(*ds, cli));
         QVERIFY2(a == b, qPrintable(firstDifference(a, b)));
+        // Per-user metrics too, the AUC of lists with a pinned item from outside the pool included.
+        const QByteArray pa = QByteArray::fromStdString(per_user_csv(*ds, gui));
+        const QByteArray pb = QByteArray::fromStdString(per_user_csv(*ds, cli));
+        QVERIFY2(pa == pb, qPrintable(firstDifference(pa, pb)));
     }
 
     void usersTableShowsPerUser()
