@@ -184,9 +184,26 @@ uint64_t PooledAucCounter::searched(uint32_t k, uint32_t end, float s) const
     return from_record(static_cast<uint32_t>(r - m_records.data()), s);
 }
 
+inline uint64_t PooledAucCounter::infinite_part(float s) const
+{
+    return (s == -kInf ? m_neg_inf : 2 * m_neg_inf) + (s == kInf ? m_pos_inf : 0);
+}
+
+void PooledAucCounter::add_to_slots(std::span<const float> scores, std::span<int64_t> slots) const
+{
+#if RECLENS_POOLED_AVX2
+    if (m_distinct > 0 && __builtin_cpu_supports("avx2")) {
+        sum_avx2(scores.data(), scores.size(), slots.data());
+        return;
+    }
+#endif
+    for (const float s : scores)
+        ++slots[twice_rank(s)];
+}
+
 uint64_t PooledAucCounter::twice_rank(float s) const
 {
-    const uint64_t infinite = (s == -kInf ? m_neg_inf : 2 * m_neg_inf) + (s == kInf ? m_pos_inf : 0);
+    const uint64_t infinite = infinite_part(s);
     if (m_distinct == 0)
         return infinite;
     const uint32_t c = cell(s);
@@ -223,7 +240,8 @@ void PooledAucCounter::add(std::span<const float> scores, Tally &tally) const
 // first records one batch ahead (both prefetched), so the two dependent look-ups of a large grid
 // (megabytes, beyond the caches) overlap instead of each score waiting in turn. Each score then
 // compares itself with its cell's first four records in one SSE compare.
-__attribute__((target("avx2,popcnt"))) uint64_t PooledAucCounter::sum_avx2(const float *scores, size_t n) const
+__attribute__((target("avx2,popcnt"))) uint64_t PooledAucCounter::sum_avx2(const float *scores, size_t n,
+                                                                             int64_t *slots) const
 {
     static_assert(sizeof(Record) == 8, "records are {float, uint32}");
     const bool single = m_bins.size() == 1;
@@ -282,19 +300,28 @@ __attribute__((target("avx2,popcnt"))) uint64_t PooledAucCounter::sum_avx2(const
             const __m128 d = _mm_shuffle_ps(_mm_loadu_ps(rf), _mm_loadu_ps(rf + 4), _MM_SHUFFLE(2, 0, 2, 0));
             const __m128 x = _mm_set1_ps(s);
             const auto lt = static_cast<uint32_t>(_mm_popcnt_u32(static_cast<unsigned>(_mm_movemask_ps(_mm_cmplt_ps(d, x)))));
+            uint64_t rank;
             if (lt == kCompared) [[unlikely]] {
-                sum += searched(g[i] + kCompared, cells[index[b % 3][i] + 1], s);
-                continue;
+                rank = searched(g[i] + kCompared, cells[index[b % 3][i] + 1], s);
+            } else {
+                const uint32_t k = g[i] + lt;
+                const uint64_t below = rec[k].twice_below;
+                const uint64_t half_gap = (rec[k + 1].twice_below - rec[k].twice_below) >> 1;
+                rank = below + (_mm_movemask_ps(_mm_cmpeq_ps(d, x)) != 0 ? half_gap : 0);
             }
-            const uint32_t k = g[i] + lt;
-            const uint64_t below = rec[k].twice_below;
-            const uint64_t half_gap = (rec[k + 1].twice_below - rec[k].twice_below) >> 1;
-            sum += below + (_mm_movemask_ps(_mm_cmpeq_ps(d, x)) != 0 ? half_gap : 0);
+            if (slots)
+                ++slots[rank + infinite_part(s)];
+            else
+                sum += rank;
         }
     }
     for (size_t i = whole; i < n; ++i) {
         const uint32_t c = cell(scores[i]);
-        sum += searched(m_first[c], m_first[c + 1], scores[i]);
+        const uint64_t rank = searched(m_first[c], m_first[c + 1], scores[i]);
+        if (slots)
+            ++slots[rank + infinite_part(scores[i])];
+        else
+            sum += rank;
     }
     return sum;
 }

@@ -44,6 +44,9 @@ public:
     // Counts every score as a negative / takes one counted negative back out.
     void add(std::span<const float> scores, Tally &tally) const;
     void remove(float score, Tally &tally) const;
+    // ++slots[twice_rank(s)] for every score: a histogram of the scores by their place among the
+    // positives (slots has 2 · positives() + 1 entries). The pooled ROC curve's counting.
+    void add_to_slots(std::span<const float> scores, std::span<int64_t> slots) const;
 
     int64_t positives() const { return m_positives; }
     double auc(const Tally &tally) const { return pooled_auc_from_ranks(tally.twice_rank, m_positives, tally.negatives); }
@@ -69,7 +72,10 @@ private:
     // The finite positives' part of twice_rank, from the score's first candidate record k.
     uint64_t from_record(uint32_t k, float s) const;
     uint64_t searched(uint32_t k, uint32_t end, float s) const; // s's place among records [k, end)
-    uint64_t sum_avx2(const float *scores, size_t n) const; // x86-64 with AVX2 only
+    // Σ of the finite part of twice_rank over scores; with `slots`, ++slots[twice_rank(s)] for each
+    // score instead (the whole twice_rank, infinite positives included). x86-64 with AVX2 only.
+    uint64_t sum_avx2(const float *scores, size_t n, int64_t *slots = nullptr) const;
+    uint64_t infinite_part(float s) const;
 
     int64_t m_positives = 0;
     uint64_t m_neg_inf = 0, m_pos_inf = 0; // positives at -inf / +inf

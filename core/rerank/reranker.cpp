@@ -200,6 +200,9 @@ std::vector<int> select_mmr(const Prepared &p, const SimilarityProvider &sim, do
     std::vector<int32_t> maxfrom(why ? n : 0, -1); // the chosen item of that maximum (explanations)
     std::vector<uint8_t> taken(n, 0);
     std::vector<int> sel;
+    std::vector<size_t> free_at;
+    std::vector<int32_t> free_items;
+    std::vector<double> sims;
     while (sel.size() < k && sel.size() < n) {
         for (size_t i = 0; i < n; ++i)
             val[i] = (1.0 - delta) * p.rhat[i] - (sel.empty() ? 0.0 : delta * maxsim[i]);
@@ -217,10 +220,20 @@ std::vector<int> select_mmr(const Prepared &p, const SimilarityProvider &sim, do
         }
         sel.push_back(j);
         taken[jj] = 1;
-        for (size_t i = 0; i < n; ++i) {
-            if (taken[i])
-                continue;
-            const double s = sim.similarity(p.items[jj], p.items[i]);
+        if (sel.size() == k || sel.size() == n)
+            break; // no later step reads the similarities
+        free_at.clear();
+        free_items.clear();
+        for (size_t i = 0; i < n; ++i)
+            if (!taken[i]) {
+                free_at.push_back(i);
+                free_items.push_back(p.items[i]);
+            }
+        sims.resize(free_items.size());
+        sim.similarities(p.items[jj], free_items, sims);
+        for (size_t f = 0; f < free_at.size(); ++f) {
+            const size_t i = free_at[f];
+            const double s = sims[f];
             if (why && s > maxsim[i])
                 maxfrom[i] = p.items[jj];
             maxsim[i] = std::max(maxsim[i], s);

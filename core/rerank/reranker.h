@@ -69,6 +69,9 @@ public:
                        int dim = 0);
     SimilarityKind kind() const { return m_kind; }
     double similarity(int32_t a, int32_t b) const;
+    // out[i] = similarity(a, others[i]), the same doubles (each pair summed in the same order), four
+    // pairs at a time: independent sums the CPU overlaps (MMR's inner loop).
+    void similarities(int32_t a, std::span<const int32_t> others, std::span<double> out) const;
     // Row-major n x n similarity of `items` into `out` (size n*n).
     void matrix(std::span<const int32_t> items, std::span<double> out) const;
     const Dataset &dataset() const { return *m_dataset; }

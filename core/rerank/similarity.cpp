@@ -113,6 +113,35 @@ double SimilarityProvider::similarity(int32_t a, int32_t b) const
     return dot;
 }
 
+void SimilarityProvider::similarities(int32_t a, std::span<const int32_t> others, std::span<double> out) const
+{
+    size_t i = 0;
+    if (m_kind == SimilarityKind::embedding) {
+        const auto dim = static_cast<size_t>(m_dim);
+        const float *ea = m_unit.data() + static_cast<size_t>(a) * dim;
+        for (; i + 4 <= others.size(); i += 4) {
+            const float *e0 = m_unit.data() + static_cast<size_t>(others[i]) * dim;
+            const float *e1 = m_unit.data() + static_cast<size_t>(others[i + 1]) * dim;
+            const float *e2 = m_unit.data() + static_cast<size_t>(others[i + 2]) * dim;
+            const float *e3 = m_unit.data() + static_cast<size_t>(others[i + 3]) * dim;
+            double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+            for (size_t d = 0; d < dim; ++d) {
+                const double x = static_cast<double>(ea[d]);
+                d0 += x * static_cast<double>(e0[d]);
+                d1 += x * static_cast<double>(e1[d]);
+                d2 += x * static_cast<double>(e2[d]);
+                d3 += x * static_cast<double>(e3[d]);
+            }
+            out[i] = d0;
+            out[i + 1] = d1;
+            out[i + 2] = d2;
+            out[i + 3] = d3;
+        }
+    }
+    for (; i < others.size(); ++i)
+        out[i] = similarity(a, others[i]);
+}
+
 void SimilarityProvider::matrix(std::span<const int32_t> items, std::span<double> out) const
 {
     const size_t n = items.size();

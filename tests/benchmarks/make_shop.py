@@ -3,7 +3,8 @@
 against `reclens-cli evaluate` (docs/benchmarks.md) — Zipf item popularity (exponent 1), lognormal
 user activity (median 12 train items, sigma 1, at most 400; a quarter as many test items, at least
 one), a three-level category tree (20 / 200 / 2000), 500 brands, prices, and a two-tower TorchScript
-model (d dimensions, random embeddings) in RecLens's format. Deterministic (fixed seeds).
+model (d dimensions: random embeddings, the last of which carries the item's log popularity) in
+RecLens's format. Deterministic (fixed seeds).
 
     make_shop.py OUT USERS ITEMS [DIM]
 """
@@ -63,8 +64,17 @@ def main():
     con.commit()
     con.close()
     g = torch.Generator().manual_seed(5)
-    model = TwoTower([f"p{i}" for i in range(items)], [f"c{u}" for u in range(users)],
-                     0.3 * torch.randn(users, dim, generator=g), 0.3 * torch.randn(items, dim, generator=g),
+    user_emb = 0.3 * torch.randn(users, dim, generator=g)
+    item_emb = 0.3 * torch.randn(items, dim, generator=g)
+    # The last dimension carries popularity (log train count; users weigh it 1), as a trained model
+    # would learn it (tests/benchmarks/generatedshop.h does the same).
+    train_count = np.zeros(items)
+    for u in range(users):
+        mine = picks[ends[u] - train_n[u] - test_n[u]:ends[u] - test_n[u]]
+        np.add.at(train_count, mine, 1)
+    item_emb[:, dim - 1] = torch.from_numpy(0.5 * np.log1p(train_count)).float()
+    user_emb[:, dim - 1] = 1.0
+    model = TwoTower([f"p{i}" for i in range(items)], [f"c{u}" for u in range(users)], user_emb, item_emb,
                      torch.zeros(items))
     torch.jit.script(model).save(os.path.join(out, "shop.pt"))
 

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <numeric>
 #include <random>
+#include <set>
+#include <cmath>
 
 using namespace reclens;
 
@@ -291,6 +293,73 @@ private slots:
         QCOMPARE(evaluate(*m_model, o).users, (std::vector<int32_t>{0, 1}));
         o.users.clear();
         QVERIFY_THROWS_EXCEPTION(Cancelled, evaluate(*m_model, o, [](double, std::string_view) { return false; }));
+    }
+
+    // The pooled ROC curve score() counts for the GUI: every point is a point of the full curve
+    // (scikit-learn's roc_curve over every evaluated (user, item) pair, written here by brute
+    // force), its AUC the exact pooled AUC; with more distinct positives than thresholds, too.
+    void pooledCurvePointsLieOnTheExactCurve_data()
+    {
+        QTest::addColumn<int>("users");
+        QTest::addColumn<int>("items");
+        QTest::addColumn<bool>("coarse");
+        QTest::addRow("every positive a threshold, ties") << 60 << 120 << true;
+        QTest::addRow("more positives than thresholds") << 3000 << 400 << false; // ~6,000 distinct
+
+    }
+    void pooledCurvePointsLieOnTheExactCurve()
+    {
+        QFETCH(int, users);
+        QFETCH(int, items);
+        QFETCH(bool, coarse);
+        std::mt19937 rng(5);
+        test::ToySpec s;
+        s.n_items = items;
+        s.train.resize(static_cast<size_t>(users));
+        s.test.resize(static_cast<size_t>(users));
+        for (int u = 0; u < users; ++u) {
+            for (int j = 0; j < 4; ++j)
+                s.train[static_cast<size_t>(u)].push_back(static_cast<int32_t>(rng() % static_cast<unsigned>(items)));
+            for (int j = 0; j < 2; ++j)
+                s.test[static_cast<size_t>(u)].push_back(static_cast<int32_t>(rng() % static_cast<unsigned>(items)));
+        }
+        const Dataset ds = test::make_toy(s);
+        std::normal_distribution<float> g;
+        std::vector<float> ue(static_cast<size_t>(users) * 4), ie(static_cast<size_t>(items) * 4);
+        for (auto &x : ue)
+            x = coarse ? std::round(g(rng) * 4) / 4 : g(rng); // coarse: many tied scores
+        for (auto &x : ie)
+            x = coarse ? std::round(g(rng) * 4) / 4 : g(rng);
+        const auto model = Model::from_embeddings(ds, ue, ie, 4, "coarse");
+        EvaluationOptions o;
+        o.device = "cpu";
+        const ScoredSource scored = score(RankingSource(*model), o, {}, true);
+        const RocCurve &ours = scored.auc.pooled_curve;
+        // The full curve by brute force: every evaluated user's universe, pooled.
+        std::vector<float> scores;
+        std::vector<uint8_t> labels;
+        for (const int32_t u : scored.facts.users) {
+            const auto all = model->score_all(u);
+            const auto train = ds.train.row(u);
+            const auto truth = test_set(ds, u);
+            for (int32_t i = 0; i < items; ++i) {
+                if (std::binary_search(train.begin(), train.end(), i))
+                    continue;
+                scores.push_back(all[static_cast<size_t>(i)]);
+                labels.push_back(std::binary_search(truth.begin(), truth.end(), i) ? 1 : 0);
+            }
+        }
+        const RocCurve full = roc_curve(scores, labels);
+        QCOMPARE(ours.auc, full.auc);
+        QCOMPARE(ours.positives, full.positives);
+        QCOMPARE(ours.negatives, full.negatives);
+        QVERIFY(ours.fpr.size() > 10);
+        std::set<std::pair<double, double>> points;
+        for (size_t i = 0; i < full.fpr.size(); ++i)
+            points.insert({full.fpr[i], full.tpr[i]});
+        for (size_t i = 0; i < ours.fpr.size(); ++i)
+            QVERIFY2(points.count({ours.fpr[i], ours.tpr[i]}),
+                     qPrintable(QStringLiteral("(%1, %2) is not on the curve").arg(ours.fpr[i]).arg(ours.tpr[i])));
     }
 };
 
