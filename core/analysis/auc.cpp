@@ -143,16 +143,7 @@ AucResult AucCounter::result() const
         c.positives = m_counter->positives();
         c.negatives = tally.negatives;
         c.auc = out.pooled;
-        const double P = static_cast<double>(c.positives), N = static_cast<double>(c.negatives);
-        auto push = [&](int64_t fp, int64_t tp, double threshold) {
-            const double x = N > 0 ? static_cast<double>(fp) / N : kNaN;
-            const double y = P > 0 ? static_cast<double>(tp) / P : kNaN;
-            if (!c.fpr.empty() && c.fpr.back() == x && c.tpr.back() == y)
-                return;
-            c.fpr.push_back(x);
-            c.tpr.push_back(y);
-            c.thresholds.push_back(threshold);
-        };
+        auto push = [&](int64_t fp, int64_t tp, double threshold) { append_roc_point(c, fp, tp, threshold); };
         push(0, 0, std::numeric_limits<double>::infinity());
         int64_t negatives_from = slots.back(); // above the highest threshold
         for (size_t j = m_thresholds.size(); j-- > 0;) {

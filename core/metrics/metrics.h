@@ -213,6 +213,10 @@ RocCurve user_roc(const Dataset &dataset, int32_t user, std::span<const float> a
 // while the curve over every item barely moves (DESIGN §7; docs/metrics.md).
 RocCurve pool_roc(const Dataset &dataset, int32_t user, std::span<const int32_t> pool, std::span<const int32_t> list);
 
+// Appends the point (fp / c.negatives, tp / c.positives) at `threshold` unless it repeats the last
+// one: how a pooled curve is built from counts (c.positives and c.negatives set first).
+void append_roc_point(RocCurve &c, int64_t fp, int64_t tp, double threshold);
+
 // 128-bit counts of (positive, negative) pairs: 1M users x 100k items with 2^32 positives still fit.
 __extension__ typedef unsigned __int128 PairCount;
 

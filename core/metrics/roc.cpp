@@ -408,6 +408,17 @@ double pooled_auc_from_ranks(PairCount twice_rank_sum, int64_t positives, int64_
     return static_cast<double>(static_cast<long double>(pairs2 - twice_rank_sum) / static_cast<long double>(pairs2));
 }
 
+void append_roc_point(RocCurve &c, int64_t fp, int64_t tp, double threshold)
+{
+    const double x = c.negatives > 0 ? static_cast<double>(fp) / static_cast<double>(c.negatives) : kNaN;
+    const double y = c.positives > 0 ? static_cast<double>(tp) / static_cast<double>(c.positives) : kNaN;
+    if (!c.fpr.empty() && c.fpr.back() == x && c.tpr.back() == y)
+        return;
+    c.fpr.push_back(x);
+    c.tpr.push_back(y);
+    c.thresholds.push_back(threshold);
+}
+
 RocCurve PooledAucAccumulator::curve() const
 {
     RocCurve c;
@@ -415,16 +426,7 @@ RocCurve PooledAucAccumulator::curve() const
         c.positives += p;
     c.negatives = m_negatives;
     c.auc = auc();
-    const double P = static_cast<double>(c.positives), N = static_cast<double>(c.negatives);
-    auto push = [&](int64_t fp, int64_t tp, double thr) {
-        const double x = N > 0 ? static_cast<double>(fp) / N : kNaN;
-        const double y = P > 0 ? static_cast<double>(tp) / P : kNaN;
-        if (!c.fpr.empty() && c.fpr.back() == x && c.tpr.back() == y)
-            return;
-        c.fpr.push_back(x);
-        c.tpr.push_back(y);
-        c.thresholds.push_back(thr);
-    };
+    auto push = [&](int64_t fp, int64_t tp, double thr) { append_roc_point(c, fp, tp, thr); };
     push(0, 0, std::numeric_limits<double>::infinity());
     int64_t fp = m_neg_above, tp = 0;
     for (size_t jj = m_pos.size(); jj-- > 0;) {

@@ -7,7 +7,8 @@
 // --shard: only shard I of N (DESIGN §12) — what one Slurm array task of a big run costs.
 #include "core/analysis/evaluation.h"
 #include "core/data/datasetrepository.h"
-#include "../core/metrics/toydataset.h"
+#include "benchutil.h"
+#include "generatedshop.h"
 
 #include <CLI/CLI.hpp>
 #include <sys/resource.h>
@@ -21,16 +22,11 @@
 #include <string>
 
 using namespace reclens;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::ms_since;
+using bench::peak_rss_mb;
 
 namespace {
-
-double peak_rss_mb()
-{
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return static_cast<double>(ru.ru_maxrss) / 1024.0;
-}
 
 // User + system CPU time of the process so far (ms): on a shared machine wall time includes waiting
 // for a core, CPU time does not.
@@ -40,11 +36,6 @@ double cpu_ms()
     getrusage(RUSAGE_SELF, &ru);
     return (static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3) +
            static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
-}
-
-double ms_since(Clock::time_point t0)
-{
-    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
 struct NaiveRun {
@@ -197,14 +188,9 @@ int main(int argc, char **argv)
     std::mt19937_64 rng(7);
     test::ToySpec s;
     s.n_items = n_items;
-    for (int t = 0; t < 20; ++t)
-        s.categories.push_back({test::numbered("t", t), -1});
-    for (int m = 0; m < 200; ++m)
-        s.categories.push_back({test::numbered("m", m), m / 10});
-    for (int l = 0; l < 2000; ++l)
-        s.categories.push_back({test::numbered("l", l), 20 + l / 10});
+    bench::add_category_tree(s);
     for (int i = 0; i < n_items; ++i)
-        s.item_category.push_back(i % 50 == 0 ? -1 : 220 + static_cast<int>(rng() % 2000));
+        s.item_category.push_back(i % 50 == 0 ? -1 : bench::kLeafBase + static_cast<int>(rng() % 2000));
     s.train.resize(static_cast<size_t>(n_users));
     s.test.resize(static_cast<size_t>(n_users));
     std::uniform_real_distribution<double> uni(0, 1);

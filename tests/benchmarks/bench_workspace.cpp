@@ -14,32 +14,21 @@
 #include "core/analysis/session.h"
 #include "core/analysis/sweep.h"
 #include "core/data/datasetrepository.h"
+#include "benchutil.h"
 #include "generatedshop.h"
 
 #include <CLI/CLI.hpp>
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
 
 using namespace reclens;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::ms_since;
+using bench::peak_rss_mb;
 
 namespace {
-
-double peak_rss_mb()
-{
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return static_cast<double>(ru.ru_maxrss) / 1024.0;
-}
-
-double ms_since(Clock::time_point t0)
-{
-    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
 
 bool same(double a, double b)
 {

@@ -23,21 +23,29 @@ struct GeneratedShop {
     int64_t test_interactions = 0;
 };
 
-inline GeneratedShop generate_shop(int n_users, int n_items, int dim, uint64_t seed = 7)
+// The three-level tree: 20 top, 200 middle and 2000 leaf categories; a random leaf is
+// kLeafBase + rng() % 2000.
+inline constexpr int kLeafBase = 220;
+inline void add_category_tree(test::ToySpec &s)
 {
-    std::mt19937_64 rng(seed);
-    test::ToySpec s;
-    s.n_items = n_items;
     for (int t = 0; t < 20; ++t)
         s.categories.push_back({test::numbered("t", t), -1});
     for (int m = 0; m < 200; ++m)
         s.categories.push_back({test::numbered("m", m), m / 10});
     for (int l = 0; l < 2000; ++l)
         s.categories.push_back({test::numbered("l", l), 20 + l / 10});
+}
+
+inline GeneratedShop generate_shop(int n_users, int n_items, int dim, uint64_t seed = 7)
+{
+    std::mt19937_64 rng(seed);
+    test::ToySpec s;
+    s.n_items = n_items;
+    add_category_tree(s);
     for (int b = 0; b < 500; ++b)
         s.brands.push_back(test::numbered("brand ", b));
     for (int i = 0; i < n_items; ++i) {
-        s.item_category.push_back(i % 50 == 0 ? -1 : 220 + static_cast<int>(rng() % 2000));
+        s.item_category.push_back(i % 50 == 0 ? -1 : kLeafBase + static_cast<int>(rng() % 2000));
         s.item_brand.push_back(i % 7 == 0 ? -1 : static_cast<int>(rng() % 500));
     }
     // Zipf(1) over items by a cumulative table; a popular item is a random one (not item 0).

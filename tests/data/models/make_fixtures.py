@@ -15,10 +15,14 @@ Deterministic: fixed seeds; re-running rewrites identical data (TorchScript zip 
 """
 import os
 import sqlite3
+import sys
 from typing import List
 
 import numpy as np
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from shopdb import SCHEMA  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 N_ITEMS, N_USERS, DIM, K = 60, 40, 8, 10
@@ -33,18 +37,7 @@ def write_dataset(path):
     if os.path.exists(path):
         os.remove(path)
     con = sqlite3.connect(path)
-    con.executescript("""
-CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE categories(category_id INTEGER PRIMARY KEY, parent_id INTEGER NULL, name TEXT NOT NULL, level INTEGER NOT NULL);
-CREATE TABLE brands(brand_id INTEGER PRIMARY KEY, name TEXT NOT NULL);
-CREATE TABLE items(item_id INTEGER PRIMARY KEY, external_id TEXT UNIQUE NOT NULL, title TEXT, category_id INTEGER NULL,
-                   brand_id INTEGER NULL, price REAL NULL);
-CREATE TABLE item_tags(item_id INTEGER NOT NULL, tag TEXT NOT NULL);
-CREATE TABLE users(user_id INTEGER PRIMARY KEY, external_id TEXT UNIQUE NOT NULL, segment TEXT NULL);
-CREATE TABLE user_attributes(user_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT);
-CREATE TABLE interactions(user_id INTEGER NOT NULL, item_id INTEGER NOT NULL, ts INTEGER, event TEXT, weight REAL,
-                          split TEXT NOT NULL CHECK(split IN ('train','test')));
-""")
+    con.executescript(SCHEMA)
     meta = {"schema_version": "1", "name": "model-fixtures", "source": "tests/data/models/make_fixtures.py",
             "licence": "CC0", "split_method": "explicit", "created_at": "2026-01-01T00:00:00Z"}
     con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())

@@ -1,5 +1,5 @@
-"""The RecLens dataset schema (DESIGN §2) for scripts that write a generated dataset directly:
-tests/gpu/make_large_case.py and tests/benchmarks/make_shop.py."""
+"""The RecLens dataset schema (DESIGN §2) for scripts that write a dataset directly:
+tests/data/models/make_fixtures.py, tests/gpu/make_large_case.py and tests/benchmarks/make_shop.py."""
 
 SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
