@@ -204,13 +204,8 @@ int main(int argc, char **argv)
     }
     const Dataset ds = test::make_toy(s);
     s = {};
-    std::normal_distribution<float> g(0.0f, 0.3f);
-    std::vector<float> ue(static_cast<size_t>(n_users) * static_cast<size_t>(dim));
-    std::vector<float> ie(static_cast<size_t>(n_items) * static_cast<size_t>(dim));
-    for (auto &x : ue)
-        x = g(rng);
-    for (auto &x : ie)
-        x = g(rng);
+    std::vector<float> ue = bench::random_embeddings(static_cast<size_t>(n_users), dim, rng);
+    std::vector<float> ie = bench::random_embeddings(static_cast<size_t>(n_items), dim, rng);
     const auto model = Model::from_embeddings(ds, std::move(ue), std::move(ie), dim, "generated");
     std::printf("generated %d users x %d items, d=%d in %.0f ms (peak RSS so far %.0f MB)\n", n_users, n_items, dim,
                 ms_since(t0), peak_rss_mb());

@@ -36,6 +36,16 @@ inline void add_category_tree(test::ToySpec &s)
         s.categories.push_back({test::numbered("l", l), 20 + l / 10});
 }
 
+// rows x dim floats drawn from N(0, 0.3²), row-major.
+inline std::vector<float> random_embeddings(size_t rows, int dim, std::mt19937_64 &rng)
+{
+    std::normal_distribution<float> g(0.0f, 0.3f);
+    std::vector<float> out(rows * static_cast<size_t>(dim));
+    for (auto &x : out)
+        x = g(rng);
+    return out;
+}
+
 inline GeneratedShop generate_shop(int n_users, int n_items, int dim, uint64_t seed = 7)
 {
     std::mt19937_64 rng(seed);
@@ -82,13 +92,8 @@ inline GeneratedShop generate_shop(int n_users, int n_items, int dim, uint64_t s
     }
     shop.dataset = std::make_unique<Dataset>(test::make_toy(s));
     s = {};
-    std::normal_distribution<float> g(0.0f, 0.3f);
-    std::vector<float> ue(static_cast<size_t>(n_users) * static_cast<size_t>(dim));
-    std::vector<float> ie(static_cast<size_t>(n_items) * static_cast<size_t>(dim));
-    for (auto &x : ue)
-        x = g(rng);
-    for (auto &x : ie)
-        x = g(rng);
+    std::vector<float> ue = random_embeddings(static_cast<size_t>(n_users), dim, rng);
+    std::vector<float> ie = random_embeddings(static_cast<size_t>(n_items), dim, rng);
     // The last dimension carries popularity (log train count; users weigh it 1), as a trained model
     // would learn it: lists then hit test items about as often as a real shop's do.
     std::vector<int64_t> count(static_cast<size_t>(n_items), 0);
