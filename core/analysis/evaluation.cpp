@@ -153,7 +153,7 @@ EvaluationResult measure(const ScoredSource &scored, const EvaluationOptions &op
     const RankingSource &source = scored.source;
     const Dataset &ds = *source.dataset;
     EvaluationResult res = scored.facts;
-    if (options.k != scored.facts.k || std::max(options.pool, options.k) != scored.asked_pool)
+    if (!scored.fits(options))
         throw Error("measure: the candidates were scored for k=" + std::to_string(scored.facts.k) + ", pool="
                     + std::to_string(scored.asked_pool) + ", not for k=" + std::to_string(options.k) + ", pool="
                     + std::to_string(std::max(options.pool, options.k)) + ": score the source again");
@@ -349,13 +349,12 @@ ScoredSource score(const RankingSource &source, const EvaluationOptions &options
 EvaluationResult evaluate(const RankingSource &source, const EvaluationOptions &options, const ProgressFn &progress)
 {
     Stopwatch total;
-    // Bad re-rank options are refused before any expensive work (bad k and pool by score first).
+    // Bad re-rank options are refused before any expensive work (bad k and pool by score first):
+    // the re-ranker validates them as it is built.
     if (source.dataset && options.k >= 1 && options.pool >= 1) {
         RerankOptions rerank = options.rerank;
         rerank.k = options.k;
-        const auto emb = source.item_embeddings();
-        validate(rerank, *source.dataset,
-                 source.dim() > 0 && emb.size() == static_cast<size_t>(source.dataset->n_items()) * static_cast<size_t>(source.dim()));
+        (void)Reranker(*source.dataset, rerank, source.item_embeddings(), source.dim());
     }
     const ScoredSource scored = score(source, options, sub_progress(progress, 0.0, 0.8));
     EvaluationResult res = measure(scored, options, sub_progress(progress, 0.8, 1.0));

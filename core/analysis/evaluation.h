@@ -9,6 +9,7 @@
 #include "core/rerank/reranker.h"
 #include "core/scoring/scorer.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -146,6 +147,12 @@ struct ScoredSource {
     bool auc_by_place = false;   // a run: a candidate's AUC score is minus its place (run_auc)
     int asked_pool = 0;          // max(options.pool, k) as asked (a run's depth may lower facts.pool)
     std::map<std::string, double> timing_ms; // scoring, auc (auc_positives, auc_counting on the CPU)
+
+    // Whether these candidates serve a measure with `options` (its k and pool are the scored ones).
+    bool fits(const EvaluationOptions &options) const
+    {
+        return options.k == facts.k && std::max(options.pool, options.k) == asked_pool;
+    }
 };
 
 // Scores `source` for options' k, pool, device, threads, users and shard (the re-ranking and the

@@ -784,9 +784,7 @@ std::shared_ptr<const ScoredSource> Workspace::scoredPrimary() const
 {
     if (m_scored.empty() || !m_scored.front())
         return nullptr;
-    const EvaluationOptions o = evaluationOptions(m_settings.rerank);
-    const ScoredSource &s = *m_scored.front();
-    return s.facts.k == o.k && s.asked_pool == std::max(o.pool, o.k) ? m_scored.front() : nullptr;
+    return m_scored.front()->fits(evaluationOptions(m_settings.rerank)) ? m_scored.front() : nullptr;
 }
 
 bool Workspace::startRuleCosts()
@@ -846,7 +844,7 @@ bool Workspace::allScored() const
     if (m_scored.size() != m_sources.size())
         return false;
     for (const auto &s : m_scored)
-        if (!s || s->facts.k != o.k || s->asked_pool != std::max(o.pool, o.k))
+        if (!s || !s->fits(o))
             return false;
     return true;
 }
@@ -865,7 +863,7 @@ void Workspace::startScoring()
     auto models = rankingSources();
     std::vector<std::shared_ptr<const ScoredSource>> cached = m_scored;
     for (auto &s : cached)
-        if (s && (s->facts.k != key.first || s->asked_pool != key.second))
+        if (s && !s->fits(options))
             s.reset();
     cached.resize(models.size());
     auto cachedRoc = m_pooledRoc;
@@ -917,7 +915,7 @@ void Workspace::startEstimate()
     const EvaluationOptions base = modelOrderOptions();
     const EvaluationOptions rerank = evaluationOptions(m_settings.rerank);
     std::shared_ptr<const ScoredSource> sample = m_sample;
-    if (sample && (sample->facts.k != base.k || sample->asked_pool != std::max(base.pool, base.k)))
+    if (sample && !sample->fits(base))
         sample.reset();
     auto keep = m_sources;
     auto ds = m_dataset;
