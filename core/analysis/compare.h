@@ -32,6 +32,10 @@ double wilcoxon_p(std::span<const double> a, std::span<const double> b);
 // index draw), 2.5% and 97.5% percentiles by linear interpolation (numpy default).
 std::pair<double, double> bootstrap_ci95(std::span<const double> a, std::span<const double> b, int resamples = 1000,
                                          uint64_t seed = 42);
+// bootstrap_ci95 of several samples of differences (b - a, NaN pairs already dropped), each exactly
+// what bootstrap_ci95 gives it alone; samples of one length share the draws (compare_runs).
+std::vector<std::pair<double, double>> bootstrap_ci95_each(std::span<const std::vector<double>> differences,
+                                                           int resamples = 1000, uint64_t seed = 42);
 // All of the above, NaN pairs dropped.
 PairedTest paired_test(std::span<const double> a, std::span<const double> b);
 

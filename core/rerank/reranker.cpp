@@ -200,9 +200,8 @@ std::vector<int> select_mmr(const Prepared &p, const SimilarityProvider &sim, do
     std::vector<int32_t> maxfrom(why ? n : 0, -1); // the chosen item of that maximum (explanations)
     std::vector<uint8_t> taken(n, 0);
     std::vector<int> sel;
-    std::vector<size_t> free_at;
-    std::vector<int32_t> free_items;
-    std::vector<double> sims;
+    const CandidateSimilarities candidates(sim, p.items);
+    std::vector<double> sims(n);
     while (sel.size() < k && sel.size() < n) {
         for (size_t i = 0; i < n; ++i)
             val[i] = (1.0 - delta) * p.rhat[i] - (sel.empty() ? 0.0 : delta * maxsim[i]);
@@ -222,18 +221,11 @@ std::vector<int> select_mmr(const Prepared &p, const SimilarityProvider &sim, do
         taken[jj] = 1;
         if (sel.size() == k || sel.size() == n)
             break; // no later step reads the similarities
-        free_at.clear();
-        free_items.clear();
-        for (size_t i = 0; i < n; ++i)
-            if (!taken[i]) {
-                free_at.push_back(i);
-                free_items.push_back(p.items[i]);
-            }
-        sims.resize(free_items.size());
-        sim.similarities(p.items[jj], free_items, sims);
-        for (size_t f = 0; f < free_at.size(); ++f) {
-            const size_t i = free_at[f];
-            const double s = sims[f];
+        candidates.row(jj, sims);
+        for (size_t i = 0; i < n; ++i) {
+            if (taken[i])
+                continue;
+            const double s = sims[i];
             if (why && s > maxsim[i])
                 maxfrom[i] = p.items[jj];
             maxsim[i] = std::max(maxsim[i], s);
@@ -255,6 +247,8 @@ std::vector<int> select_dpp(const Prepared &p, const SimilarityProvider &sim, do
     std::vector<double> c(n * k, 0.0);
     std::vector<uint8_t> taken(n, 0);
     std::vector<int> sel;
+    const CandidateSimilarities candidates(sim, p.items);
+    std::vector<double> sims(n);
     while (sel.size() < k) {
         const int jj = argmax_free(d2, taken);
         if (jj < 0 || d2[static_cast<size_t>(jj)] < kDppStop)
@@ -272,13 +266,14 @@ std::vector<int> select_dpp(const Prepared &p, const SimilarityProvider &sim, do
             break;
         const size_t m = sel.size() - 1;
         const double dj = std::sqrt(d2[j]);
+        candidates.row(j, sims);
         for (size_t i = 0; i < n; ++i) {
             if (taken[i])
                 continue;
             double acc = 0.0;
             for (size_t t = 0; t < m; ++t)
                 acc = acc + c[j * k + t] * c[i * k + t];
-            const double e = (q[j] * sim.similarity(p.items[j], p.items[i]) * q[i] - acc) / dj;
+            const double e = (q[j] * sims[i] * q[i] - acc) / dj;
             c[i * k + m] = e;
             d2[i] = d2[i] - e * e;
         }

@@ -69,9 +69,6 @@ public:
                        int dim = 0);
     SimilarityKind kind() const { return m_kind; }
     double similarity(int32_t a, int32_t b) const;
-    // out[i] = similarity(a, others[i]), the same doubles (each pair summed in the same order), four
-    // pairs at a time: independent sums the CPU overlaps (MMR's inner loop).
-    void similarities(int32_t a, std::span<const int32_t> others, std::span<double> out) const;
     // Row-major n x n similarity of `items` into `out` (size n*n).
     void matrix(std::span<const int32_t> items, std::span<double> out) const;
     const Dataset &dataset() const { return *m_dataset; }
@@ -83,6 +80,24 @@ private:
     SimilarityKind m_kind;
     int m_dim = 0;
     std::vector<float> m_unit;
+};
+
+// The similarities among one list's candidates, for the greedy re-rankers (MMR, DPP) that ask one
+// picked candidate against all the others at each step. With embeddings the candidates' unit vectors
+// are laid out dimension by dimension (d rows of n doubles), so that a row of similarities is n sums
+// taken side by side with vector instructions where the CPU has AVX2: each sum the same additions
+// in the same order as similarity() (a float times a float is exact in a double), so the same double.
+class CandidateSimilarities {
+public:
+    CandidateSimilarities(const SimilarityProvider &sim, std::span<const int32_t> items);
+    // out[i] = sim.similarity(items[a], items[i]) for every candidate i (out.size() == items.size()).
+    void row(size_t a, std::span<double> out) const;
+
+private:
+    const SimilarityProvider *m_sim;
+    std::span<const int32_t> m_items;
+    size_t m_stride = 0;           // n rounded up to a multiple of 4
+    std::vector<double> m_columns; // [d][m_stride]: dimension d of every candidate; empty for categories
 };
 
 // Why an item of a re-ranked list stands where it does, in the terms of DESIGN §6 (docs/rerankers.md).

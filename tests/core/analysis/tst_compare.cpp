@@ -6,7 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <random>
 
 using namespace reclens;
 using nlohmann::json;
@@ -70,6 +72,51 @@ private slots:
         const std::vector<double> a{0, 1, 0, 1, 1, 0, 0, 1}, b{1, 1, 0, 1, 0, 1, 1, 1};
         QCOMPARE(bootstrap_ci95(a, b), bootstrap_ci95(a, b));
         QVERIFY(bootstrap_ci95(a, b) != bootstrap_ci95(a, b, 1000, 7));
+    }
+
+    // The draws shared between samples of one length give each sample exactly the documented draw
+    // (docs/metrics.md: rng() % n, mt19937_64 seeded 42), written out here the plain way; lengths
+    // include a power of two and samples of different lengths side by side.
+    void bootstrapSharedDrawsAreTheDocumentedOnes()
+    {
+        auto plain = [](const std::vector<double> &d, int resamples, uint64_t seed) {
+            std::mt19937_64 rng(seed);
+            std::vector<double> means;
+            for (int r = 0; r < resamples; ++r) {
+                double s = 0;
+                for (size_t i = 0; i < d.size(); ++i)
+                    s += d[rng() % d.size()];
+                means.push_back(s / static_cast<double>(d.size()));
+            }
+            std::sort(means.begin(), means.end());
+            auto pct = [&](double q) {
+                const double pos = q * static_cast<double>(means.size() - 1);
+                const auto lo = static_cast<size_t>(std::floor(pos));
+                const size_t hi = std::min(lo + 1, means.size() - 1);
+                return means[lo] + (pos - static_cast<double>(lo)) * (means[hi] - means[lo]);
+            };
+            return std::pair{pct(0.025), pct(0.975)};
+        };
+        std::mt19937_64 gen(3);
+        std::normal_distribution<double> normal(0.1, 1.0);
+        std::vector<std::vector<double>> samples;
+        for (const size_t n : {1, 2, 7, 64, 1000, 1000, 1000, 4096, 7, 65537})
+            samples.push_back([&] {
+                std::vector<double> d(n);
+                for (double &x : d)
+                    x = normal(gen);
+                return d;
+            }());
+        for (const int resamples : {1, 200}) {
+            const auto each = bootstrap_ci95_each(samples, resamples, 42);
+            QCOMPARE(each.size(), samples.size());
+            for (size_t m = 0; m < samples.size(); ++m) {
+                const auto expected = plain(samples[m], resamples, 42);
+                QVERIFY2(each[m] == expected, qPrintable(QStringLiteral("sample %1 (n %2)").arg(m).arg(samples[m].size())));
+            }
+        }
+        const std::vector<std::vector<double>> empty_one{{}};
+        QVERIFY(std::isnan(bootstrap_ci95_each(empty_one).front().first));
     }
 
     void degenerate()

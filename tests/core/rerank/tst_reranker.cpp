@@ -239,6 +239,46 @@ private slots:
         QCOMPARE(out.items, expected);
     }
 
+    // The candidates' similarity rows (MMR's and DPP's inner loop) are the pairwise similarity()
+    // doubles bit for bit, for list lengths around the vector widths and any dimension; with
+    // category similarity they are category similarity.
+    void candidateRowsArePairwiseSimilarities()
+    {
+        const int n_items = 120;
+        test::ToySpec s;
+        s.n_items = n_items;
+        s.categories = {{"X", -1}, {"Y", 0}, {"Z", 0}};
+        for (int i = 0; i < n_items; ++i)
+            s.item_category.push_back(i % 4 - 1);
+        s.train = {{}};
+        s.test = {{0}};
+        const Dataset ds = test::make_toy(s);
+        std::mt19937 rng(11);
+        std::normal_distribution<double> g;
+        for (const int dim : {2, 3, 64, 65}) {
+            std::vector<float> emb(static_cast<size_t>(n_items * dim));
+            for (auto &x : emb)
+                x = static_cast<float>(g(rng));
+            const SimilarityProvider embedding(ds, SimilarityKind::embedding, emb, dim);
+            const SimilarityProvider category(ds, SimilarityKind::category, emb, dim);
+            for (const int n : {1, 3, 4, 5, 31, 32, 33, 100, 120}) {
+                std::vector<int32_t> items(static_cast<size_t>(n));
+                for (auto &it : items)
+                    it = static_cast<int32_t>(rng() % n_items);
+                for (const SimilarityProvider *sim : {&embedding, &category}) {
+                    const CandidateSimilarities rows(*sim, items);
+                    std::vector<double> row(items.size());
+                    for (size_t a = 0; a < items.size(); ++a) {
+                        rows.row(a, row);
+                        for (size_t i = 0; i < items.size(); ++i)
+                            QVERIFY2(row[i] == sim->similarity(items[a], items[i]),
+                                     qPrintable(QStringLiteral("dim %1 n %2 (%3, %4)").arg(dim).arg(n).arg(a).arg(i)));
+                    }
+                }
+            }
+        }
+    }
+
     void calibratedByHand()
     {
         // User 0 history {0 (X), 2 (Y)}: p = X .5, Y .5. Candidates 0,1,3 (X) and 4 (Y)... with
