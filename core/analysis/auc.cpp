@@ -43,29 +43,9 @@ AucCounter::AucCounter(const Model &model, std::span<const int32_t> users, int t
     }
     m_workers.resize(parallel_workers(threads));
     if (want_curve) {
-        std::vector<float> sorted = all;
-        for (float &f : sorted)
-            f = f == 0.0f ? 0.0f : f; // -0 is 0
-        std::sort(sorted.begin(), sorted.end());
-        std::vector<float> distinct;
-        for (const float f : sorted)
-            if (distinct.empty() || distinct.back() != f)
-                distinct.push_back(f);
-        if (distinct.size() <= kCurveThresholds) {
-            m_thresholds = distinct;
-        } else { // evenly by rank, the lowest and the highest included
-            for (size_t i = 0; i < kCurveThresholds; ++i) {
-                const float t = distinct[i * (distinct.size() - 1) / (kCurveThresholds - 1)];
-                if (m_thresholds.empty() || m_thresholds.back() != t)
-                    m_thresholds.push_back(t);
-            }
-        }
-        for (const float t : m_thresholds)
-            m_positives_from.push_back(
-                static_cast<int64_t>(sorted.end() - std::lower_bound(sorted.begin(), sorted.end(), t)));
-        m_slots = std::make_unique<PooledAucCounter>(m_thresholds);
+        m_curve = std::make_unique<PooledCurveCounter>(all);
         for (auto &w : m_workers)
-            w.curve.assign(2 * m_thresholds.size() + 1, 0);
+            w.curve = m_curve->make_counts();
     }
     m_counter = std::make_unique<PooledAucCounter>(std::move(all));
     m_positives_ms = watch.elapsed_ms();
@@ -88,13 +68,13 @@ void AucCounter::row_tile(size_t row, int64_t t0, std::span<const float> scores,
     out.assign(pos.size(), 0);
     const bool curve = !w.curve.empty();
     if (curve)
-        m_slots->add_to_slots(scores, w.curve);
+        m_curve->add(scores, w.curve);
     auto take_out = [&](int32_t item) {
         const float x = s[item - t0];
         twice_below_each({&x, 1}, pos, out);
         m_counter->remove(x, w.tally);
         if (curve)
-            --w.curve[m_slots->twice_rank(x)];
+            m_curve->remove(x, w.curve);
     };
     const auto train = m_ds.train.row(user);
     const auto train_from = std::lower_bound(train.begin(), train.end(), static_cast<int32_t>(t0));
@@ -132,28 +112,11 @@ AucResult AucCounter::result() const
         tally.merge(w.tally);
     out.pooled = m_counter->auc(tally);
     out.pooled_parts = {tally.twice_rank, m_counter->positives(), tally.negatives};
-    if (!m_thresholds.empty()) {
-        // Each threshold's point (negatives and positives scoring at or above it): a point of the
-        // exact pooled curve; the AUC is the counter's exact one.
-        std::vector<int64_t> slots(m_workers.front().curve.size(), 0);
+    if (m_curve) {
+        std::vector<std::vector<int64_t>> counts;
         for (const auto &w : m_workers)
-            for (size_t i = 0; i < slots.size(); ++i)
-                slots[i] += w.curve[i];
-        RocCurve &c = out.pooled_curve;
-        c.positives = m_counter->positives();
-        c.negatives = tally.negatives;
-        c.auc = out.pooled;
-        auto push = [&](int64_t fp, int64_t tp, double threshold) { append_roc_point(c, fp, tp, threshold); };
-        push(0, 0, std::numeric_limits<double>::infinity());
-        int64_t negatives_from = slots.back(); // above the highest threshold
-        for (size_t j = m_thresholds.size(); j-- > 0;) {
-            negatives_from += slots[2 * j + 1]; // equal to threshold j
-            push(negatives_from, m_positives_from[j], m_thresholds[j]);
-            negatives_from += slots[2 * j]; // between thresholds j - 1 and j
-        }
-        push(negatives_from, c.positives, -std::numeric_limits<double>::infinity());
-        if (negatives_from != tally.negatives)
-            throw Error("pooled ROC: the curve's negatives and the counter's disagree");
+            counts.push_back(w.curve);
+        out.pooled_curve = m_curve->curve(counts, tally.negatives, out.pooled);
     }
     return out;
 }

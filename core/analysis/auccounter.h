@@ -15,12 +15,10 @@ namespace reclens {
 
 class AucCounter final : public ScoreObserver {
 public:
-    static constexpr size_t kCurveThresholds = 4096;
-
     // Scores the positives of `users` (rows) with the model's own floats (Model::Impl::score_items),
-    // on up to `threads` threads. want_curve also counts the pooled ROC curve (the GUI's plot): the
-    // negatives per slot of up to kCurveThresholds thresholds — every distinct positive score, or
-    // that many of them evenly spaced by rank — so each point is an exact point of the full curve. pooled_users (ascending, a superset of users; empty =
+    // on up to `threads` threads. want_curve also counts the pooled ROC curve (the GUI's plot) with
+    // a PooledCurveCounter, every point an exact point of the full curve. pooled_users (ascending, a
+    // superset of users; empty =
     // users): whose positives the pooled AUC ranks each negative among. A shard (DESIGN §12) counts
     // its own users' negatives against every user's positives, so shards' counts simply add up.
     AucCounter(const Model &model, std::span<const int32_t> users, int threads, bool want_curve,
@@ -40,7 +38,7 @@ public:
 private:
     struct alignas(64) Worker {
         PooledAucCounter::Tally tally;
-        std::vector<int64_t> curve; // negatives per slot: twice_rank among the thresholds
+        std::vector<int64_t> curve; // PooledCurveCounter's counts (empty without the curve)
         double ms = 0;
         size_t tiles = 0;
     };
@@ -50,11 +48,7 @@ private:
     std::vector<std::vector<float>> m_pos;     // their scores
     std::vector<std::vector<int64_t>> m_twice; // per row and positive: 2·below + equal over negatives
     std::unique_ptr<PooledAucCounter> m_counter;
-    // The pooled curve's thresholds (ascending), the positives at or above each, and a counter
-    // whose twice_rank is a score's slot among them (small: it stays in cache).
-    std::vector<float> m_thresholds;
-    std::vector<int64_t> m_positives_from;
-    std::unique_ptr<PooledAucCounter> m_slots;
+    std::unique_ptr<PooledCurveCounter> m_curve;
     std::vector<Worker> m_workers;
     double m_positives_ms = 0;
 };

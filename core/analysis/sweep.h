@@ -3,6 +3,7 @@
 // other setting fixed. One function for the GUI's trade-off plot, reports and scripts.
 #include "core/analysis/evaluation.h"
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,11 +24,18 @@ std::vector<double> default_sweep_deltas();
 // diversifies by embeddings and the model has usable ones, else ild_category.
 std::string sweep_diversity_metric(const RankingSource &source, const RerankOptions &rerank);
 
+// A run that measure() already gave from the same scored candidates, with the options it was given.
+struct MeasuredRun {
+    EvaluationOptions options;
+    const EvaluationResult *result = nullptr;
+};
+
 // measure(scored, base with rerank.diversity = δ, no AUC) for each δ: one scoring for the whole
-// sweep (DESIGN §13). Throws Error for an unknown metric name or bad options, Cancelled when
-// progress returns false.
+// sweep (DESIGN §13). A point whose measure is one of `measured` (the same k, pool, level, users and
+// re-ranking; the workspace's re-ranked run) takes that run's values instead of measuring again.
+// Throws Error for an unknown metric name or bad options, Cancelled when progress returns false.
 SweepCurve diversity_sweep(const ScoredSource &scored, const EvaluationOptions &base, const std::vector<double> &deltas,
                            const std::string &accuracy_metric, const std::string &diversity_metric,
-                           const ProgressFn &progress = {});
+                           const ProgressFn &progress = {}, std::span<const MeasuredRun> measured = {});
 
 } // namespace reclens

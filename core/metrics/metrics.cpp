@@ -94,6 +94,32 @@ double MetricContext::embedding_distance(int32_t a, int32_t b) const
     return 1.0 - dot;
 }
 
+void MetricContext::embedding_distances(int32_t a, std::span<const int32_t> others, std::span<double> out) const
+{
+    size_t j = 0;
+    if (m_dim > 0) {
+        const auto ea = unit_embedding(a);
+        for (; j + 4 <= others.size(); j += 4) {
+            const auto e0 = unit_embedding(others[j]), e1 = unit_embedding(others[j + 1]);
+            const auto e2 = unit_embedding(others[j + 2]), e3 = unit_embedding(others[j + 3]);
+            double d0 = 0, d1 = 0, d2 = 0, d3 = 0; // four independent sums, each in embedding_distance's order
+            for (size_t d = 0; d < static_cast<size_t>(m_dim); ++d) {
+                const auto x = static_cast<double>(ea[d]);
+                d0 += x * e0[d];
+                d1 += x * e1[d];
+                d2 += x * e2[d];
+                d3 += x * e3[d];
+            }
+            out[j] = 1.0 - d0;
+            out[j + 1] = 1.0 - d1;
+            out[j + 2] = 1.0 - d2;
+            out[j + 3] = 1.0 - d3;
+        }
+    }
+    for (; j < others.size(); ++j)
+        out[j] = embedding_distance(a, others[j]);
+}
+
 std::vector<std::pair<int32_t, double>> MetricContext::history_distribution(int32_t user) const
 {
     auto row = m_dataset->train.row(user);
@@ -257,12 +283,16 @@ UserMetrics user_metrics(const MetricContext &ctx, int32_t user, std::span<const
     // Diversity over pairs.
     if (n >= 2) {
         double emb = 0, cat = 0;
-        for (size_t i = 0; i < n; ++i)
+        std::vector<double> distances(n);
+        for (size_t i = 0; i < n; ++i) {
+            if (ctx.has_embeddings())
+                ctx.embedding_distances(list[i], list.subspan(i + 1), distances);
             for (size_t j = i + 1; j < n; ++j) {
                 if (ctx.has_embeddings())
-                    emb += ctx.embedding_distance(list[i], list[j]);
+                    emb += distances[j - i - 1];
                 cat += ds.category_distance(list[i], list[j]);
             }
+        }
         const double pairs = static_cast<double>(n * (n - 1) / 2);
         if (ctx.has_embeddings())
             m[MetricId::ild_embedding] = emb / pairs;

@@ -119,6 +119,8 @@ public:
 
     // 1 - cos(e_a, e_b); an all-zero embedding row has cosine 0 with everything.
     double embedding_distance(int32_t a, int32_t b) const;
+    // out[j] = embedding_distance(a, others[j]), the same doubles, four sums at a time (ILD's pairs).
+    void embedding_distances(int32_t a, std::span<const int32_t> others, std::span<double> out) const;
     // Unit-normalised embedding row (float, length dim()).
     std::span<const float> unit_embedding(int32_t item) const
     {

@@ -189,18 +189,6 @@ inline uint64_t PooledAucCounter::infinite_part(float s) const
     return (s == -kInf ? m_neg_inf : 2 * m_neg_inf) + (s == kInf ? m_pos_inf : 0);
 }
 
-void PooledAucCounter::add_to_slots(std::span<const float> scores, std::span<int64_t> slots) const
-{
-#if RECLENS_POOLED_AVX2
-    if (m_distinct > 0 && __builtin_cpu_supports("avx2")) {
-        sum_avx2(scores.data(), scores.size(), slots.data());
-        return;
-    }
-#endif
-    for (const float s : scores)
-        ++slots[twice_rank(s)];
-}
-
 uint64_t PooledAucCounter::twice_rank(float s) const
 {
     const uint64_t infinite = infinite_part(s);
@@ -240,8 +228,7 @@ void PooledAucCounter::add(std::span<const float> scores, Tally &tally) const
 // first records one batch ahead (both prefetched), so the two dependent look-ups of a large grid
 // (megabytes, beyond the caches) overlap instead of each score waiting in turn. Each score then
 // compares itself with its cell's first four records in one SSE compare.
-__attribute__((target("avx2,popcnt"))) uint64_t PooledAucCounter::sum_avx2(const float *scores, size_t n,
-                                                                             int64_t *slots) const
+__attribute__((target("avx2,popcnt"))) uint64_t PooledAucCounter::sum_avx2(const float *scores, size_t n) const
 {
     static_assert(sizeof(Record) == 8, "records are {float, uint32}");
     const bool single = m_bins.size() == 1;
@@ -309,19 +296,12 @@ __attribute__((target("avx2,popcnt"))) uint64_t PooledAucCounter::sum_avx2(const
                 const uint64_t half_gap = (rec[k + 1].twice_below - rec[k].twice_below) >> 1;
                 rank = below + (_mm_movemask_ps(_mm_cmpeq_ps(d, x)) != 0 ? half_gap : 0);
             }
-            if (slots)
-                ++slots[rank + infinite_part(s)];
-            else
-                sum += rank;
+            sum += rank;
         }
     }
     for (size_t i = whole; i < n; ++i) {
         const uint32_t c = cell(scores[i]);
-        const uint64_t rank = searched(m_first[c], m_first[c + 1], scores[i]);
-        if (slots)
-            ++slots[rank + infinite_part(scores[i])];
-        else
-            sum += rank;
+        sum += searched(m_first[c], m_first[c + 1], scores[i]);
     }
     return sum;
 }
@@ -348,6 +328,123 @@ double PooledAucCounter::slow_cell_share() const
 size_t PooledAucCounter::bytes() const
 {
     return m_records.size() * sizeof(Record) + m_first.size() * sizeof(uint32_t) + m_bins.size() * sizeof(Bin);
+}
+
+namespace {
+
+#if RECLENS_POOLED_AVX2
+// PooledCurveCounter::slot() of eight scores at a time, by the same float steps, and the increments.
+__attribute__((target("avx2"))) void avx2_curve_add(const float *scores, size_t n, float lo_, float hi_, float scale_,
+                                                    int64_t *counts)
+{
+    constexpr size_t kCopies = PooledCurveCounter::kCopies;
+    const __m256 lo = _mm256_set1_ps(lo_), hi = _mm256_set1_ps(hi_), scale = _mm256_set1_ps(scale_);
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256 last = _mm256_set1_ps(static_cast<float>(PooledCurveCounter::kBuckets - 1));
+    const __m256i one = _mm256_set1_epi32(1), above = _mm256_set1_epi32(PooledCurveCounter::kBuckets + 1);
+    alignas(32) int32_t slot[8];
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 x = _mm256_loadu_ps(scores + i);
+        // max(x, 0) with x first: NaN gives 0, as grid_x does.
+        const __m256 t = _mm256_min_ps(_mm256_max_ps(_mm256_floor_ps(_mm256_mul_ps(_mm256_sub_ps(x, lo), scale)), zero), last);
+        __m256i s = _mm256_add_epi32(_mm256_cvttps_epi32(t), one);
+        s = _mm256_andnot_si256(_mm256_castps_si256(_mm256_cmp_ps(x, lo, _CMP_LT_OQ)), s); // below lo: 0
+        s = _mm256_blendv_epi8(s, above, _mm256_castps_si256(_mm256_cmp_ps(x, hi, _CMP_GT_OQ)));
+        _mm256_store_si256(reinterpret_cast<__m256i *>(slot), s);
+        for (size_t j = 0; j < 8; ++j)
+            ++counts[static_cast<size_t>(slot[j]) * kCopies + j % kCopies];
+    }
+}
+#endif
+
+} // namespace
+
+PooledCurveCounter::PooledCurveCounter(std::span<const float> positive_scores)
+{
+    std::vector<float> finite;
+    for (const float f : positive_scores) {
+        if (std::isnan(f))
+            throw Error("pooled ROC: a positive score is NaN");
+        if (std::isfinite(f))
+            finite.push_back(f);
+    }
+    if (!finite.empty()) {
+        std::sort(finite.begin(), finite.end());
+        const auto last = static_cast<double>(finite.size() - 1);
+        m_lo = finite[static_cast<size_t>(std::floor(0.001 * last))];
+        m_hi = finite[static_cast<size_t>(std::ceil(0.999 * last))];
+        const double width = static_cast<double>(m_hi) - static_cast<double>(m_lo);
+        m_scale = width > 0 ? static_cast<float>(kBuckets / width) : 0.0f;
+        if (!std::isfinite(m_scale))
+            m_scale = 0.0f;
+    }
+    m_positives.assign(slots(), 0);
+    for (const float f : positive_scores)
+        ++m_positives[static_cast<size_t>(slot(f))];
+}
+
+int32_t PooledCurveCounter::slot(float s) const
+{
+    if (s < m_lo)
+        return 0;
+    if (s > m_hi)
+        return kBuckets + 1;
+    const float t = grid_x(std::floor((s - m_lo) * m_scale), static_cast<float>(kBuckets - 1));
+    return static_cast<int32_t>(t) + 1;
+}
+
+void PooledCurveCounter::add(std::span<const float> scores, std::span<int64_t> counts) const
+{
+    size_t i = 0;
+#if RECLENS_POOLED_AVX2
+    if (__builtin_cpu_supports("avx2")) {
+        i = scores.size() / 8 * 8;
+        avx2_curve_add(scores.data(), i, m_lo, m_hi, m_scale, counts.data());
+    }
+#endif
+    for (; i < scores.size(); ++i)
+        ++counts[static_cast<size_t>(slot(scores[i])) * kCopies + i % kCopies];
+}
+
+void PooledCurveCounter::remove(float score, std::span<int64_t> counts) const
+{
+    --counts[static_cast<size_t>(slot(score)) * kCopies];
+}
+
+RocCurve PooledCurveCounter::curve(std::span<const std::vector<int64_t>> counts, int64_t negatives, double auc) const
+{
+    std::vector<int64_t> per_slot(slots(), 0);
+    for (const auto &c : counts)
+        for (size_t i = 0; i < c.size(); ++i)
+            per_slot[i / kCopies] += c[i];
+    RocCurve c;
+    for (const int64_t p : m_positives)
+        c.positives += p;
+    c.negatives = negatives;
+    c.auc = auc;
+    append_roc_point(c, 0, 0, std::numeric_limits<double>::infinity());
+    // A slot's lower edge: lo for the first bucket, lo + b / scale for bucket b; the slots outside
+    // [lo, hi] start at hi's next float and at -inf.
+    auto edge = [&](size_t s) -> double {
+        if (s == 0)
+            return -std::numeric_limits<double>::infinity();
+        if (s == slots() - 1)
+            return std::nextafter(static_cast<double>(m_hi), std::numeric_limits<double>::infinity());
+        return m_scale > 0 ? static_cast<double>(m_lo) + static_cast<double>(s - 1) / static_cast<double>(m_scale)
+                           : static_cast<double>(m_lo);
+    };
+    int64_t fp = 0, tp = 0;
+    for (size_t s = slots(); s-- > 0;) {
+        if (per_slot[s] == 0 && m_positives[s] == 0)
+            continue;
+        fp += per_slot[s];
+        tp += m_positives[s];
+        append_roc_point(c, fp, tp, edge(s));
+    }
+    if (fp != negatives)
+        throw Error("pooled ROC: the curve's negatives and the counter's disagree");
+    return c;
 }
 
 } // namespace reclens

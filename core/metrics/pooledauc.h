@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace reclens {
@@ -44,9 +45,6 @@ public:
     // Counts every score as a negative / takes one counted negative back out.
     void add(std::span<const float> scores, Tally &tally) const;
     void remove(float score, Tally &tally) const;
-    // ++slots[twice_rank(s)] for every score: a histogram of the scores by their place among the
-    // positives (slots has 2 · positives() + 1 entries). The pooled ROC curve's counting.
-    void add_to_slots(std::span<const float> scores, std::span<int64_t> slots) const;
 
     int64_t positives() const { return m_positives; }
     double auc(const Tally &tally) const { return pooled_auc_from_ranks(tally.twice_rank, m_positives, tally.negatives); }
@@ -72,9 +70,8 @@ private:
     // The finite positives' part of twice_rank, from the score's first candidate record k.
     uint64_t from_record(uint32_t k, float s) const;
     uint64_t searched(uint32_t k, uint32_t end, float s) const; // s's place among records [k, end)
-    // Σ of the finite part of twice_rank over scores; with `slots`, ++slots[twice_rank(s)] for each
-    // score instead (the whole twice_rank, infinite positives included). x86-64 with AVX2 only.
-    uint64_t sum_avx2(const float *scores, size_t n, int64_t *slots = nullptr) const;
+    // Σ of the finite part of twice_rank over scores. x86-64 with AVX2 only.
+    uint64_t sum_avx2(const float *scores, size_t n) const;
     uint64_t infinite_part(float s) const;
 
     int64_t m_positives = 0;
@@ -84,6 +81,40 @@ private:
     std::vector<uint32_t> m_first; // per cell: the index of its first record (cells + 1 entries)
     std::vector<Bin> m_bins;
     float m_lo = 0.0f, m_bin_scale = 0.0f, m_bin_last = 0.0f; // bin = min(last, (s − lo) · scale)
+};
+
+// The pooled ROC curve's counting for the GUI's plot, beside the exact AUC in the scoring pass:
+// every score goes to one of kBuckets equal-width buckets over the positives' central range
+// [lo, hi] (their 0.1% and 99.9% points), or to the slot below lo or the slot above hi. The
+// bucket is ⌊(s − lo) · scale⌋ in float, so it never decreases as the score grows: each bucket is a
+// run of consecutive scores, and the negatives and positives at or above a bucket's lower edge are
+// exactly those of the first distinct score in it. Every point drawn is therefore a point of the
+// exact (scikit-learn, all thresholds) curve; between points the plot draws straight lines. The
+// cost is a few vector operations and one increment a score: no look-up structure, so it stays
+// cheap at any number of positives. Counts are kept in kCopies interleaved copies so that runs of
+// scores in one bucket do not wait on each other's increments.
+class PooledCurveCounter {
+public:
+    static constexpr int32_t kBuckets = 4096;
+    static constexpr size_t kCopies = 4;
+    // NaN positives are refused (Error), as by PooledAucCounter.
+    explicit PooledCurveCounter(std::span<const float> positive_scores);
+    // The slot of a score: 0 below lo, 1 + bucket in [lo, hi], kBuckets + 1 above hi (NaN: slot 1).
+    int32_t slot(float s) const;
+    // Room for one thread's counts (slots() · kCopies, zero).
+    std::vector<int64_t> make_counts() const { return std::vector<int64_t>(slots() * kCopies, 0); }
+    size_t slots() const { return static_cast<size_t>(kBuckets) + 2; }
+    // Counts every score as a negative / takes one counted negative back out.
+    void add(std::span<const float> scores, std::span<int64_t> counts) const;
+    void remove(float score, std::span<int64_t> counts) const;
+    // The curve from the threads' counts: (0, 0), a point at each non-empty slot's lower edge from
+    // the top, (1, 1); auc is the exact counter's, given. Throws Error when the counts' negatives
+    // are not `negatives` (a pass that lost a tile).
+    RocCurve curve(std::span<const std::vector<int64_t>> counts, int64_t negatives, double auc) const;
+
+private:
+    float m_lo = 0.0f, m_hi = -1.0f, m_scale = 0.0f; // m_hi < m_lo: no positives
+    std::vector<int64_t> m_positives;                // per slot
 };
 
 } // namespace reclens

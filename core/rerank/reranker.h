@@ -84,9 +84,10 @@ private:
 
 // The similarities among one list's candidates, for the greedy re-rankers (MMR, DPP) that ask one
 // picked candidate against all the others at each step. With embeddings the candidates' unit vectors
-// are laid out dimension by dimension (d rows of n doubles), so that a row of similarities is n sums
-// taken side by side with vector instructions where the CPU has AVX2: each sum the same additions
-// in the same order as similarity() (a float times a float is exact in a double), so the same double.
+// are laid out in panels of four candidates, dimension by dimension (d × 4 doubles a panel), so that
+// a row of similarities is n sums taken four at a time with vector instructions where the CPU has
+// AVX2: each sum the same additions in the same order as similarity() (a float times a float is
+// exact in a double), so the same double.
 class CandidateSimilarities {
 public:
     CandidateSimilarities(const SimilarityProvider &sim, std::span<const int32_t> items);
@@ -96,8 +97,7 @@ public:
 private:
     const SimilarityProvider *m_sim;
     std::span<const int32_t> m_items;
-    size_t m_stride = 0;           // n rounded up to a multiple of 4
-    std::vector<double> m_columns; // [d][m_stride]: dimension d of every candidate; empty for categories
+    std::vector<double> m_panels; // [n / 4][d][4]: the candidates' unit vectors; empty for categories
 };
 
 // Why an item of a re-ranked list stands where it does, in the terms of DESIGN §6 (docs/rerankers.md).

@@ -120,48 +120,56 @@ double SimilarityProvider::similarity(int32_t a, int32_t b) const
 
 namespace {
 
-// out[i] = Σ_d columns[d][a] · columns[d][i] for i < n (stride a multiple of 4), d in order: the
-// portable loop and the AVX2 one add the same products in the same order per candidate.
-void column_dots(const double *columns, size_t stride, size_t dims, size_t a, size_t n, double *out)
+constexpr size_t kLanes = 4; // candidates per panel
+
+// out[i] = Σ_d x[d] · panel(i)[d] for the candidates of `panels` panels, d in order: the portable
+// loop and the AVX2 one add the same products in the same order per candidate.
+void panel_dots(const double *panels, size_t count, size_t dims, const double *x, double *out)
 {
-    for (size_t i = 0; i < n; ++i)
-        out[i] = 0.0;
-    for (size_t d = 0; d < dims; ++d) {
-        const double *col = columns + d * stride;
-        const double x = col[a];
-        for (size_t i = 0; i < n; ++i)
-            out[i] += x * col[i];
-    }
+    for (size_t p = 0; p < count; ++p)
+        for (size_t c = 0; c < kLanes; ++c) {
+            double s = 0.0;
+            for (size_t d = 0; d < dims; ++d)
+                s += x[d] * panels[(p * dims + d) * kLanes + c];
+            out[p * kLanes + c] = s;
+        }
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2"))) void column_dots_avx2(const double *columns, size_t stride, size_t dims, size_t a,
-                                                      size_t n, double *out)
+// V panels side by side: V independent vector sums in registers over every d. A fused multiply-add
+// gives the same double as a multiply then an add here: the product of two floats is exact.
+template <size_t V>
+__attribute__((target("avx2,fma"))) inline void panel_dots_avx2(const double *panels, size_t dims, const double *x,
+                                                            double *out)
 {
-    // Eight vectors of four candidates at a time: 32 independent sums in registers over every d.
-    size_t i = 0;
-    for (; i + 32 <= stride; i += 32) {
-        __m256d s[8];
-        for (auto &v : s)
-            v = _mm256_setzero_pd();
-        for (size_t d = 0; d < dims; ++d) {
-            const double *col = columns + d * stride;
-            const __m256d x = _mm256_set1_pd(col[a]);
-            for (size_t v = 0; v < 8; ++v)
-                s[v] = _mm256_add_pd(s[v], _mm256_mul_pd(x, _mm256_loadu_pd(col + i + 4 * v)));
-        }
-        for (size_t v = 0; v < 8; ++v)
-            _mm256_storeu_pd(out + i + 4 * v, s[v]);
+    __m256d s[V];
+    for (auto &v : s)
+        v = _mm256_setzero_pd();
+    for (size_t d = 0; d < dims; ++d) {
+        const __m256d xd = _mm256_set1_pd(x[d]);
+        for (size_t v = 0; v < V; ++v)
+            s[v] = _mm256_fmadd_pd(xd, _mm256_loadu_pd(panels + (v * dims + d) * kLanes), s[v]);
     }
-    for (; i < stride; i += 4) {
-        __m256d s = _mm256_setzero_pd();
-        for (size_t d = 0; d < dims; ++d) {
-            const double *col = columns + d * stride;
-            s = _mm256_add_pd(s, _mm256_mul_pd(_mm256_set1_pd(col[a]), _mm256_loadu_pd(col + i)));
-        }
-        _mm256_storeu_pd(out + i, s);
+    for (size_t v = 0; v < V; ++v)
+        _mm256_storeu_pd(out + v * kLanes, s[v]);
+}
+
+__attribute__((target("avx2,fma"))) void panel_dots_avx2(const double *panels, size_t count, size_t dims, const double *x,
+                                                    double *out)
+{
+    size_t p = 0;
+    for (; p + 8 <= count; p += 8)
+        panel_dots_avx2<8>(panels + p * dims * kLanes, dims, x, out + p * kLanes);
+    if (p + 4 <= count) {
+        panel_dots_avx2<4>(panels + p * dims * kLanes, dims, x, out + p * kLanes);
+        p += 4;
     }
-    (void)n;
+    if (p + 2 <= count) {
+        panel_dots_avx2<2>(panels + p * dims * kLanes, dims, x, out + p * kLanes);
+        p += 2;
+    }
+    if (p < count)
+        panel_dots_avx2<1>(panels + p * dims * kLanes, dims, x, out + p * kLanes);
 }
 #endif
 
@@ -170,38 +178,49 @@ __attribute__((target("avx2"))) void column_dots_avx2(const double *columns, siz
 CandidateSimilarities::CandidateSimilarities(const SimilarityProvider &sim, std::span<const int32_t> items)
     : m_sim(&sim)
     , m_items(items)
-    , m_stride((items.size() + 3) / 4 * 4)
 {
     if (sim.kind() != SimilarityKind::embedding)
         return;
     const auto dims = static_cast<size_t>(sim.dim());
     const float *unit = sim.unit_embeddings().data();
-    m_columns.assign(dims * m_stride, 0.0);
-    for (size_t i = 0; i < items.size(); ++i) {
-        const float *e = unit + static_cast<size_t>(items[i]) * dims;
+    const size_t count = (items.size() + kLanes - 1) / kLanes;
+    m_panels.resize(count * dims * kLanes);
+    for (size_t p = 0; p < count; ++p) {
+        const float *e[kLanes];
+        for (size_t c = 0; c < kLanes; ++c) {
+            const size_t i = p * kLanes + c;
+            e[c] = i < items.size() ? unit + static_cast<size_t>(items[i]) * dims : nullptr;
+        }
+        double *panel = m_panels.data() + p * dims * kLanes;
         for (size_t d = 0; d < dims; ++d)
-            m_columns[d * m_stride + i] = static_cast<double>(e[d]);
+            for (size_t c = 0; c < kLanes; ++c)
+                panel[d * kLanes + c] = e[c] ? static_cast<double>(e[c][d]) : 0.0;
     }
 }
 
 void CandidateSimilarities::row(size_t a, std::span<double> out) const
 {
     const size_t n = m_items.size();
-    if (m_columns.empty()) {
+    if (m_panels.empty()) {
         for (size_t i = 0; i < n; ++i)
             out[i] = m_sim->similarity(m_items[a], m_items[i]);
         return;
     }
     const auto dims = static_cast<size_t>(m_sim->dim());
-    thread_local std::vector<double> padded;
-    padded.resize(m_stride);
+    const size_t count = (n + kLanes - 1) / kLanes;
+    thread_local std::vector<double> x, padded;
+    x.resize(dims);
+    padded.resize(count * kLanes);
+    const double *pa = m_panels.data() + (a / kLanes) * dims * kLanes + a % kLanes;
+    for (size_t d = 0; d < dims; ++d)
+        x[d] = pa[d * kLanes];
 #if defined(__x86_64__)
-    static const bool avx2 = __builtin_cpu_supports("avx2");
+    static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     if (avx2)
-        column_dots_avx2(m_columns.data(), m_stride, dims, a, n, padded.data());
+        panel_dots_avx2(m_panels.data(), count, dims, x.data(), padded.data());
     else
 #endif
-        column_dots(m_columns.data(), m_stride, dims, a, m_stride, padded.data());
+        panel_dots(m_panels.data(), count, dims, x.data(), padded.data());
     std::copy_n(padded.begin(), n, out.begin());
 }
 

@@ -117,8 +117,9 @@ bool run(const char *label, const std::vector<RankingSource> &sources, const Eva
         other_ptrs.push_back(&o);
     if (!other_ptrs.empty())
         (void)compare_to_baseline(base, other_ptrs);
+    const MeasuredRun measured[] = { { rerank, &reranked } };
     const SweepCurve sweep = diversity_sweep(scored[0], rerank, default_sweep_deltas(), "ndcg",
-                                             sweep_diversity_metric(sources[0], rerank.rerank));
+                                             sweep_diversity_metric(sources[0], rerank.rerank), {}, measured);
     std::optional<RuleCosts> costs;
     if (!rerank.rerank.rules.empty())
         costs = rule_costs(scored[0], rerank);
@@ -147,6 +148,10 @@ bool run(const char *label, const std::vector<RankingSource> &sources, const Eva
                     population);
     }
     std::printf("  peak RSS %.0f MB\n", peak_rss_mb());
+    std::printf("  one measure of the re-ranked run: re-rank %.0f ms, AUC %.0f ms, metrics %.0f ms; the model "
+                "order's: %.0f ms in all\n",
+                reranked.timing_ms.at("rerank"), reranked.timing_ms.at("auc"), reranked.timing_ms.at("metrics"),
+                base.timing_ms.at("total"));
     std::printf("  re-ranked: ndcg %.6f auc %.6f (model order %.6f) auc_pooled (model scores) %.6f; sweep ndcg "
                 "%.4f -> %.4f; %zu metrics compared\n",
                 reranked.metrics.at("ndcg"), reranked.metrics.at("auc"), base.metrics.at("auc"),

@@ -965,6 +965,7 @@ void Workspace::startEvaluation()
             GlobalRuns runs;
             runs.base = std::make_shared<const EvaluationResult>(measure(*scored[0], baseOptions, step(0, "model order")));
             runs.reranked = std::make_shared<const EvaluationResult>(measure(*scored[0], rerankOptions, step(1, "re-ranked")));
+            runs.rerankedOptions = rerankOptions;
             runs.rerankedVsBase = compare_runs(*runs.base, *runs.reranked);
             // Every other source against the primary's model order (the Summary's comparisons and
             // Holm's family, the models as points), whichever of them the inspector shows as lists.
@@ -1012,11 +1013,16 @@ bool Workspace::startSweep()
     auto keep = m_sources;
     auto ds = m_dataset;
     const EvaluationOptions base = evaluationOptions(m_settings.rerank);
+    // The re-ranked run measured from the same candidates stands in for its own δ's point.
+    auto reranked = m_runs.reranked;
+    const EvaluationOptions rerankedOptions = m_runs.rerankedOptions;
     m_sweepJobs->start<SweepResult>(
         QStringLiteral("δ sweep"),
-        [keep, ds, scored, base](const ProgressFn &progress) {
+        [keep, ds, scored, base, reranked, rerankedOptions](const ProgressFn &progress) {
             const std::string diversity = sweep_diversity_metric(scored->source, base.rerank);
-            const SweepCurve c = diversity_sweep(*scored, base, default_sweep_deltas(), "ndcg", diversity, progress);
+            const MeasuredRun measured[] = { { rerankedOptions, reranked.get() } };
+            const SweepCurve c = diversity_sweep(*scored, base, default_sweep_deltas(), "ndcg", diversity, progress,
+                                                 measured);
             SweepResult sweep;
             sweep.accuracyMetric = c.accuracy_metric;
             sweep.diversityMetric = c.diversity_metric;

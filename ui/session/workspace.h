@@ -55,6 +55,7 @@ struct LoadedSource {
 struct GlobalRuns {
     std::shared_ptr<const EvaluationResult> base; // primary model, model order
     std::shared_ptr<const EvaluationResult> reranked; // primary model, current re-ranking
+    EvaluationOptions rerankedOptions;                // what `reranked` was measured with
     // Every source but the primary, its own order: others[i] is source i + 1.
     std::vector<std::shared_ptr<const EvaluationResult>> others;
     std::optional<ComparisonResult> rerankedVsBase;

@@ -1,5 +1,6 @@
 // evaluate() end to end on a generated embedding model, against brute-force scoring written here.
 #include "core/analysis/evaluation.h"
+#include "core/analysis/sweep.h"
 #include "core/common/error.h"
 #include "../metrics/toydataset.h"
 
@@ -235,6 +236,41 @@ private slots:
                 o.device = "cpu";
             }
             o.rerank_path = RerankPath::automatic;
+        }
+    }
+
+    // The δ sweep takes a run already measured from the same candidates for its own δ's point, and
+    // only under the very options it was measured with: a doctored copy shows where it is used.
+    void sweepTakesTheMeasuredRunAtItsDelta()
+    {
+        EvaluationOptions o;
+        o.k = 8;
+        o.pool = 40;
+        o.device = "cpu";
+        o.rerank.method = RerankMethod::mmr;
+        o.rerank.diversity = 0.5;
+        const ScoredSource scored = score(RankingSource(*m_model), o);
+        const std::vector<double> deltas{0.0, 0.5, 1.0};
+        const SweepCurve plain = diversity_sweep(scored, o, deltas, "ndcg", "ild_embedding");
+        EvaluationResult doctored = measure(scored, o);
+        QCOMPARE(doctored.metrics.at("ndcg"), plain.accuracy[1]);
+        QCOMPARE(doctored.metrics.at("ild_embedding"), plain.diversity[1]);
+        doctored.metrics["ndcg"] = 42.0;
+        const MeasuredRun same[] = {{o, &doctored}};
+        const SweepCurve reused = diversity_sweep(scored, o, deltas, "ndcg", "ild_embedding", {}, same);
+        QCOMPARE(reused.accuracy, (std::vector<double>{plain.accuracy[0], 42.0, plain.accuracy[2]}));
+        QCOMPARE(reused.diversity, plain.diversity);
+        // Another list length, level or rule set: measured afresh.
+        EvaluationOptions other_k = o, other_level = o, other_rules = o;
+        other_k.k = 7;
+        other_level.category_level = 1;
+        MerchRule exclude;
+        exclude.kind = MerchRule::Kind::exclude_item;
+        exclude.target = 3;
+        other_rules.rerank.rules = {exclude};
+        for (const EvaluationOptions *e : {&other_k, &other_level, &other_rules}) {
+            const MeasuredRun other[] = {{*e, &doctored}};
+            QCOMPARE(diversity_sweep(scored, o, deltas, "ndcg", "ild_embedding", {}, other).accuracy, plain.accuracy);
         }
     }
 

@@ -1,6 +1,7 @@
 // ROC curves and AUC against scikit-learn (tests/data/metrics/make_fixtures.py -> roc.json,
 // user_auc.json, pooled_auc.json).
 #include "core/metrics/metrics.h"
+#include "core/common/error.h"
 #include "core/metrics/pooledauc.h"
 #include "toydataset.h"
 
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <random>
+#include <set>
 #include <fstream>
 #include <limits>
 #include <span>
@@ -255,6 +257,79 @@ private slots:
         }
         QVERIFY(crowded);
         QVERIFY(clean);
+    }
+
+    // The pooled ROC's buckets: every point it gives is a point of roc_curve (scikit-learn's full
+    // curve) over the same scores, it ends at (1, 1), and the counts survive being split over
+    // threads, a removed negative, odd lengths (the scalar tail) and awkward positives: outliers far
+    // outside the central range, ±inf, all equal, none finite; NaN negatives count at lo.
+    void pooledCurveCounterPointsLieOnTheCurve_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addRow("normal") << 0;
+        QTest::addRow("outliers and infinities") << 1;
+        QTest::addRow("all positives equal") << 2;
+        QTest::addRow("coarse ties") << 3;
+        QTest::addRow("no finite positive") << 4;
+    }
+    void pooledCurveCounterPointsLieOnTheCurve()
+    {
+        QFETCH(int, kind);
+        std::mt19937 rng(static_cast<unsigned>(17 + kind));
+        std::normal_distribution<float> g;
+        const float inf = std::numeric_limits<float>::infinity();
+        std::vector<float> positives(kind == 4 ? 3 : 5000), negatives(40003);
+        for (auto &p : positives)
+            p = kind == 2 ? 0.5f : kind == 3 ? std::round(g(rng) * 4 + 4) / 4 : g(rng) + 1.5f;
+        for (auto &n : negatives)
+            n = kind == 3 ? std::round(g(rng) * 4) / 4 : g(rng);
+        if (kind == 1) {
+            positives[0] = 1e30f;
+            positives[1] = -1e30f;
+            positives[2] = inf;
+            positives[3] = -inf;
+            negatives[5] = inf;
+            negatives[6] = -inf;
+            negatives[7] = 1e30f;
+        }
+        if (kind == 4) {
+            positives = {inf, -inf, inf};
+            negatives[9] = -inf;
+        }
+        const PooledCurveCounter counter(positives);
+        // Two "threads", the second one's last score taken back out.
+        auto first = counter.make_counts(), second = counter.make_counts();
+        const size_t half = negatives.size() / 2 + 3;
+        counter.add(std::span(negatives).first(half), first);
+        std::vector<float> rest(negatives.begin() + static_cast<std::ptrdiff_t>(half), negatives.end());
+        rest.push_back(123.0f);
+        counter.add(rest, second);
+        counter.remove(123.0f, second);
+        const std::vector<std::vector<int64_t>> counts{first, second};
+        const RocCurve ours = counter.curve(counts, static_cast<int64_t>(negatives.size()), 0.5);
+        std::vector<float> scores = negatives;
+        std::vector<uint8_t> labels(negatives.size(), 0);
+        scores.insert(scores.end(), positives.begin(), positives.end());
+        labels.resize(scores.size(), 1);
+        const RocCurve full = roc_curve(scores, labels);
+        std::set<std::pair<double, double>> points;
+        for (size_t i = 0; i < full.fpr.size(); ++i)
+            points.insert({full.fpr[i], full.tpr[i]});
+        QVERIFY(ours.fpr.size() >= 3);
+        if (kind == 0)
+            QVERIFY(ours.fpr.size() > 1000); // the plot's resolution
+        for (size_t i = 0; i < ours.fpr.size(); ++i)
+            QVERIFY2(points.count({ours.fpr[i], ours.tpr[i]}),
+                     qPrintable(QStringLiteral("(%1, %2) is not on the curve").arg(ours.fpr[i]).arg(ours.tpr[i])));
+        QCOMPARE(ours.fpr.back(), 1.0);
+        QCOMPARE(ours.tpr.back(), 1.0);
+        QCOMPARE(ours.positives, static_cast<int64_t>(positives.size()));
+        // A count that lost a negative is refused.
+        QVERIFY_THROWS_EXCEPTION(Error, counter.curve(counts, static_cast<int64_t>(negatives.size()) + 1, 0.5));
+        // NaN: a negative like any other (at lo), a positive refused.
+        const std::vector<float> nan{std::numeric_limits<float>::quiet_NaN()};
+        QVERIFY_THROWS_EXCEPTION(Error, PooledCurveCounter{nan});
+        QCOMPARE(counter.slot(nan[0]), 1);
     }
 
     void singleClassHasNoAuc()
