@@ -147,25 +147,37 @@ std::vector<float> list_auc_scores(const ScoredSource &s, size_t row, std::span<
 
 } // namespace
 
-EvaluationResult measure(const ScoredSource &scored, const EvaluationOptions &options, const ProgressFn &progress)
+namespace {
+
+void check_fits(const ScoredSource &scored, const EvaluationOptions &options)
 {
-    Stopwatch total;
-    const RankingSource &source = scored.source;
-    const Dataset &ds = *source.dataset;
-    EvaluationResult res = scored.facts;
     if (!scored.fits(options))
         throw Error("measure: the candidates were scored for k=" + std::to_string(scored.facts.k) + ", pool="
                     + std::to_string(scored.asked_pool) + ", not for k=" + std::to_string(options.k) + ", pool="
                     + std::to_string(std::max(options.pool, options.k)) + ": score the source again");
-    res.rerank = options.rerank;
-    res.rerank.k = options.k;
-    const Reranker reranker(ds, res.rerank, source.item_embeddings(), source.dim());
+}
+
+// measure()'s stages after the re-ranking: the lists' AUC, per-user metrics, aggregates, strata.
+EvaluationResult measure_lists(const ScoredSource &scored, const EvaluationOptions &options, const RerankOptions &rerank,
+                               std::vector<RerankedList> lists, double rerank_ms, const ProgressFn &progress);
+
+} // namespace
+
+EvaluationResult measure(const ScoredSource &scored, const EvaluationOptions &options, const ProgressFn &progress)
+{
+    const RankingSource &source = scored.source;
+    const Dataset &ds = *source.dataset;
+    check_fits(scored, options);
+    RerankOptions rerank = options.rerank;
+    rerank.k = options.k;
+    const Reranker reranker(ds, rerank, source.item_embeddings(), source.dim());
     const Candidates &cand = scored.candidates;
+    const std::vector<int32_t> &users = scored.facts.users;
 
     // 1. Re-ranking.
     Stopwatch sw;
-    const size_t n = res.users.size();
-    const bool trivial = res.rerank.method == RerankMethod::none || res.rerank.diversity == 0.0;
+    const size_t n = users.size();
+    const bool trivial = rerank.method == RerankMethod::none || rerank.diversity == 0.0;
     std::vector<RerankedList> lists;
     // The batched version pays off on a GPU; on the CPU the threaded scalar loop is faster (it
     // computes only what each greedy step needs; see docs/benchmarks.md) and gives the same lists.
@@ -173,22 +185,67 @@ EvaluationResult measure(const ScoredSource &scored, const EvaluationOptions &op
     const bool batched = options.rerank_path == RerankPath::batched
                          || (options.rerank_path == RerankPath::automatic && on_gpu);
     if (batched && !trivial) {
-        lists = reranker.rerank_batch(res.users, cand.items, cand.scores, cand.count, cand.pool, cand.device,
+        lists = reranker.rerank_batch(users, cand.items, cand.scores, cand.count, cand.pool, cand.device,
                                       sub_progress(progress, 0.0, 0.4));
     } else {
         lists.resize(n);
         parallel_rows(
             n, options.threads,
-            [&](size_t r) { lists[r] = reranker.rerank(res.users[r], cand.row_items(r), cand.row_scores(r)); },
+            [&](size_t r) { lists[r] = reranker.rerank(users[r], cand.row_items(r), cand.row_scores(r)); },
             sub_progress(progress, 0.0, 0.4), "re-ranking");
     }
+    return measure_lists(scored, options, rerank, std::move(lists), sw.elapsed_ms(), sub_progress(progress, 0.4, 1.0));
+}
+
+void measure_deltas(const ScoredSource &scored, const EvaluationOptions &base, std::span<const double> deltas,
+                    const std::function<void(size_t, EvaluationResult &&)> &take, const ProgressFn &progress)
+{
+    const RankingSource &source = scored.source;
+    check_fits(scored, base);
+    RerankOptions rerank = base.rerank;
+    rerank.k = base.k;
+    const Reranker reranker(*source.dataset, rerank, source.item_embeddings(), source.dim());
+    const Candidates &cand = scored.candidates;
+    const std::vector<int32_t> &users = scored.facts.users;
+    const size_t n = users.size();
+    const double share = 0.5 / static_cast<double>(std::max<size_t>(1, deltas.size()));
+    Stopwatch sw;
+    std::vector<std::vector<RerankedList>> by_user(n);
+    parallel_rows(
+        n, base.threads,
+        [&](size_t r) { by_user[r] = reranker.rerank_deltas(users[r], cand.row_items(r), cand.row_scores(r), deltas); },
+        sub_progress(progress, 0.0, 0.5), "re-ranking");
+    const double rerank_ms = sw.elapsed_ms() / static_cast<double>(std::max<size_t>(1, deltas.size()));
+    for (size_t i = 0; i < deltas.size(); ++i) {
+        std::vector<RerankedList> lists(n);
+        for (size_t r = 0; r < n; ++r)
+            lists[r] = std::move(by_user[r][i]);
+        RerankOptions at = rerank;
+        at.diversity = deltas[i];
+        const double from = 0.5 + share * static_cast<double>(i);
+        take(i, measure_lists(scored, base, at, std::move(lists), rerank_ms, sub_progress(progress, from, from + share)));
+    }
+}
+
+namespace {
+
+EvaluationResult measure_lists(const ScoredSource &scored, const EvaluationOptions &options, const RerankOptions &rerank,
+                               std::vector<RerankedList> lists, double rerank_ms, const ProgressFn &progress)
+{
+    Stopwatch total;
+    const RankingSource &source = scored.source;
+    const Dataset &ds = *source.dataset;
+    EvaluationResult res = scored.facts;
+    res.rerank = rerank;
+    const size_t n = res.users.size();
+    Stopwatch sw;
     res.lists.resize(n);
     res.scores.resize(n);
     for (size_t r = 0; r < n; ++r) {
         res.lists[r] = std::move(lists[r].items);
         res.scores[r] = std::move(lists[r].scores);
     }
-    res.timing_ms["rerank"] = sw.elapsed_ms();
+    res.timing_ms["rerank"] = rerank_ms;
 
     // 2. The AUC (DESIGN §5): the model order's as scored; a re-ranked list's over its own ranking.
     sw.restart();
@@ -217,7 +274,7 @@ EvaluationResult measure(const ScoredSource &scored, const EvaluationOptions &op
     parallel_rows(
         n, options.threads,
         [&](size_t r) { res.per_user[r] = user_metrics(ctx, res.users[r], res.lists[r], res.k, per_user_auc[r]); },
-        sub_progress(progress, 0.4, 0.9), "metrics");
+        sub_progress(progress, 0.0, 0.9), "metrics");
     res.auc_parts = auc ? scored.auc.pooled_parts : PooledAucParts{};
     res.counted_auc = auc;
     res.stratum_facts.resize(n);
@@ -225,11 +282,13 @@ EvaluationResult measure(const ScoredSource &scored, const EvaluationOptions &op
                   [&](size_t r) { res.stratum_facts[r] = stratum_facts(ctx, res.users[r], res.lists[r]); });
     summarise(res, ds.n_items(), ctx.head_size(), ds.n_items() - ctx.head_size());
     res.timing_ms["metrics"] = sw.elapsed_ms();
-    res.timing_ms["total"] = total.elapsed_ms();
+    res.timing_ms["total"] = rerank_ms + total.elapsed_ms();
     if (progress && !progress(1.0, "done"))
         throw Cancelled();
     return res;
 }
+
+} // namespace
 
 namespace {
 

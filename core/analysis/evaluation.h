@@ -10,6 +10,7 @@
 #include "core/scoring/scorer.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -167,6 +168,13 @@ ScoredSource score(const RankingSource &source, const EvaluationOptions &options
 // otherwise); compute_auc false leaves auc and auc_pooled undefined. timing_ms: rerank, auc,
 // metrics, total (of this stage). Thread-safe on a shared ScoredSource.
 EvaluationResult measure(const ScoredSource &scored, const EvaluationOptions &options, const ProgressFn &progress = {});
+
+// measure(scored, base with rerank.diversity = δ) for each δ of `deltas`, each result the same,
+// handed to `take` (δ's index, result) one at a time: each user's candidates are re-ranked at every
+// δ in one go (Reranker::rerank_deltas: prepared once, similarities computed once for all δ). The
+// per-user path only (the δ sweep on the CPU). Throws as measure() does.
+void measure_deltas(const ScoredSource &scored, const EvaluationOptions &base, std::span<const double> deltas,
+                    const std::function<void(size_t, EvaluationResult &&)> &take, const ProgressFn &progress = {});
 
 // One item's score for `user` on the scale of the AUC's positives: the model's own float (the
 // CPU kernel's), or a run's minus its place among the user's kept list (-inf unlisted). For list

@@ -47,25 +47,34 @@ SweepCurve diversity_sweep(const ScoredSource &scored, const EvaluationOptions &
     SweepCurve curve;
     curve.accuracy_metric = accuracy_metric;
     curve.diversity_metric = diversity_metric;
-    const double n = static_cast<double>(std::max<size_t>(1, deltas.size()));
+    curve.delta = deltas;
+    curve.diversity.assign(deltas.size(), kNaN);
+    curve.accuracy.assign(deltas.size(), kNaN);
+    auto keep = [&](size_t i, const EvaluationResult &r) {
+        curve.diversity[i] = r.metrics.at(diversity_metric);
+        curve.accuracy[i] = r.metrics.at(accuracy_metric);
+    };
+    // The points a measured run already gives, then every other δ re-ranked in one go.
+    EvaluationOptions o = base;
+    o.compute_auc = false;
+    std::vector<size_t> rest;
     for (size_t i = 0; i < deltas.size(); ++i) {
-        EvaluationOptions o = base;
-        o.compute_auc = false;
         o.rerank.diversity = deltas[i];
-        const ProgressFn step = progress ? ProgressFn([&, i](double f, std::string_view) {
-            return progress((static_cast<double>(i) + f) / n, "δ sweep");
-        })
-                                         : ProgressFn{};
         const auto known = std::find_if(measured.begin(), measured.end(), [&](const MeasuredRun &m) {
             return m.result && same_measure(m.options, o);
         });
-        std::optional<EvaluationResult> fresh;
-        if (known == measured.end())
-            fresh = measure(scored, o, step);
-        const EvaluationResult &r = fresh ? *fresh : *known->result;
-        curve.delta.push_back(deltas[i]);
-        curve.diversity.push_back(r.metrics.at(diversity_metric));
-        curve.accuracy.push_back(r.metrics.at(accuracy_metric));
+        if (known != measured.end())
+            keep(i, *known->result);
+        else
+            rest.push_back(i);
+    }
+    std::vector<double> rest_deltas;
+    for (const size_t i : rest)
+        rest_deltas.push_back(deltas[i]);
+    if (!rest.empty()) {
+        const ProgressFn step = progress ? ProgressFn([&](double f, std::string_view) { return progress(f, "δ sweep"); })
+                                         : ProgressFn{};
+        measure_deltas(scored, o, rest_deltas, [&](size_t j, EvaluationResult &&r) { keep(rest[j], r); }, step);
     }
     return curve;
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 namespace reclens {
 
@@ -190,7 +191,7 @@ int argmax_free(const std::vector<double> &v, const std::vector<uint8_t> &taken)
 
 // `why`, when given (size n), receives the reason of each picked position: the same terms the
 // step compared, so that an explanation is never a recomputation that could disagree.
-std::vector<int> select_mmr(const Prepared &p, const SimilarityProvider &sim, double delta, size_t k,
+std::vector<int> select_mmr(const Prepared &p, const CandidateSimilarities &candidates, double delta, size_t k,
                             std::vector<RerankReason> *why)
 {
     const size_t n = p.items.size();
@@ -200,8 +201,6 @@ std::vector<int> select_mmr(const Prepared &p, const SimilarityProvider &sim, do
     std::vector<int32_t> maxfrom(why ? n : 0, -1); // the chosen item of that maximum (explanations)
     std::vector<uint8_t> taken(n, 0);
     std::vector<int> sel;
-    const CandidateSimilarities candidates(sim, p.items);
-    std::vector<double> sims(n);
     while (sel.size() < k && sel.size() < n) {
         for (size_t i = 0; i < n; ++i)
             val[i] = (1.0 - delta) * p.rhat[i] - (sel.empty() ? 0.0 : delta * maxsim[i]);
@@ -221,7 +220,7 @@ std::vector<int> select_mmr(const Prepared &p, const SimilarityProvider &sim, do
         taken[jj] = 1;
         if (sel.size() == k || sel.size() == n)
             break; // no later step reads the similarities
-        candidates.row(jj, sims);
+        const auto sims = candidates.row(jj);
         for (size_t i = 0; i < n; ++i) {
             if (taken[i])
                 continue;
@@ -234,8 +233,8 @@ std::vector<int> select_mmr(const Prepared &p, const SimilarityProvider &sim, do
     return sel;
 }
 
-std::vector<int> select_dpp(const Prepared &p, const SimilarityProvider &sim, double delta, size_t k,
-                            std::vector<RerankReason> *why)
+std::vector<int> select_dpp(const Prepared &p, const SimilarityProvider &sim, const CandidateSimilarities &candidates,
+                            double delta, size_t k, std::vector<RerankReason> *why)
 {
     const size_t n = p.items.size();
     const double alpha = dpp_alpha(delta);
@@ -247,8 +246,6 @@ std::vector<int> select_dpp(const Prepared &p, const SimilarityProvider &sim, do
     std::vector<double> c(n * k, 0.0);
     std::vector<uint8_t> taken(n, 0);
     std::vector<int> sel;
-    const CandidateSimilarities candidates(sim, p.items);
-    std::vector<double> sims(n);
     while (sel.size() < k) {
         const int jj = argmax_free(d2, taken);
         if (jj < 0 || d2[static_cast<size_t>(jj)] < kDppStop)
@@ -266,7 +263,7 @@ std::vector<int> select_dpp(const Prepared &p, const SimilarityProvider &sim, do
             break;
         const size_t m = sel.size() - 1;
         const double dj = std::sqrt(d2[j]);
-        candidates.row(j, sims);
+        const auto sims = candidates.row(j);
         for (size_t i = 0; i < n; ++i) {
             if (taken[i])
                 continue;
@@ -400,20 +397,46 @@ RerankedList Reranker::explain(int32_t user, std::span<const int32_t> items, std
     return run(user, items, scores, true);
 }
 
+std::vector<RerankedList> Reranker::rerank_deltas(int32_t user, std::span<const int32_t> items,
+                                                  std::span<const float> scores, std::span<const double> deltas) const
+{
+    const Prepared p = prepare(*m_dataset, m_options, items, scores);
+    std::optional<CandidateSimilarities> similarities;
+    if (needs_similarity(m_options))
+        similarities.emplace(*m_similarity, p.items);
+    std::vector<RerankedList> out;
+    out.reserve(deltas.size());
+    for (const double delta : deltas) {
+        if (!(delta >= 0.0 && delta <= 1.0))
+            throw Error("diversity " + std::to_string(delta) + " is outside [0,1]");
+        out.push_back(run_at(user, p, items, scores, delta, similarities ? &*similarities : nullptr, false));
+    }
+    return out;
+}
+
 RerankedList Reranker::run(int32_t user, std::span<const int32_t> items, std::span<const float> scores,
                            bool explain) const
 {
     const Prepared p = prepare(*m_dataset, m_options, items, scores);
+    std::optional<CandidateSimilarities> similarities;
+    if (needs_similarity(m_options) && m_options.diversity > 0.0)
+        similarities.emplace(*m_similarity, p.items);
+    return run_at(user, p, items, scores, m_options.diversity, similarities ? &*similarities : nullptr, explain);
+}
+
+RerankedList Reranker::run_at(int32_t user, const Prepared &p, std::span<const int32_t> items,
+                              std::span<const float> scores, double delta, const CandidateSimilarities *similarities,
+                              bool explain) const
+{
     const auto k = static_cast<size_t>(m_options.k);
-    const double delta = m_options.diversity;
     std::vector<RerankReason> why(explain ? p.items.size() : 0);
     std::vector<RerankReason> *w = explain ? &why : nullptr;
     std::vector<int> sel;
     if (delta > 0.0) {
         switch (m_options.method) {
         case RerankMethod::none: break;
-        case RerankMethod::mmr: sel = select_mmr(p, *m_similarity, delta, k, w); break;
-        case RerankMethod::dpp: sel = select_dpp(p, *m_similarity, delta, k, w); break;
+        case RerankMethod::mmr: sel = select_mmr(p, *similarities, delta, k, w); break;
+        case RerankMethod::dpp: sel = select_dpp(p, *m_similarity, *similarities, delta, k, w); break;
         case RerankMethod::calibrated: sel = select_calibrated(p, m_bucket, *m_dataset, user, delta, k, w); break;
         case RerankMethod::caps: sel = select_caps(p, m_bucket, *m_dataset, m_options, w); break;
         }

@@ -88,15 +88,21 @@ private:
 // a row of similarities is n sums taken four at a time with vector instructions where the CPU has
 // AVX2: each sum the same additions in the same order as similarity() (a float times a float is
 // exact in a double), so the same double.
+// A row is computed when first asked and kept, so the re-rankings of one list at several δ
+// (Reranker::rerank_deltas) share the rows of the candidates they pick alike. Not thread-safe.
 class CandidateSimilarities {
 public:
     CandidateSimilarities(const SimilarityProvider &sim, std::span<const int32_t> items);
-    // out[i] = sim.similarity(items[a], items[i]) for every candidate i (out.size() == items.size()).
-    void row(size_t a, std::span<double> out) const;
+    // Row a: [i] = sim.similarity(items[a], items[i]) for every candidate i.
+    std::span<const double> row(size_t a) const;
 
 private:
+    void compute(size_t a, double *out) const;
+
     const SimilarityProvider *m_sim;
     std::span<const int32_t> m_items;
+    mutable std::vector<double> m_rows;  // n × n, row a valid where m_ready[a]
+    mutable std::vector<uint8_t> m_ready;
     std::vector<double> m_panels; // [n / 4][d][4]: the candidates' unit vectors; empty for categories
 };
 
@@ -135,6 +141,10 @@ struct RerankedList {
     std::vector<RerankReason> reasons; // empty, or one per item
 };
 
+namespace rerank_detail {
+struct Prepared;
+}
+
 class Reranker {
 public:
     // Validates options (throws Error). `dataset` must outlive the Reranker; embeddings are copied.
@@ -151,6 +161,10 @@ public:
     // Per-user scalar re-ranking. items/scores: the candidate pool, best first (model order).
     // Returns min(k, usable candidates) items (plus pinned items). Deterministic.
     RerankedList rerank(int32_t user, std::span<const int32_t> items, std::span<const float> scores) const;
+    // rerank() at each δ of `deltas` (the other options this Reranker's), the same lists: the
+    // candidates are prepared once and their similarities computed once for all δ (the δ sweep).
+    std::vector<RerankedList> rerank_deltas(int32_t user, std::span<const int32_t> items, std::span<const float> scores,
+                                            std::span<const double> deltas) const;
     // rerank()'s list (the same steps, item for item) with the reason of each item filled in.
     RerankedList explain(int32_t user, std::span<const int32_t> items, std::span<const float> scores) const;
 
@@ -165,6 +179,10 @@ public:
 
 private:
     RerankedList run(int32_t user, std::span<const int32_t> items, std::span<const float> scores, bool explain) const;
+    // The re-ranking at δ of prepared candidates, with their similarities when the method needs them.
+    RerankedList run_at(int32_t user, const rerank_detail::Prepared &p, std::span<const int32_t> items,
+                        std::span<const float> scores, double delta, const CandidateSimilarities *similarities,
+                        bool explain) const;
 
     const Dataset *m_dataset;
     RerankOptions m_options;

@@ -198,7 +198,22 @@ CandidateSimilarities::CandidateSimilarities(const SimilarityProvider &sim, std:
     }
 }
 
-void CandidateSimilarities::row(size_t a, std::span<double> out) const
+std::span<const double> CandidateSimilarities::row(size_t a) const
+{
+    const size_t n = m_items.size();
+    if (m_ready.empty()) {
+        m_ready.assign(n, 0);
+        m_rows.resize(n * n);
+    }
+    double *out = m_rows.data() + a * n;
+    if (!m_ready[a]) {
+        compute(a, out);
+        m_ready[a] = 1;
+    }
+    return { out, n };
+}
+
+void CandidateSimilarities::compute(size_t a, double *out) const
 {
     const size_t n = m_items.size();
     if (m_panels.empty()) {
@@ -221,7 +236,7 @@ void CandidateSimilarities::row(size_t a, std::span<double> out) const
     else
 #endif
         panel_dots(m_panels.data(), count, dims, x.data(), padded.data());
-    std::copy_n(padded.begin(), n, out.begin());
+    std::copy_n(padded.begin(), n, out);
 }
 
 void SimilarityProvider::matrix(std::span<const int32_t> items, std::span<double> out) const

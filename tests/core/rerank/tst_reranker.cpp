@@ -6,6 +6,8 @@
 
 #include <QTest>
 
+#include <numeric>
+
 #include <random>
 
 using namespace reclens;
@@ -267,16 +269,73 @@ private slots:
                     it = static_cast<int32_t>(rng() % n_items);
                 for (const SimilarityProvider *sim : {&embedding, &category}) {
                     const CandidateSimilarities rows(*sim, items);
-                    std::vector<double> row(items.size());
-                    for (size_t a = 0; a < items.size(); ++a) {
-                        rows.row(a, row);
+                    for (size_t a = 0; a < 2 * items.size(); ++a) { // every row twice: computed, then kept
+                        const auto row = rows.row(a % items.size());
+                        QCOMPARE(row.size(), items.size());
                         for (size_t i = 0; i < items.size(); ++i)
-                            QVERIFY2(row[i] == sim->similarity(items[a], items[i]),
+                            QVERIFY2(row[i] == sim->similarity(items[a % items.size()], items[i]),
                                      qPrintable(QStringLiteral("dim %1 n %2 (%3, %4)").arg(dim).arg(n).arg(a).arg(i)));
                     }
                 }
             }
         }
+    }
+
+    // rerank_deltas shares one preparation and one set of similarity rows between δ values: each
+    // of its lists is rerank()'s at that δ, for every method, with rules, embeddings or categories.
+    void rerankDeltasIsRerankAtEachDelta()
+    {
+        const int n_items = 60;
+        test::ToySpec s;
+        s.n_items = n_items;
+        s.categories = {{"X", -1}, {"Y", 0}, {"Z", -1}};
+        for (int i = 0; i < n_items; ++i)
+            s.item_category.push_back(i % 4 - 1);
+        s.brands = {"b0", "b1"};
+        for (int i = 0; i < n_items; ++i)
+            s.item_brand.push_back(i % 3 - 1);
+        s.train = {{1, 2, 5, 9}};
+        s.test = {{0}};
+        const Dataset ds = test::make_toy(s);
+        std::mt19937 rng(23);
+        std::normal_distribution<double> g;
+        const int dim = 8;
+        std::vector<float> emb(static_cast<size_t>(n_items * dim));
+        for (auto &x : emb)
+            x = static_cast<float>(g(rng));
+        std::vector<int32_t> items(40);
+        std::iota(items.begin(), items.end(), 10);
+        std::shuffle(items.begin(), items.end(), rng);
+        std::vector<float> scores(items.size());
+        for (size_t i = 0; i < scores.size(); ++i)
+            scores[i] = static_cast<float>(40 - static_cast<int>(i)) * 0.1f;
+        const std::vector<double> deltas{0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0};
+        MerchRule boost;
+        boost.kind = MerchRule::Kind::boost_category;
+        boost.target = 1;
+        boost.factor = 1.5;
+        for (auto method : {RerankMethod::mmr, RerankMethod::dpp, RerankMethod::calibrated, RerankMethod::caps})
+            for (auto kind : {SimilarityKind::embedding, SimilarityKind::category})
+                for (const bool rules : {false, true}) {
+                    RerankOptions o;
+                    o.method = method;
+                    o.similarity = kind;
+                    o.k = 10;
+                    o.diversity = 0.4;
+                    o.max_per_category = method == RerankMethod::caps ? 2 : 0;
+                    if (rules)
+                        o.rules = {boost};
+                    const Reranker all(ds, o, emb, dim);
+                    const auto lists = all.rerank_deltas(0, items, scores, deltas);
+                    QCOMPARE(lists.size(), deltas.size());
+                    for (size_t i = 0; i < deltas.size(); ++i) {
+                        o.diversity = deltas[i];
+                        const Reranker one(ds, o, emb, dim);
+                        const auto expected = one.rerank(0, items, scores);
+                        QCOMPARE(lists[i].items, expected.items);
+                        QCOMPARE(lists[i].scores, expected.scores);
+                    }
+                }
     }
 
     void calibratedByHand()
