@@ -172,7 +172,8 @@ EvaluationResult measure(const ScoredSource &scored, const EvaluationOptions &op
 // measure(scored, base with rerank.diversity = δ) for each δ of `deltas`, each result the same,
 // handed to `take` (δ's index, result) one at a time: each user's candidates are re-ranked at every
 // δ in one go (Reranker::rerank_deltas: prepared once, similarities computed once for all δ). The
-// per-user path only (the δ sweep on the CPU). Throws as measure() does.
+// per-user path only (the δ sweep on the CPU); every δ's lists are held until the last result is
+// handed over. Throws as measure() does.
 void measure_deltas(const ScoredSource &scored, const EvaluationOptions &base, std::span<const double> deltas,
                     const std::function<void(size_t, EvaluationResult &&)> &take, const ProgressFn &progress = {});
 

@@ -3,7 +3,6 @@
 #include "core/common/error.h"
 
 #include <algorithm>
-#include <optional>
 
 namespace reclens {
 

@@ -8,6 +8,9 @@
 
 namespace reclens::rerank_detail {
 
+// Throws Error unless δ is in [0, 1] (validate() and Reranker::rerank_deltas).
+void check_diversity(double delta);
+
 // Candidates after exclusion and boost/bury, in the order the re-rankers call "model order".
 struct Prepared {
     std::vector<int32_t> items;

@@ -407,8 +407,7 @@ std::vector<RerankedList> Reranker::rerank_deltas(int32_t user, std::span<const 
     std::vector<RerankedList> out;
     out.reserve(deltas.size());
     for (const double delta : deltas) {
-        if (!(delta >= 0.0 && delta <= 1.0))
-            throw Error("diversity " + std::to_string(delta) + " is outside [0,1]");
+        check_diversity(delta);
         out.push_back(run_at(user, p, items, scores, delta, similarities ? &*similarities : nullptr, false));
     }
     return out;

@@ -101,7 +101,8 @@ private:
 
     const SimilarityProvider *m_sim;
     std::span<const int32_t> m_items;
-    mutable std::vector<double> m_rows;  // n × n, row a valid where m_ready[a]
+    size_t m_stride = 0;                      // a row's length: n rounded up to whole panels
+    mutable std::unique_ptr<double[]> m_rows; // n rows of m_stride, row a valid where m_ready[a]
     mutable std::vector<uint8_t> m_ready;
     std::vector<double> m_panels; // [n / 4][d][4]: the candidates' unit vectors; empty for categories
 };

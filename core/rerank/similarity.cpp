@@ -1,7 +1,7 @@
 // Item similarity for re-ranking (DESIGN §6) and option parsing/validation.
 #include "core/common/error.h"
 #include "core/common/vectors.h"
-#include "core/rerank/reranker.h"
+#include "core/rerank/rerank_internal.h"
 
 #include <algorithm>
 #include <cmath>
@@ -53,11 +53,16 @@ std::string_view similarity_name(SimilarityKind kind)
     return kind == SimilarityKind::embedding ? "embedding" : "category";
 }
 
+void rerank_detail::check_diversity(double delta)
+{
+    if (!(delta >= 0.0 && delta <= 1.0))
+        throw Error("diversity " + std::to_string(delta) +
+                    " is outside [0,1] (--diversity): use 0 for the model's order up to 1 for the most diverse");
+}
+
 void validate(const RerankOptions &o, const Dataset &ds, bool have_embeddings)
 {
-    if (!(o.diversity >= 0.0 && o.diversity <= 1.0))
-        throw Error("diversity " + std::to_string(o.diversity) +
-                    " is outside [0,1] (--diversity): use 0 for the model's order up to 1 for the most diverse");
+    rerank_detail::check_diversity(o.diversity);
     if (o.k < 1)
         throw Error("list length k=" + std::to_string(o.k) + " must be at least 1 (--k)");
     if (o.max_per_category < 0 || o.max_per_brand < 0)
@@ -178,6 +183,7 @@ __attribute__((target("avx2,fma"))) void panel_dots_avx2(const double *panels, s
 CandidateSimilarities::CandidateSimilarities(const SimilarityProvider &sim, std::span<const int32_t> items)
     : m_sim(&sim)
     , m_items(items)
+    , m_stride((items.size() + kLanes - 1) / kLanes * kLanes)
 {
     if (sim.kind() != SimilarityKind::embedding)
         return;
@@ -203,9 +209,9 @@ std::span<const double> CandidateSimilarities::row(size_t a) const
     const size_t n = m_items.size();
     if (m_ready.empty()) {
         m_ready.assign(n, 0);
-        m_rows.resize(n * n);
+        m_rows.reset(new double[n * m_stride]); // each row written whole before it is read
     }
-    double *out = m_rows.data() + a * n;
+    double *out = m_rows.get() + a * m_stride;
     if (!m_ready[a]) {
         compute(a, out);
         m_ready[a] = 1;
@@ -222,21 +228,19 @@ void CandidateSimilarities::compute(size_t a, double *out) const
         return;
     }
     const auto dims = static_cast<size_t>(m_sim->dim());
-    const size_t count = (n + kLanes - 1) / kLanes;
-    thread_local std::vector<double> x, padded;
+    thread_local std::vector<double> x;
     x.resize(dims);
-    padded.resize(count * kLanes);
     const double *pa = m_panels.data() + (a / kLanes) * dims * kLanes + a % kLanes;
     for (size_t d = 0; d < dims; ++d)
         x[d] = pa[d * kLanes];
+    const size_t count = m_stride / kLanes; // out has room for the last panel's padding
 #if defined(__x86_64__)
     static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     if (avx2)
-        panel_dots_avx2(m_panels.data(), count, dims, x.data(), padded.data());
+        panel_dots_avx2(m_panels.data(), count, dims, x.data(), out);
     else
 #endif
-        panel_dots(m_panels.data(), count, dims, x.data(), padded.data());
-    std::copy_n(padded.begin(), n, out);
+        panel_dots(m_panels.data(), count, dims, x.data(), out);
 }
 
 void SimilarityProvider::matrix(std::span<const int32_t> items, std::span<double> out) const

@@ -131,7 +131,8 @@ bool run(const char *label, const std::vector<RankingSource> &sources, const Eva
                 rerank.rerank.rules.size(), reference.device.c_str());
     std::printf("  evaluate, once per source  %10.0f ms\n", f.evaluate_ms);
     std::printf("  workspace, everything      %10.0f ms (scoring every source once %.0f ms; then %zu measures: "
-                "model order, re-ranked, %zu other sources, 11 sweep points, %zu rule costs)\n",
+                "model order, re-ranked, %zu other sources, 11 sweep points (the re-ranked run's δ taken from it), %zu rule "
+                "costs)\n",
                 f.workspace_ms, f.scoring_ms, 2 + others.size() + 11 + (costs ? 1 + costs->rules.size() : 0),
                 others.size(), costs ? 1 + costs->rules.size() : 0);
     std::printf("  ratio workspace/evaluate   %10.2fx (target: at most 2x)\n", f.workspace_ms / f.evaluate_ms);
