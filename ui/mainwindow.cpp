@@ -1,52 +1,37 @@
 #include "ui/mainwindow.h"
 
-#include "ui/models/overlapmodel.h"
-
 #include "core/common/error.h"
 #include "core/common/files.h"
-#include "ui/models/tableexport.h"
-#include "ui/models/summarymodel.h"
-#include "ui/models/usertablemodel.h"
 #include "ui/pages/inspectpage.h"
 #include "ui/pages/presentation.h"
 #include "ui/pages/summarypage.h"
 #include "ui/pages/userspage.h"
 #include "ui/session/workspace.h"
 #include "ui/widgets/importdialog.h"
+#include "ui/widgets/jobstatus.h"
+#include "ui/widgets/recentfiles.h"
+#include "ui/widgets/sessionproblemsdialog.h"
 #include "ui/widgets/rerankpanel.h"
 #include "ui/widgets/rulespanel.h"
-#include "ui/report/report.h"
-#include "ui/plots/categoryplot.h"
-#include "ui/plots/diversityplot.h"
-#include "ui/plots/plotexport.h"
-#include "ui/plots/rocplot.h"
-#include "ui/plots/modelmapplot.h"
-#include "ui/plots/tradeoffplot.h"
+#include "ui/exports/reportjob.h"
 #include "ui/widgets/storypanel.h"
 
 #include <QAction>
-#include <QApplication>
 #include <QCloseEvent>
 #include <QDebug>
 #include <QDialog>
-#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGuiApplication>
-#include <QHBoxLayout>
 #include <QLabel>
-#include <QPushButton>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QProgressBar>
-#include <QRegularExpression>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
-#include <QToolButton>
 #include <QVBoxLayout>
 
 // The .qrc is compiled into the static ui library; nothing references it by symbol, so register it
@@ -58,11 +43,6 @@ static void initReclensResources()
 
 namespace reclens::ui
 {
-
-namespace
-{
-constexpr int kMaxRecent = 8;
-}
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
@@ -113,6 +93,10 @@ MainWindow::MainWindow(QWidget *parent)
     usersDock->raise();
     resizeDocks({ usersDock }, { 300 }, Qt::Horizontal);
 
+    m_exports = new Exporter(m_workspace, { m_inspect, m_summary, m_users }, this);
+    connect(m_exports, &Exporter::saved, this, [this](const QString &message) { statusBar()->showMessage(message, 4000); });
+    connect(m_exports, &Exporter::failed, this, &MainWindow::showError);
+    connect(m_exports, &Exporter::reportFinished, this, &MainWindow::reportFinished);
     buildMenus();
     buildStatusBar();
 
@@ -122,15 +106,17 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_workspace, &Workspace::sessionChanged, this, &MainWindow::updateTitle);
     connect(m_workspace, &Workspace::sessionProblems, this, &MainWindow::showSessionProblems);
     connect(m_workspace, &Workspace::sessionOpened, this, [this](const QString &path, const Session &session) {
-        addRecentSession(path);
+        m_recentSessions->add(path);
         if (session.page == "summary")
             showSummaryPage();
         else
             m_tabs->setCurrentWidget(m_inspect);
     });
-    connect(m_workspace, &Workspace::jobTimed, this, [this](const QString &label, double ms) {
+    auto lastJob = [this](const QString &label, double ms) {
         m_jobLabel->setText(u"last job: "_qs + label + u" "_qs + QString::number(ms / 1000.0, 'f', 2) + u" s"_qs);
-    });
+    };
+    connect(m_workspace, &Workspace::loadFinished, this, lastJob);
+    connect(m_workspace->analysis(), &Analysis::jobFinished, this, lastJob);
     connect(m_controls, &RerankPanel::diversityMoved, this, [this] { m_sliderTimer.start(); });
     connect(m_inspect, &InspectPage::viewApplied, this, [this] {
         if (!m_sliderTimer.isValid())
@@ -147,27 +133,16 @@ MainWindow::MainWindow(QWidget *parent)
             Q_EMIT sliderLatencyMeasured(m_lastSliderMs);
         });
     });
-    for (JobTracker *t :
-        { m_workspace->loadJobs(), m_workspace->scoreJobs(), m_workspace->evaluationJobs(),
-            m_workspace->sweepJobs(), m_workspace->ruleJobs() }) {
-        connect(t, &JobTracker::jobStarted, this, [this, t](const QString &label) {
-            m_progress->setFormat(label + u" %p%"_qs);
-            m_progress->setValue(0);
-            m_progress->show();
-            m_cancel->show();
-            m_cancel->setProperty("tracker", QVariant::fromValue(static_cast<QObject *>(t)));
-        });
-        connect(t, &JobTracker::progressChanged, this, [this](double f, const QString &stage) {
-            m_progress->setValue(static_cast<int>(f * 1000));
-            m_progress->setToolTip(stage);
-        });
-        connect(t, &JobTracker::runningChanged, this, [this](bool) {
-            if (!m_workspace->isBusy()) {
-                m_progress->hide();
-                m_cancel->hide();
-            }
-        });
-    }
+    // One progress bar for opening files and the all-user analysis.
+    connect(m_workspace, &Workspace::loadStarted, m_jobStatus, &JobStatus::started);
+    connect(m_workspace, &Workspace::loadProgressChanged, m_jobStatus, &JobStatus::progress);
+    connect(m_workspace->analysis(), &Analysis::jobStarted, m_jobStatus,
+        [this](Analysis::Job, const QString &label) { m_jobStatus->started(label); });
+    connect(m_workspace->analysis(), &Analysis::progressChanged, m_jobStatus, &JobStatus::progress);
+    connect(m_workspace, &Workspace::busyChanged, m_jobStatus, &JobStatus::stopped);
+    connect(m_exports->reportJob(), &ReportJob::started, m_jobStatus, &JobStatus::started);
+    connect(m_exports->reportJob(), &ReportJob::progressChanged, m_jobStatus, &JobStatus::progress);
+    connect(m_exports->reportJob(), &ReportJob::finished, m_jobStatus, &JobStatus::stopped);
 
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
@@ -178,11 +153,10 @@ MainWindow::MainWindow(QWidget *parent)
 MainWindow::~MainWindow()
 {
     // The Workspace (a child) cancels its jobs when it is destroyed, after this window's own members
-    // are gone: its trackers' signals must not reach this window's slots any more.
-    for (JobTracker *t :
-        { m_workspace->loadJobs(), m_workspace->scoreJobs(), m_workspace->evaluationJobs(),
-            m_workspace->sweepJobs(), m_workspace->ruleJobs() })
-        t->disconnect(this);
+    // are gone: its signals must not reach this window's slots any more.
+    m_workspace->analysis()->disconnect(this);
+    m_workspace->analysis()->disconnect(m_jobStatus);
+    m_workspace->disconnect(m_jobStatus);
     m_workspace->disconnect(this);
 }
 
@@ -250,8 +224,12 @@ void MainWindow::buildMenus()
     QAction *openSessionAction
         = file->addAction(QStringLiteral("Open &session…"), this, &MainWindow::openSessionDialog);
     openSessionAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+O")));
-    m_recentSessionsMenu = file->addMenu(QStringLiteral("Recent s&essions"));
-    rebuildRecentSessionsMenu();
+    m_recentSessions = new RecentFiles(QStringLiteral("recentSessions"), file->addMenu(QStringLiteral("Recent s&essions")),
+        [this](const QString &path) {
+            if (maybeSave())
+                openSession(path);
+        },
+        this);
     QAction *save = file->addAction(QStringLiteral("&Save session"), this, [this] { saveSession(); });
     save->setShortcut(QKeySequence::Save);
     QAction *saveAs = file->addAction(QStringLiteral("Save session &as…"), this, &MainWindow::saveSessionAsDialog);
@@ -260,21 +238,25 @@ void MainWindow::buildMenus()
     file->addAction(QStringLiteral("&Add model…"), this, &MainWindow::addModelDialog);
     file->addAction(QStringLiteral("Add &run…"), this, &MainWindow::addRunDialog);
     file->addAction(QStringLiteral("&Import CSV / MovieLens / CompleteJourney…"), this, &MainWindow::importDialog);
-    m_recentMenu = file->addMenu(QStringLiteral("&Recent files"));
-    rebuildRecentMenu();
+    m_recentFiles = new RecentFiles(QStringLiteral("recentFiles"), file->addMenu(QStringLiteral("&Recent files")),
+        [this](const QString &path) {
+            if (maybeSave())
+                openDataset(path, modelsBeside(path));
+        },
+        this);
     file->addSeparator();
     QAction *quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *exportMenu = menuBar()->addMenu(QStringLiteral("&Export"));
-    buildExportMenu(exportMenu);
+    m_exports->buildMenu(exportMenu);
     QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
     view->setToolTipsVisible(true);
     QAction *presentation = view->addAction(QStringLiteral("Presentation mode"), this, [this] { enterPresentation(); });
     presentation->setShortcut(QKeySequence(Qt::Key_F11));
     presentation->setToolTip(QStringLiteral("Full screen: the story users' lists and two plots; ← → step, Space "
                                             "sweeps δ, Esc leaves"));
-    view->addAction(QStringLiteral("Recompute all-user metrics"), m_workspace, &Workspace::recomputeGlobal);
+    view->addAction(QStringLiteral("Recompute all-user metrics"), m_workspace->analysis(), &Analysis::recompute);
 
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(QStringLiteral("&About RecLens"), this, [this] {
@@ -290,22 +272,18 @@ void MainWindow::buildStatusBar()
     m_deviceLabel = new QLabel(this);
     m_jobLabel = new QLabel(this);
     m_latencyLabel = new QLabel(this);
-    m_progress = new QProgressBar(this);
-    m_progress->setRange(0, 1000);
-    m_progress->setFixedWidth(260);
-    m_progress->hide();
-    m_cancel = new QToolButton(this);
-    m_cancel->setText(QStringLiteral("Cancel"));
-    m_cancel->setToolTip(QStringLiteral("Cancel the running background job"));
-    m_cancel->hide();
-    connect(m_cancel, &QToolButton::clicked, this, [this] { m_workspace->cancelAll(); });
+    m_jobStatus = new JobStatus(this);
+    m_jobStatus->setBusyCheck([this] { return m_workspace->isBusy() || m_exports->reportJob()->isRunning(); });
+    connect(m_jobStatus, &JobStatus::cancelRequested, this, [this] {
+        m_workspace->cancelAll();
+        m_exports->reportJob()->cancel();
+    });
     statusBar()->addWidget(m_datasetLabel);
     statusBar()->addWidget(m_modelsLabel);
     statusBar()->addWidget(m_deviceLabel);
     statusBar()->addWidget(m_jobLabel);
     statusBar()->addWidget(m_latencyLabel);
-    statusBar()->addPermanentWidget(m_progress);
-    statusBar()->addPermanentWidget(m_cancel);
+    statusBar()->addPermanentWidget(m_jobStatus);
 }
 
 void MainWindow::updateStatus()
@@ -363,7 +341,7 @@ bool MainWindow::saveSession(const QString &requested)
         return false;
     }
     m_workspace->markSaved(path);
-    addRecentSession(path);
+    m_recentSessions->add(path);
     statusBar()->showMessage(u"session saved to "_qs + path, 4000);
     return true;
 }
@@ -404,63 +382,11 @@ void MainWindow::showSessionProblems(
 {
     if (m_problemsDialog)
         m_problemsDialog->close();
-    auto *dialog = new QDialog(this);
-    dialog->setObjectName(QStringLiteral("sessionProblems"));
+    auto *dialog = new SessionProblemsDialog(sessionPath, problems, previous, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(QStringLiteral("Session files not as saved"));
     m_problemsDialog = dialog;
-    auto choices = std::make_shared<SessionFileChoices>(previous);
-    auto *layout = new QVBoxLayout(dialog);
-    auto *intro = new QLabel(u"<b>"_qs + QFileInfo(sessionPath).fileName()
-            + u"</b> names files that are missing or changed since it was saved. RecLens never uses another "
-              "file in their place: locate each one (a moved file is recognised by its SHA-256), or say to use a "
-              "changed file as it is now."_qs,
-        dialog);
-    intro->setWordWrap(true);
-    layout->addWidget(intro);
-    for (const SessionFileProblem &p : problems) {
-        auto *row = new QHBoxLayout;
-        auto *text = new QLabel(QString::fromStdString(p.message()), dialog);
-        text->setWordWrap(true);
-        text->setMinimumWidth(420);
-        text->setObjectName(QStringLiteral("problem"));
-        row->addWidget(text, 1);
-        const int source = p.source;
-        const QString role = QString::fromStdString(p.role);
-        auto *locate = new QPushButton(QStringLiteral("Locate…"), dialog);
-        connect(locate, &QPushButton::clicked, dialog, [this, choices, source, role, text] {
-            const QString picked = QFileDialog::getOpenFileName(this, u"Locate the "_qs + role);
-            if (picked.isEmpty())
-                return;
-            (*choices)[source] = SessionFileChoice { picked, false };
-            text->setText(text->text() + u"\n→ will look at "_qs + picked);
-        });
-        row->addWidget(locate);
-        if (p.kind == SessionFileProblem::Kind::changed) {
-            auto *use = new QPushButton(QStringLiteral("Use it as it is now"), dialog);
-            use->setToolTip(QStringLiteral("Open the session with this file's current contents; the session then "
-                                           "records its new SHA-256 when saved"));
-            const QString path = QString::fromStdString(p.path);
-            connect(use, &QPushButton::clicked, dialog, [choices, source, path, text] {
-                (*choices)[source] = SessionFileChoice { path, true };
-                text->setText(text->text() + u"\n→ will use it as it is now"_qs);
-            });
-            row->addWidget(use);
-        }
-        layout->addLayout(row);
-    }
-    auto *buttons = new QDialogButtonBox(dialog);
-    QPushButton *retry = buttons->addButton(QStringLiteral("Open session"), QDialogButtonBox::AcceptRole);
-    retry->setObjectName(QStringLiteral("retry"));
-    buttons->addButton(QDialogButtonBox::Cancel);
-    connect(buttons, &QDialogButtonBox::accepted, dialog, [this, dialog, choices, sessionPath] {
-        dialog->close();
-        m_workspace->openSession(sessionPath, *choices);
-    });
-    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
-    layout->addWidget(buttons);
-    qWarning().noquote() << u"reclens:"_qs << sessionPath << u"—"_qs << problems.size()
-                         << u"file(s) missing or changed"_qs;
+    connect(dialog, &SessionProblemsDialog::retry, m_workspace,
+        [this](const QString &path, const SessionFileChoices &choices) { m_workspace->openSession(path, choices); });
     dialog->open();
 }
 
@@ -481,7 +407,7 @@ void MainWindow::showError(const QString &title, const QString &message)
 void MainWindow::openDataset(const QString &path, const QStringList &models, const QString &user,
     const QStringList &runs, const QString &requests)
 {
-    addRecent(path);
+    m_recentFiles->add(path);
     m_workspace->openDataset(path, models, user, runs, requests);
 }
 
@@ -493,13 +419,7 @@ void MainWindow::openDatasetDialog()
         this, QStringLiteral("Open dataset"), {}, QStringLiteral("RecLens dataset (*.sqlite);;All files (*)"));
     if (path.isEmpty())
         return;
-    // Models saved next to the dataset with the same stem (<stem>-<model>.pt) open with it.
-    const QFileInfo info(path);
-    QStringList models;
-    for (const QFileInfo &m :
-        info.dir().entryInfoList({ info.completeBaseName() + u"-*.pt"_qs }, QDir::Files, QDir::Name))
-        models << m.absoluteFilePath();
-    openDataset(path, models);
+    openDataset(path, modelsBeside(path));
 }
 
 void MainWindow::addModelDialog()
@@ -527,297 +447,50 @@ void MainWindow::importDialog()
     dialog->open();
 }
 
-void MainWindow::addRecent(const QString &path)
+QStringList MainWindow::modelsBeside(const QString &dataset)
 {
-    QSettings settings;
-    QStringList recent = settings.value(QStringLiteral("recentFiles")).toStringList();
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    recent.removeAll(absolute);
-    recent.prepend(absolute);
-    while (recent.size() > kMaxRecent)
-        recent.removeLast();
-    settings.setValue(QStringLiteral("recentFiles"), recent);
-    rebuildRecentMenu();
-}
-
-void MainWindow::rebuildRecentMenu()
-{
-    if (!m_recentMenu)
-        return;
-    m_recentMenu->clear();
-    const QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
-    for (const QString &path : recent) {
-        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] {
-            if (!maybeSave())
-                return;
-            const QFileInfo info(path);
-            QStringList models;
-            for (const QFileInfo &m :
-                info.dir().entryInfoList({ info.completeBaseName() + u"-*.pt"_qs }, QDir::Files, QDir::Name))
-                models << m.absoluteFilePath();
-            openDataset(path, models);
-        });
-    }
-    m_recentMenu->setEnabled(!recent.isEmpty());
-}
-
-QStringList MainWindow::exportablePlots()
-{
-    return { QStringLiteral("category-mix"), QStringLiteral("diversity"), QStringLiteral("roc"),
-        QStringLiteral("tradeoff"), QStringLiteral("models-personalization"), QStringLiteral("models-coverage") };
-}
-
-QStringList MainWindow::exportableTables()
-{
-    return { QStringLiteral("requests"), QStringLiteral("summary"), QStringLiteral("popularity"),
-        QStringLiteral("activity"), QStringLiteral("segments"), QStringLiteral("overlap") };
-}
-
-QCustomPlot *MainWindow::plotNamed(const QString &plot) const
-{
-    if (plot == u"category-mix"_qs)
-        return m_inspect->categoryPlot();
-    if (plot == u"diversity"_qs)
-        return m_inspect->diversityPlot();
-    if (plot == u"roc"_qs)
-        return m_inspect->rocPlot();
-    if (plot == u"tradeoff"_qs)
-        return m_inspect->tradeoffPlot();
-    if (plot == u"models-personalization"_qs)
-        return m_summary->personalizationMap();
-    if (plot == u"models-coverage"_qs)
-        return m_summary->coverageMap();
-    return nullptr;
-}
-
-const QAbstractItemModel *MainWindow::tableNamed(const QString &table) const
-{
-    if (table == u"requests"_qs)
-        return m_users->proxy(); // as the table shows it: sorted and filtered
-    if (table == u"summary"_qs)
-        return m_summary->model();
-    if (table == u"popularity"_qs)
-        return m_summary->popularityModel();
-    if (table == u"activity"_qs)
-        return m_summary->activityModel();
-    if (table == u"segments"_qs)
-        return m_summary->segmentModel();
-    if (table == u"overlap"_qs)
-        return m_inspect->overlapModel(); // the shown user's lists, pair by pair
-    return nullptr;
-}
-
-QString MainWindow::defaultExportPath(const QString &what, const QString &suffix, bool perUser) const
-{
-    QFileInfo base(m_workspace->sessionPath());
-    if (m_workspace->sessionPath().isEmpty() && m_workspace->dataset())
-        base = QFileInfo(QString::fromStdString(m_workspace->dataset()->path));
-    QString name = base.completeBaseName().isEmpty() ? QStringLiteral("reclens") : base.completeBaseName();
-    const auto ds = m_workspace->dataset();
-    if (perUser && ds && m_workspace->currentUser() >= 0) {
-        QString user = QString::fromStdString(ds->user_external[static_cast<size_t>(m_workspace->currentUser())]);
-        user.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]")), QStringLiteral("_"));
-        name += (ds->queries() ? u"-query-"_qs : u"-user-"_qs) + user;
-    }
-    const QString dir = base.absolutePath().isEmpty() ? QDir::currentPath() : base.absolutePath();
-    return dir + u"/"_qs + name + u"-"_qs + what + u"."_qs + suffix;
-}
-
-QString MainWindow::reportExport(const QString &error)
-{
-    if (!error.isEmpty())
-        showError(QStringLiteral("Could not export"), error);
-    return error;
+    // Models saved next to the dataset with the same stem (<stem>-<model>.pt) open with it.
+    const QFileInfo info(dataset);
+    QStringList models;
+    for (const QFileInfo &m :
+        info.dir().entryInfoList({ info.completeBaseName() + u"-*.pt"_qs }, QDir::Files, QDir::Name))
+        models << m.absoluteFilePath();
+    return models;
 }
 
 QString MainWindow::exportPlot(const QString &plot, const QString &path)
 {
-    QCustomPlot *p = plotNamed(plot);
-    if (!p)
-        return reportExport(u"no plot named '"_qs + plot + u"'; use one of "_qs + exportablePlots().join(u", "_qs));
-    const QString error = savePlot(p, path, 2.0, m_workspace->openFiles());
-    if (error.isEmpty())
-        statusBar()->showMessage(u"plot saved to "_qs + path, 4000);
-    return reportExport(error);
+    return m_exports->exportPlot(plot, path);
 }
 
 QString MainWindow::exportTable(const QString &table, const QString &path)
 {
-    const QAbstractItemModel *m = tableNamed(table);
-    if (!m)
-        return reportExport(u"no table named '"_qs + table + u"'; use one of "_qs + exportableTables().join(u", "_qs));
-    const QString error = saveTable(*m, path, m_workspace->openFiles());
-    if (error.isEmpty())
-        statusBar()->showMessage(u"table saved to "_qs + path, 4000);
-    return reportExport(error);
+    return m_exports->exportTable(table, path);
 }
 
 QString MainWindow::exportLists(const QString &path)
 {
-    const auto ds = m_workspace->dataset();
-    if (!ds || m_workspace->view().user < 0)
-        return reportExport(QStringLiteral("no user is shown: open a dataset with a model and select a user first"));
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    if (suffix != u"csv"_qs && suffix != u"json"_qs)
-        return reportExport(path + u": the lists are saved as .csv or .json; give the file one of these suffixes"_qs);
-    const std::string text = suffix == u"json"_qs ? userListsJson(*ds, m_workspace->view())
-                                                  : userListsCsv(*ds, m_workspace->view());
-    const QString error = saveExport(text, path, m_workspace->openFiles(), QStringLiteral("lists export"));
-    if (error.isEmpty())
-        statusBar()->showMessage(u"lists saved to "_qs + path, 4000);
-    return reportExport(error);
+    return m_exports->exportLists(path);
 }
 
 QString MainWindow::exportReport(const QString &path)
 {
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    const ReportTables strata { { QStringLiteral("Item popularity"), m_summary->popularityModel() },
-        { QStringLiteral("User activity"), m_summary->activityModel() },
-        { QStringLiteral("Segments"), m_summary->segmentModel() } };
-    QString error;
-    if (suffix == u"pdf"_qs)
-        error = writeReportPdf(*m_workspace, strata, path);
-    else if (suffix == u"html"_qs || suffix == u"htm"_qs)
-        error = writeReportHtml(*m_workspace, strata, path);
-    else
-        error = path + u": a report is written as .pdf or .html; give the file one of these suffixes"_qs;
-    if (error.isEmpty())
-        statusBar()->showMessage(u"report saved to "_qs + path, 4000);
-    return reportExport(error);
+    return m_exports->exportReport(path);
 }
 
-namespace
+QString MainWindow::defaultExportPath(const QString &what, const QString &suffix, bool perUser) const
 {
-// A plot of the shown user (its default file name says whose), not of all users.
-bool perUserPlot(const QString &key)
-{
-    return key == u"category-mix"_qs || key == u"diversity"_qs || key == u"roc"_qs;
-}
-} // namespace
-
-void MainWindow::buildExportMenu(QMenu *menu)
-{
-    for (const QString &suffix : { QStringLiteral("pdf"), QStringLiteral("html") }) {
-        menu->addAction(u"Report as "_qs + suffix.toUpper() + u"…"_qs, this, [this, suffix] {
-            const QString path = QFileDialog::getSaveFileName(this, u"Save the report as "_qs + suffix.toUpper(),
-                defaultExportPath(QStringLiteral("report"), suffix, false), suffix.toUpper() + u" (*."_qs + suffix + u")"_qs);
-            if (!path.isEmpty())
-                exportReport(path);
-        });
-    }
-    menu->addSeparator();
-    const QList<QPair<QString, QString>> plots { { QStringLiteral("category-mix"), QStringLiteral("Category mix") },
-        { QStringLiteral("diversity"), QStringLiteral("Diversity scores") },
-        { QStringLiteral("roc"), QStringLiteral("ROC curves") },
-        { QStringLiteral("tradeoff"), QStringLiteral("Accuracy–diversity trade-off") },
-        { QStringLiteral("models-personalization"), QStringLiteral("Models: accuracy vs personalization") },
-        { QStringLiteral("models-coverage"), QStringLiteral("Models: accuracy vs coverage") } };
-    for (const auto &[key, label] : plots) {
-        QMenu *sub = menu->addMenu(label + u" plot"_qs);
-        for (const QString &suffix : plotFormats()) {
-            sub->addAction(suffix.toUpper() + u"…"_qs, this, [this, key = key, label = label, suffix] {
-                const QString path = QFileDialog::getSaveFileName(this, u"Save "_qs + label + u" as "_qs + suffix.toUpper(),
-                    defaultExportPath(key, suffix, perUserPlot(key)), suffix.toUpper() + u" (*."_qs + suffix + u")"_qs);
-                if (!path.isEmpty())
-                    exportPlot(key, path);
-            });
-        }
-        // The same from the plot's own context menu.
-        installPlotExportMenu(
-            plotNamed(key),
-            [this, key = key](const QString &suffix) { return defaultExportPath(key, suffix, perUserPlot(key)); },
-            [this] { return m_workspace->openFiles(); }, [this](const QString &error) { reportExport(error); });
-    }
-    menu->addSeparator();
-    const QList<QPair<QString, QString>> tables { { QStringLiteral("requests"), QStringLiteral("Requests table") },
-        { QStringLiteral("summary"), QStringLiteral("Summary metrics") },
-        { QStringLiteral("popularity"), QStringLiteral("Item popularity strata") },
-        { QStringLiteral("activity"), QStringLiteral("User activity strata") },
-        { QStringLiteral("segments"), QStringLiteral("Segment strata") },
-        { QStringLiteral("overlap"), QStringLiteral("List overlap (shown user)") } };
-    for (const auto &[key, label] : tables) {
-        QMenu *sub = menu->addMenu(label);
-        for (const QString &suffix : { QStringLiteral("csv"), QStringLiteral("json") }) {
-            sub->addAction(suffix.toUpper() + u"…"_qs, this, [this, key = key, label = label, suffix] {
-                const QString path = QFileDialog::getSaveFileName(this, u"Save "_qs + label + u" as "_qs + suffix.toUpper(),
-                    defaultExportPath(key, suffix, key == u"overlap"_qs), suffix.toUpper() + u" (*."_qs + suffix + u")"_qs);
-                if (!path.isEmpty())
-                    exportTable(key, path);
-            });
-        }
-    }
-    menu->addSeparator();
-    QMenu *lists = menu->addMenu(QStringLiteral("Shown user's lists"));
-    for (const QString &suffix : { QStringLiteral("csv"), QStringLiteral("json") }) {
-        lists->addAction(suffix.toUpper() + u"…"_qs, this, [this, suffix] {
-            const QString path = QFileDialog::getSaveFileName(this, u"Save the lists as "_qs + suffix.toUpper(),
-                defaultExportPath(QStringLiteral("lists"), suffix, true), suffix.toUpper() + u" (*."_qs + suffix + u")"_qs);
-            if (!path.isEmpty())
-                exportLists(path);
-        });
-    }
+    return m_exports->defaultPath(what, suffix, perUser);
 }
 
-void MainWindow::addRecentSession(const QString &path)
+ReportJob *MainWindow::reportJob() const
 {
-    QSettings settings;
-    QStringList recent = settings.value(QStringLiteral("recentSessions")).toStringList();
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    recent.removeAll(absolute);
-    recent.prepend(absolute);
-    while (recent.size() > kMaxRecent)
-        recent.removeLast();
-    settings.setValue(QStringLiteral("recentSessions"), recent);
-    rebuildRecentSessionsMenu();
-}
-
-void MainWindow::rebuildRecentSessionsMenu()
-{
-    if (!m_recentSessionsMenu)
-        return;
-    m_recentSessionsMenu->clear();
-    const QStringList recent = QSettings().value(QStringLiteral("recentSessions")).toStringList();
-    for (const QString &path : recent)
-        m_recentSessionsMenu
-            ->addAction(QFileInfo(path).fileName(), this,
-                [this, path] {
-                    if (maybeSave())
-                        openSession(path);
-                })
-            ->setToolTip(path);
-    m_recentSessionsMenu->setToolTipsVisible(true);
-    m_recentSessionsMenu->setEnabled(!recent.isEmpty());
+    return m_exports->reportJob();
 }
 
 void MainWindow::restoreControls()
 {
-    QSettings settings;
-    settings.beginGroup(QStringLiteral("controls"));
-    if (!settings.contains(QStringLiteral("method")))
-        return;
-    WorkspaceSettings s = m_workspace->settings();
-    s.rerank.method = static_cast<RerankMethod>(settings.value(QStringLiteral("method")).toInt());
-    s.rerank.diversity = std::clamp(settings.value(QStringLiteral("diversity")).toDouble(), 0.0, 1.0);
-    s.rerank.similarity = static_cast<SimilarityKind>(settings.value(QStringLiteral("similarity")).toInt());
-    s.rerank.category_level = settings.value(QStringLiteral("level")).toInt();
-    s.rerank.max_per_category = settings.value(QStringLiteral("maxPerCategory")).toInt();
-    s.rerank.max_per_brand = settings.value(QStringLiteral("maxPerBrand")).toInt();
-    s.rerank.k = std::max(1, settings.value(QStringLiteral("k"), 10).toInt());
-    m_workspace->setSettings(s);
-}
-
-void MainWindow::saveControls() const
-{
-    QSettings settings;
-    settings.beginGroup(QStringLiteral("controls"));
-    const WorkspaceSettings &s = m_workspace->settings();
-    settings.setValue(QStringLiteral("method"), static_cast<int>(s.rerank.method));
-    settings.setValue(QStringLiteral("diversity"), s.rerank.diversity);
-    settings.setValue(QStringLiteral("similarity"), static_cast<int>(s.rerank.similarity));
-    settings.setValue(QStringLiteral("level"), s.rerank.category_level);
-    settings.setValue(QStringLiteral("maxPerCategory"), s.rerank.max_per_category);
-    settings.setValue(QStringLiteral("maxPerBrand"), s.rerank.max_per_brand);
-    settings.setValue(QStringLiteral("k"), s.rerank.k);
+    m_controls->restoreSaved();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -830,35 +503,49 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
-    saveControls();
+    m_controls->save();
     m_workspace->cancelAll();
     QMainWindow::closeEvent(event);
 }
 
 void MainWindow::whenReady(std::function<void(bool ready)> then, int timeoutMs)
 {
-    auto *poll = new QTimer(this);
-    auto started = std::make_shared<QElapsedTimer>();
-    started->start();
-    auto quietSince = std::make_shared<QElapsedTimer>();
-    poll->setInterval(200);
-    connect(poll, &QTimer::timeout, this, [this, poll, then, timeoutMs, started, quietSince] {
-        const bool ready = m_workspace->view().user >= 0 && !m_workspace->isBusy() && m_workspace->runs().reranked;
-        const bool loadFailed = !m_workspace->loadJobs()->isRunning() && !m_workspace->dataset();
-        if (ready || loadFailed) {
-            if (!quietSince->isValid())
-                quietSince->start();
-        } else {
-            quietSince->invalidate();
-        }
-        // Ready and quiet for a moment (queued replots done), or out of time.
-        if ((quietSince->isValid() && quietSince->elapsed() > 600) || started->elapsed() > timeoutMs) {
-            poll->stop();
-            poll->deleteLater();
-            then(ready);
-        }
+    // Settled: the user is shown and every job rests (or loading failed), and it stays so for a
+    // moment, for the queued replots. Checked whenever the workspace says something changed.
+    auto *context = new QObject(this);
+    auto *quiet = new QTimer(context);
+    quiet->setSingleShot(true);
+    quiet->setInterval(600);
+    auto ready = [this] {
+        return m_workspace->view().user >= 0 && !m_workspace->isBusy() && m_workspace->analysis()->runs().reranked;
+    };
+    auto settled = [this, ready] { return ready() || (!m_workspace->isLoading() && !m_workspace->dataset()); };
+    auto done = std::make_shared<bool>(false);
+    auto finish = [context, then, ready, done] {
+        if (*done)
+            return;
+        *done = true;
+        context->deleteLater();
+        then(ready());
+    };
+    auto check = [quiet, settled] {
+        if (settled())
+            quiet->start();
+        else
+            quiet->stop();
+    };
+    connect(quiet, &QTimer::timeout, context, [settled, finish, check] {
+        if (settled())
+            finish();
+        else
+            check();
     });
-    poll->start();
+    connect(m_workspace, &Workspace::busyChanged, context, check);
+    connect(m_workspace, &Workspace::userViewChanged, context, check);
+    connect(m_workspace, &Workspace::loadFailed, context, check);
+    connect(m_workspace->analysis(), &Analysis::runsAvailable, context, check);
+    QTimer::singleShot(timeoutMs, context, finish);
+    QTimer::singleShot(0, context, check);
 }
 
 void MainWindow::saveScreenshotWhenReady(const QString &path, int timeoutMs)

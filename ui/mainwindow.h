@@ -9,22 +9,22 @@
 
 #include <functional>
 
+#include "ui/exports/exporter.h"
 #include "ui/session/workspace.h"
 
-class QAbstractItemModel;
-class QCustomPlot;
 class QDialog;
 class QLabel;
 class QMenu;
 
-class QProgressBar;
 class QTabWidget;
-class QToolButton;
 
 namespace reclens::ui
 {
 
 class InspectPage;
+class JobStatus;
+class RecentFiles;
+class ReportJob;
 class RerankPanel;
 class PresentationWindow;
 class RulesPanel;
@@ -71,13 +71,18 @@ public:
     // Exports (DESIGN §10); each returns an empty string on success, else the one-line error (also
     // shown). plot: category-mix | diversity | roc | tradeoff; table: requests | summary | popularity |
     // activity | segments. The format follows the suffix (.png/.pdf/.svg, .csv/.json).
-    static QStringList exportablePlots();
-    static QStringList exportableTables();
+    static QStringList exportablePlots() { return Exporter::plots(); }
+    static QStringList exportableTables() { return Exporter::tables(); }
     QString exportPlot(const QString &plot, const QString &path);
     QString exportTable(const QString &table, const QString &path);
     QString exportLists(const QString &path);
-    // The report (DESIGN §10) as PDF or HTML, by suffix; needs the all-user runs.
+    // The report (DESIGN §10) as PDF or HTML, by suffix; needs the all-user runs. What is wrong at
+    // once (nothing open, numbers not in, the suffix, an open file as output, a report already being
+    // written) is returned (and shown) at once; else the report is written in the background and an
+    // empty string returned: reportFinished follows (its error shown too, unless cancelled).
     QString exportReport(const QString &path);
+    // The report being written: its started / progressChanged / finished signals, and cancel().
+    ReportJob *reportJob() const;
     // The suggested file for an export: beside the session (or dataset), "<stem>[-<user>]-<what>.<suffix>".
     QString defaultExportPath(const QString &what, const QString &suffix, bool perUser) const;
     void saveScreenshotWhenReady(const QString &path, int timeoutMs = 180000);
@@ -91,6 +96,8 @@ Q_SIGNALS:
     void errorShown(const QString &title, const QString &message);
     void screenshotSaved(const QString &path, bool ok);
     void sliderLatencyMeasured(double ms);
+    // A report started by exportReport is done: error empty when written, "cancelled", or why not.
+    void reportFinished(const QString &path, const QString &error);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -99,10 +106,7 @@ private:
     void buildMenus();
     void buildStatusBar();
     void showError(const QString &title, const QString &message);
-    void addRecent(const QString &path);
-    void rebuildRecentMenu();
-    void addRecentSession(const QString &path);
-    void rebuildRecentSessionsMenu();
+    static QStringList modelsBeside(const QString &dataset);
     void openSessionDialog();
     bool saveSessionAsDialog();
     void showSessionProblems(const QString &sessionPath, const std::vector<reclens::SessionFileProblem> &problems,
@@ -111,12 +115,7 @@ private:
     // Asks to save unsaved changes before they would be lost (another session or dataset, quit).
     // False: the person cancelled. Never asks on a headless platform.
     bool maybeSave();
-    void buildExportMenu(QMenu *menu);
-    QCustomPlot *plotNamed(const QString &plot) const;
-    const QAbstractItemModel *tableNamed(const QString &table) const;
-    QString reportExport(const QString &error);
     void updateStatus();
-    void saveControls() const;
     void openDatasetDialog();
     void addModelDialog();
     void addRunDialog();
@@ -130,8 +129,8 @@ private:
     UsersPage *m_users;
     RulesPanel *m_rules;
     StoryPanel *m_story;
-    QMenu *m_recentMenu = nullptr;
-    QMenu *m_recentSessionsMenu = nullptr;
+    RecentFiles *m_recentFiles = nullptr;
+    RecentFiles *m_recentSessions = nullptr;
     QPointer<QDialog> m_problemsDialog;
     QPointer<PresentationWindow> m_presentation;
     QLabel *m_datasetLabel;
@@ -139,11 +138,11 @@ private:
     QLabel *m_deviceLabel;
     QLabel *m_jobLabel;
     QLabel *m_latencyLabel;
-    QProgressBar *m_progress;
-    QToolButton *m_cancel;
+    JobStatus *m_jobStatus;
     QPointer<QMessageBox> m_errorBox;
     QElapsedTimer m_sliderTimer;
     double m_lastSliderMs = 0;
+    Exporter *m_exports = nullptr;
 };
 
 } // namespace reclens::ui

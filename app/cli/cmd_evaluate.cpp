@@ -4,6 +4,7 @@
 #include "app/cli/evaluateoptions.h"
 #include "core/analysis/report.h"
 #include "core/analysis/session.h"
+#include "core/analysis/sessionfiles.h"
 #include "core/analysis/shard.h"
 #include "core/common/files.h"
 #include "core/data/datasetrepository.h"
@@ -70,50 +71,26 @@ int run_session(const EvaluateArgs &a)
     require_session_files(s, a.session);
 
     const bool primary_run = s.sources.front().kind == SessionSource::Kind::run;
-    if (s.requests == "queries" && !primary_run)
-        throw Error(located(a.session, "the session shows a search dataset's queries, but its first source is a "
-                                       "model, which scores users: make a run the first source, or show users"));
-    cli::EvaluateFlags f = a.flags;
-    f.data = s.dataset;
-    f.requests = s.requests;
-    f.k = s.rerank.k;
-    f.pool = s.pool;
-    f.category_level = s.rerank.category_level;
     Stopwatch sw;
-    std::vector<std::string> warnings;
-    const bool queries = s.requests == "queries";
-    const Dataset ds = queries ? load_query_view(f.data, f.relevance_threshold) : load_dataset(f.data);
-    const double t_data = sw.elapsed_ms();
-    sw.restart();
-    // As RecLens does: a run borrows the item embeddings of the first model that has them; models
-    // are left out while a search dataset's queries are shown.
-    std::shared_ptr<const Model> model;
-    if (!queries) {
-        for (const SessionSource &src : s.sources) {
-            if (src.kind != SessionSource::Kind::model)
-                continue;
-            auto m = Model::load(src.path, ds);
-            if (!primary_run || !m->item_embeddings().empty()) {
-                model = std::move(m);
-                break;
-            }
-        }
-    }
-    const double t_model = sw.elapsed_ms();
-    std::optional<Run> loaded;
-    if (primary_run)
-        loaded = load_run(s.sources.front().path, ds, RunFormat::automatic);
-    const bool embeddings = model && !model->item_embeddings().empty();
-    EvaluationOptions opt = cli::to_options(f, embeddings);
-    opt.rerank = session_rerank(s, ds, embeddings);
-    opt.category_level = opt.rerank.category_level;
-    EvaluationResult r = loaded ? evaluate(*loaded, ds, model.get(), opt, cli::print_progress)
-                                : evaluate(*model, opt, cli::print_progress);
+    // As RecLens opens it (one function for both): the dataset's users or queries, every source, a
+    // run with the first model's item embeddings, the session's re-ranking and rules.
+    const OpenedFiles files = load_session_files(s, a.session);
+    for (const auto &w : files.warnings)
+        std::fprintf(stderr, "%s\n", w.c_str());
+    const double t_load = sw.elapsed_ms();
+    const Dataset &ds = *files.dataset;
+    const RankingSource primary = ranking_source(files.sources, 0, ds);
+    cli::EvaluateFlags f = a.flags;
+    EvaluationOptions flags = cli::to_options(f, !primary.item_embeddings().empty());
+    EvaluationOptions opt = session_options(s, ds, primary, f.pool);
+    opt.device = flags.device;
+    opt.compute_auc = flags.compute_auc;
+    opt.rerank_path = flags.rerank_path;
+    opt.threads = flags.threads;
+    EvaluationResult r = evaluate(primary, opt, cli::print_progress);
     for (const auto &w : r.warnings)
         std::fprintf(stderr, "%s: warning: %s\n", s.sources.front().path.c_str(), w.c_str());
-    r.timing_ms["load_dataset"] = t_data;
-    if (model)
-        r.timing_ms["load_model"] = t_model;
+    r.timing_ms["load_session_files"] = t_load;
     std::map<std::string, std::string> extra{{"data", s.dataset}, {"session", a.session}};
     extra[primary_run ? "run" : "model"] = s.sources.front().path;
     std::printf("session %s: %s, %zu rule(s)\n", a.session.c_str(), s.sources.front().name.c_str(), s.rules.size());

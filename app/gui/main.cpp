@@ -199,8 +199,10 @@ int main(int argc, char *argv[])
     const bool headless = parser.isSet(screenshot) || parser.isSet(report) || parser.isSet(htmlReport);
     if (parser.isSet(report) || parser.isSet(htmlReport)) {
         // A failed load or evaluation ends a headless run at once, with its message.
-        QObject::connect(window.workspace()->evaluationJobs(), &reclens::ui::JobTracker::jobFailed, &app,
-            [](const QString &, const QString &message) {
+        QObject::connect(window.workspace()->analysis(), &reclens::ui::Analysis::jobFailed, &app,
+            [](reclens::ui::Analysis::Job job, const QString &, const QString &message) {
+                if (job != reclens::ui::Analysis::Job::evaluation && job != reclens::ui::Analysis::Job::scoring)
+                    return;
                 std::fprintf(stderr, "reclens: error: %s\n", qPrintable(message));
                 QCoreApplication::exit(1);
             });
@@ -254,7 +256,7 @@ int main(int argc, char *argv[])
                         std::fprintf(stderr, "reclens: error: %s: %s\n", qPrintable(path), p.message().c_str());
                     QCoreApplication::exit(2);
                 });
-            QObject::connect(window.workspace()->loadJobs(), &reclens::ui::JobTracker::jobFailed, &app,
+            QObject::connect(window.workspace(), &reclens::ui::Workspace::loadFailed, &app,
                 [](const QString &, const QString &message) {
                     std::fprintf(stderr, "reclens: error: %s\n", qPrintable(message));
                     QCoreApplication::exit(2);
@@ -276,33 +278,53 @@ int main(int argc, char *argv[])
                 [&window, shown] { window.enterPresentation(shown); }, Qt::SingleShotConnection);
     }
     if (parser.isSet(report) || parser.isSet(htmlReport)) {
-        // The report (and a screenshot, when asked too) once the numbers are in; one line per error.
-        const QString pdf = parser.value(report), html = parser.value(htmlReport), shot = parser.value(screenshot);
-        window.whenReady([&window, pdf, html, shot](bool ready) {
+        // The reports once the numbers are in, one after the other (each written in the background),
+        // then a screenshot when asked too; one line per report.
+        QStringList paths;
+        for (const QString &path : { parser.value(report), parser.value(htmlReport) })
+            if (!path.isEmpty())
+                paths << path;
+        const QString shot = parser.value(screenshot);
+        window.whenReady([&window, paths, shot](bool ready) {
             if (!ready) {
                 std::fprintf(stderr, "reclens: error: the data did not load or the numbers did not finish; nothing written\n");
                 QCoreApplication::exit(1);
                 return;
             }
-            int code = 0;
-            for (const QString &path : { pdf, html }) {
-                if (path.isEmpty())
-                    continue;
-                const QString error = window.exportReport(path);
-                if (!error.isEmpty()) {
+            auto left = std::make_shared<QStringList>(paths);
+            auto code = std::make_shared<int>(0);
+            // Starts the next report (one refused at once is said at once); when none is left, the
+            // screenshot or the exit.
+            const auto next = [&window, left, code, shot] {
+                while (!left->isEmpty()) {
+                    const QString path = left->takeFirst();
+                    const QString error = window.exportReport(path);
+                    if (error.isEmpty())
+                        return; // reportFinished follows
                     std::fprintf(stderr, "reclens: error: %s\n", qPrintable(error));
-                    code = 1;
-                } else {
-                    std::printf("reclens: report written to %s\n", qPrintable(path));
+                    *code = 1;
                 }
-            }
-            if (!shot.isEmpty()) {
-                QObject::connect(&window, &reclens::ui::MainWindow::screenshotSaved, qApp,
-                    [code](const QString &, bool ok) { QCoreApplication::exit(ok ? code : 1); });
-                window.saveScreenshotWhenReady(shot, 1000);
-                return;
-            }
-            QCoreApplication::exit(code);
+                if (!shot.isEmpty()) {
+                    QObject::connect(&window, &reclens::ui::MainWindow::screenshotSaved, qApp,
+                        [code](const QString &, bool ok) { QCoreApplication::exit(ok ? *code : 1); });
+                    window.saveScreenshotWhenReady(shot, 1000);
+                    return;
+                }
+                QCoreApplication::exit(*code);
+            };
+            QObject::connect(
+                &window, &reclens::ui::MainWindow::reportFinished, qApp,
+                [code, next](const QString &path, const QString &error) {
+                    if (error.isEmpty()) {
+                        std::printf("reclens: report written to %s\n", qPrintable(path));
+                    } else {
+                        std::fprintf(stderr, "reclens: error: %s\n", qPrintable(error));
+                        *code = 1;
+                    }
+                    next();
+                },
+                Qt::QueuedConnection);
+            next();
         });
     } else if (parser.isSet(screenshot)) {
         QObject::connect(&window, &reclens::ui::MainWindow::screenshotSaved, &app,

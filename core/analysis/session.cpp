@@ -482,6 +482,29 @@ std::vector<SessionRule> describe_rules(const std::vector<MerchRule> &rules, con
     return out;
 }
 
+std::vector<SessionFileProblem> locate_session_files(Session &s, std::span<const LocatedFile> located)
+{
+    std::vector<int> accepted;
+    for (const LocatedFile &f : located) {
+        if (f.source < -1 || f.source >= static_cast<int>(s.sources.size()))
+            continue;
+        (f.source < 0 ? s.dataset : s.sources[static_cast<size_t>(f.source)].path) = f.path;
+        if (f.accept_changed)
+            accepted.push_back(f.source);
+    }
+    std::vector<SessionFileProblem> problems;
+    for (SessionFileProblem &p : check_session_files(s)) {
+        const bool ok = p.kind == SessionFileProblem::Kind::changed
+            && std::find(accepted.begin(), accepted.end(), p.source) != accepted.end();
+        if (!ok) {
+            problems.push_back(std::move(p));
+            continue;
+        }
+        (p.source < 0 ? s.dataset_sha256 : s.sources[static_cast<size_t>(p.source)].sha256) = p.actual_sha256;
+    }
+    return problems;
+}
+
 RerankOptions session_rerank(const Session &s, const Dataset &ds, bool have_embeddings)
 {
     RerankOptions o = s.rerank;

@@ -8,6 +8,7 @@
 #include "core/data/dataset.h"
 #include "core/rerank/reranker.h"
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,18 @@ struct SessionFileProblem {
 
 // Hashes the dataset and every source; empty when all are as saved.
 std::vector<SessionFileProblem> check_session_files(const Session &session);
+// A file of the session that the person found elsewhere (`source`: index into Session::sources, -1
+// for the dataset). It is used when it is the saved file (same SHA-256), or, with `accept_changed`,
+// as it is now (the session then records its new hash).
+struct LocatedFile {
+    int source = -1;
+    std::string path;
+    bool accept_changed = false;
+};
+// Points `session` at the located files (out-of-range indices are ignored), records the hashes of
+// the changed files the person accepted, and returns the problems that remain (empty: all is as
+// saved or accepted).
+std::vector<SessionFileProblem> locate_session_files(Session &session, std::span<const LocatedFile> located);
 // Throws Error with the problems in one line (the CLI's refusal).
 void require_session_files(const Session &session, const std::string &session_path);
 

@@ -84,8 +84,8 @@ private Q_SLOTS:
         m_window->show();
         m_window->openDataset(data, { bpr });
         Workspace *ws = m_window->workspace();
-        QTRY_VERIFY_WITH_TIMEOUT(ws->view().user >= 0 && ws->runs().reranked && !ws->isBusy(), 180000);
-        QTRY_VERIFY_WITH_TIMEOUT(!ws->sweep().curve.delta.empty() && !ws->isBusy(), 180000);
+        QTRY_VERIFY_WITH_TIMEOUT(ws->view().user >= 0 && ws->analysis()->runs().reranked && !ws->isBusy(), 180000);
+        QTRY_VERIFY_WITH_TIMEOUT(!ws->analysis()->sweep().curve.delta.empty() && !ws->isBusy(), 180000);
     }
     void cleanupTestCase()
     {
@@ -163,7 +163,7 @@ private Q_SLOTS:
         const int ndcg = UserTableModel::metricColumn(MetricId::ndcg);
         const QString ndcgName = proxy->headerData(ndcg, Qt::Horizontal).toString();
         // Against the all-user run itself (the model order's per-user metrics), not the table.
-        const EvaluationResult &base = *ws->runs().base;
+        const EvaluationResult &base = *ws->analysis()->runs().base;
         for (int r : { 0, 1, proxy->rowCount() / 2 }) {
             const int32_t u = proxy->index(r, 0).data(UserTableModel::UserIndexRole).toInt();
             const auto at = std::find(base.users.begin(), base.users.end(), u);
@@ -189,7 +189,7 @@ private Q_SLOTS:
             found = true;
             const QString rerankedHeader
                 = m_window->summaryPage()->model()->headerData(2, Qt::Horizontal).toString();
-            QCOMPARE(o.value(rerankedHeader).toDouble(), ws->runs().reranked->metrics.at("ndcg"));
+            QCOMPARE(o.value(rerankedHeader).toDouble(), ws->analysis()->runs().reranked->metrics.at("ndcg"));
         }
         QVERIFY(found);
         for (const QString &t : { u"popularity"_qs, u"activity"_qs, u"segments"_qs }) {

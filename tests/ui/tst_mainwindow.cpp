@@ -161,7 +161,7 @@ private Q_SLOTS:
         QVERIFY(moved);
 
         // Global metrics arrive in the background; the users table gets metrics and deltas.
-        QTRY_VERIFY_WITH_TIMEOUT(ws->runs().reranked && ws->runs().reranked->rerank.diversity == 0.9, 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(ws->analysis()->runs().reranked && ws->analysis()->runs().reranked->rerank.diversity == 0.9, 120000);
         UserTableModel *model = users->model();
         const int ndcg = UserTableModel::metricColumn(MetricId::ndcg);
         QVERIFY(!std::isnan(model->index(user, ndcg).data(UserTableModel::SortRole).toDouble()));

@@ -41,7 +41,7 @@ private Q_SLOTS:
         m_window->show();
         m_window->openDataset(data, { knn });
         Workspace *ws = m_window->workspace();
-        QTRY_VERIFY_WITH_TIMEOUT(ws->view().user >= 0 && ws->runs().reranked, 180000);
+        QTRY_VERIFY_WITH_TIMEOUT(ws->view().user >= 0 && ws->analysis()->runs().reranked, 180000);
         WorkspaceSettings s = ws->settings();
         s.rerank.method = RerankMethod::mmr;
         s.rerank.diversity = 0.3;

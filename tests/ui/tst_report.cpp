@@ -2,12 +2,17 @@
 // metrics, the trade-off page and one page per story user, read back with poppler's pdfinfo and
 // pdftotext (the story users' headlines and notes, the rule, every metric, the numbers of the
 // all-user run); the HTML is one file with every plot embedded and nothing loaded from elsewhere; a
-// report over an open file or before the numbers are in is refused with one line.
+// report over an open file or before the numbers are in is refused with one line. It is written in
+// the background: exportReport returns before it is done, the window handles events meanwhile, and
+// a cancelled report leaves neither the file nor a temporary behind.
 #include "core/analysis/session.h"
+#include "ui/exports/reportjob.h"
 #include "ui/mainwindow.h"
 #include "ui/widgets/rulespanel.h"
 #include "ui/session/workspace.h"
 
+#include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -15,9 +20,11 @@
 #include <QMessageBox>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <cmath>
 
@@ -41,6 +48,9 @@ QString metricText(double v)
 {
     return QString::number(v, 'f', 4);
 }
+
+// Generous: the writing shares the machine with whatever else runs.
+constexpr int kReportTimeoutMs = 180000;
 } // namespace
 
 class TestReport : public QObject
@@ -48,6 +58,20 @@ class TestReport : public QObject
     Q_OBJECT
     QTemporaryDir m_dir;
     MainWindow *m_window = nullptr;
+
+    // The report's outcome: refused at once, or the error reportFinished gives (empty: written).
+    QString writeReport(const QString &path)
+    {
+        QSignalSpy finished(m_window, &MainWindow::reportFinished);
+        const QString refused = m_window->exportReport(path);
+        if (!refused.isEmpty())
+            return refused;
+        if (!QTest::qWaitFor([&finished] { return !finished.isEmpty(); }, kReportTimeoutMs))
+            return u"no reportFinished"_qs;
+        if (finished.at(0).at(0).toString() != path)
+            return u"reportFinished for another path: "_qs + finished.at(0).at(0).toString();
+        return finished.at(0).at(1).toString();
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -71,7 +95,7 @@ private Q_SLOTS:
             m_window->errorDialog()->close();
         m_window->openDataset(data, { knn, pop });
         Workspace *ws = m_window->workspace();
-        QTRY_VERIFY_WITH_TIMEOUT(ws->view().user >= 0 && ws->runs().reranked && !ws->isBusy(), 180000);
+        QTRY_VERIFY_WITH_TIMEOUT(ws->view().user >= 0 && ws->analysis()->runs().reranked && !ws->isBusy(), 180000);
         WorkspaceSettings s = ws->settings();
         s.rerank.method = RerankMethod::mmr;
         s.rerank.diversity = 0.5;
@@ -85,21 +109,25 @@ private Q_SLOTS:
         ws->setSettings(s);
         ws->pinUser(u"1"_qs, u"a regular: MMR brings in other aisles"_qs);
         ws->pinUser(u"2385"_qs, u"a big basket"_qs);
-        QTRY_VERIFY_WITH_TIMEOUT(ws->runs().reranked && ws->runs().reranked->rerank.diversity == 0.5
-                && ws->runs().others.size() == 1 && !ws->isBusy() && !ws->sweep().curve.delta.empty() && ws->ruleCosts(),
+        const Analysis *analysis = ws->analysis();
+        QTRY_VERIFY_WITH_TIMEOUT(analysis->runs().reranked && analysis->runs().reranked->rerank.diversity == 0.5
+                && analysis->runs().others.size() == 1 && !ws->isBusy() && !analysis->sweep().curve.delta.empty()
+                && analysis->ruleCosts(),
             240000);
     }
     void cleanupTestCase()
     {
-        if (m_window)
+        if (m_window) {
+            m_window->reportJob()->waitForFinished();
             m_window->workspace()->waitForJobs();
+        }
         delete m_window;
     }
 
     void pdf()
     {
         const QString path = m_dir.filePath(u"report.pdf"_qs);
-        QCOMPARE(m_window->exportReport(path), QString());
+        QCOMPARE(writeReport(path), QString());
         const QString info = run(u"pdfinfo"_qs, { path });
         // title, the metrics (the compared source's table runs onto a second page), the models as points,
         // the trade-off, 2 story users
@@ -107,8 +135,8 @@ private Q_SLOTS:
         QVERIFY2(info.contains(u"842 x 595 pts (A4)"_qs), qPrintable(info));
         const QString text = run(u"pdftotext"_qs, { u"-layout"_qs, path, u"-"_qs });
         const auto ds = m_window->workspace()->dataset();
-        const EvaluationResult &base = *m_window->workspace()->runs().base;
-        const EvaluationResult &mmr = *m_window->workspace()->runs().reranked;
+        const EvaluationResult &base = *m_window->workspace()->analysis()->runs().base;
+        const EvaluationResult &mmr = *m_window->workspace()->analysis()->runs().reranked;
         const QString rule = QString::fromStdString(ds->categories[static_cast<size_t>(
             m_window->workspace()->settings().rerank.rules[0].target)].name);
         for (const QString &expected : QStringList { u"RecLens report"_qs, u"bury category "_qs + rule + u" × 2"_qs,
@@ -118,7 +146,7 @@ private Q_SLOTS:
                  metricText(base.metrics.at("ndcg")), metricText(mmr.metrics.at("ndcg")),
                  metricText(mmr.metrics.at("ild_category")),
                  u"Every other source vs the model order"_qs, u"(Holm)"_qs, u"(raw)"_qs,
-                 metricText(m_window->workspace()->runs().others.at(0)->metrics.at("ndcg")) }) {
+                 metricText(m_window->workspace()->analysis()->runs().others.at(0)->metrics.at("ndcg")) }) {
             QVERIFY2(text.contains(expected), qPrintable(u"missing in the PDF: "_qs + expected));
         }
         // The story pages start on their own pages, in the story's order.
@@ -132,7 +160,7 @@ private Q_SLOTS:
     void html()
     {
         const QString path = m_dir.filePath(u"report.html"_qs);
-        QCOMPARE(m_window->exportReport(path), QString());
+        QCOMPARE(writeReport(path), QString());
         QFile f(path);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QString html = QString::fromUtf8(f.readAll());
@@ -143,7 +171,7 @@ private Q_SLOTS:
         QVERIFY(!html.contains(u"src='http"_qs) && !html.contains(u"src='file"_qs) && !html.contains(u"<link"_qs));
         QCOMPARE(html.count(u"<section>"_qs), 6); // title, metrics, models as points, trade-off, 2 story users
         QVERIFY(html.contains(u"a regular: MMR brings in other aisles"_qs));
-        QVERIFY(html.contains(metricText(m_window->workspace()->runs().reranked->metrics.at("ndcg"))));
+        QVERIFY(html.contains(metricText(m_window->workspace()->analysis()->runs().reranked->metrics.at("ndcg"))));
     }
 
     void ruleCostPanel()
@@ -151,8 +179,8 @@ private Q_SLOTS:
         // The Rules panel shows what the rule alone costs, and it is what reclens-cli evaluate
         // --session gives with the rule minus without it.
         Workspace *ws = m_window->workspace();
-        QVERIFY(ws->ruleCosts() && ws->ruleCosts()->rules.size() == 1);
-        const RuleCost &cost = ws->ruleCosts()->rules[0];
+        QVERIFY(ws->analysis()->ruleCosts() && ws->analysis()->ruleCosts()->rules.size() == 1);
+        const RuleCost &cost = ws->analysis()->ruleCosts()->rules[0];
         QTableWidget *table = m_window->rulesPanel()->table();
         QCOMPARE(table->rowCount(), 1);
         QCOMPARE(table->item(0, 3)->text(), (cost.ndcg > 0 ? u"+"_qs : QString()) + QString::number(cost.ndcg, 'f', 4));
@@ -193,6 +221,75 @@ private Q_SLOTS:
         QVERIFY2(e.contains(u".pdf or .html"_qs), qPrintable(e));
         if (m_window->errorDialog())
             m_window->errorDialog()->close();
+    }
+
+    void writesInTheBackground()
+    {
+        // exportReport returns before the report is written (reportFinished comes later, from the
+        // event loop), and the window handles events meanwhile: a zero timer set right after it
+        // fires before reportFinished, and the progress of each page arrives before it too.
+        const QString path = m_dir.filePath(u"background.pdf"_qs);
+        QSignalSpy finished(m_window, &MainWindow::reportFinished);
+        QSignalSpy started(m_window->reportJob(), &ReportJob::started);
+        QSignalSpy progress(m_window->reportJob(), &ReportJob::progressChanged);
+        QElapsedTimer clock;
+        clock.start();
+        QCOMPARE(m_window->exportReport(path), QString());
+        const qint64 returnedMs = clock.elapsed();
+        int finishedWhenTicked = -1;
+        QObject tick; // gone, and the timer with it, if this test returns early
+        QTimer::singleShot(0, &tick, [&finished, &finishedWhenTicked] { finishedWhenTicked = int(finished.size()); });
+        QCOMPARE(finished.size(), 0);
+        QCOMPARE(started.size(), 1);
+        QVERIFY(m_window->reportJob()->isRunning());
+        // One report at a time: a second is refused with one line while the first goes on.
+        const QString second = m_dir.filePath(u"second.pdf"_qs);
+        const QString refused = m_window->exportReport(second);
+        QVERIFY2(refused.contains(u"being written"_qs), qPrintable(refused));
+        if (m_window->errorDialog())
+            m_window->errorDialog()->close();
+
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kReportTimeoutMs);
+        const qint64 writtenMs = clock.elapsed();
+        QCOMPARE(finished.at(0).at(0).toString(), path);
+        QCOMPARE(finished.at(0).at(1).toString(), QString());
+        QCOMPARE(finishedWhenTicked, 0);
+        QVERIFY(!progress.isEmpty());
+        QCOMPARE(progress.last().at(0).toDouble(), 1.0);
+        QVERIFY(QFile::exists(path) && !QFile::exists(second));
+        QVERIFY(!m_window->reportJob()->isRunning());
+        qInfo("exportReport returned after %lld ms, the report was written after %lld ms", returnedMs, writtenMs);
+        QVERIFY(returnedMs <= writtenMs);
+    }
+
+    void cancel_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addRow("pdf") << u"cancelled.pdf"_qs;
+        QTest::addRow("html") << u"cancelled.html"_qs;
+    }
+    void cancel()
+    {
+        QFETCH(QString, name);
+        // A folder of its own: "nothing left" then means nothing at all, temporaries included.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(name);
+        QSignalSpy finished(m_window, &MainWindow::reportFinished);
+        QCOMPARE(m_window->exportReport(path), QString());
+        QVERIFY(m_window->reportJob()->isRunning());
+        m_window->reportJob()->cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kReportTimeoutMs);
+        QCOMPARE(finished.at(0).at(0).toString(), path);
+        QCOMPARE(finished.at(0).at(1).toString(), u"cancelled"_qs);
+        QVERIFY(!m_window->reportJob()->isRunning());
+        QVERIFY(!m_window->errorDialog() || !m_window->errorDialog()->isVisible()); // cancelling is no error
+        const QStringList left
+            = QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System);
+        QVERIFY2(left.isEmpty(), qPrintable(left.join(u", "_qs)));
+        // The next one is written as usual.
+        QCOMPARE(writeReport(path), QString());
+        QVERIFY(QFile::exists(path));
     }
 };
 

@@ -54,8 +54,8 @@ bool settled(MainWindow &w, double delta, int timeoutMs = 180000)
     t.start();
     while (t.elapsed() < timeoutMs) {
         QTest::qWait(50);
-        if (ws->view().user >= 0 && ws->runs().reranked && ws->runs().reranked->rerank.diversity == delta
-            && !ws->evaluationJobs()->isRunning() && !ws->loadJobs()->isRunning())
+        if (ws->view().user >= 0 && ws->analysis()->runs().reranked && ws->analysis()->runs().reranked->rerank.diversity == delta
+            && !ws->analysis()->isRunning(Analysis::Job::evaluation) && !ws->isLoading())
             return true;
     }
     return false;
@@ -182,7 +182,7 @@ private Q_SLOTS:
             modelOrder = items(w, 0);
             reranked = items(w, 1);
             QVERIFY(modelOrder != reranked);
-            metrics = ws->runs().reranked->metrics;
+            metrics = ws->analysis()->runs().reranked->metrics;
             ws->cancelAll();
             ws->waitForJobs();
         }
@@ -205,7 +205,7 @@ private Q_SLOTS:
             QCOMPARE(ws->rocScope(), Workspace::RocScope::pool);
             QCOMPARE(w.inspectPage()->rocScopeBox()->currentIndex(), 1);
             // The same numbers (undefined ones, such as item-kNN's ild_embedding, stay undefined).
-            const auto &again = ws->runs().reranked->metrics;
+            const auto &again = ws->analysis()->runs().reranked->metrics;
             QCOMPARE(again.size(), metrics.size());
             for (const auto &[name, value] : metrics)
                 QVERIFY2(std::isnan(value) ? std::isnan(again.at(name)) : again.at(name) == value, name.c_str());
@@ -253,7 +253,7 @@ private Q_SLOTS:
             compare->setCurrentIndex(3);
             QCOMPARE(ws->settings().compared, (std::vector<int> { 1, 2 }));
             QVERIFY(settled(w, ws->settings().rerank.diversity));
-            QTRY_COMPARE_WITH_TIMEOUT(ws->runs().others.size(), size_t { 2 }, 180000);
+            QTRY_COMPARE_WITH_TIMEOUT(ws->analysis()->runs().others.size(), size_t { 2 }, 180000);
             InspectPage *page = w.inspectPage();
             QCOMPARE(page->visibleListCount(), 4);
             QCOMPARE(ws->view().columns[2].source, size_t { 1 });
@@ -338,7 +338,7 @@ private Q_SLOTS:
             QVERIFY(checked > 20);
             // The models as points: model order, re-ranked and the two compared models, at their
             // all-user personalization / coverage and nDCG.
-            const GlobalRuns &runs = ws->runs();
+            const GlobalRuns &runs = ws->analysis()->runs();
             const std::vector<const EvaluationResult *> shown { runs.base.get(), runs.reranked.get(),
                 runs.others[0].get(), runs.others[1].get() };
             for (auto [map, metric] : { std::pair { w.summaryPage()->personalizationMap(), "personalization" },
@@ -414,7 +414,7 @@ private Q_SLOTS:
             QVERIFY(settled(w, 0.5));
             QVERIFY(ws->sources().front().isRun());
             QCOMPARE(ws->settings().rerank.similarity, SimilarityKind::embedding); // borrowed embeddings
-            metrics = ws->runs().reranked->metrics;
+            metrics = ws->analysis()->runs().reranked->metrics;
             ws->cancelAll();
             ws->waitForJobs();
         }

@@ -2,7 +2,7 @@
 // How far the shown lists agree, one row per pair of list columns (A–B, A–C, …, B–C, …): items in
 // both, Jaccard and rank-biased overlap (p = 0.9), from the UserView's overlaps. Fed whole from a
 // snapshot; exact values under ExportRole for the table exports.
-#include "ui/session/userinspector.h"
+#include "core/analysis/userview.h"
 
 #include <QAbstractTableModel>
 #include <QStringList>

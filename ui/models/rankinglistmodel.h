@@ -2,7 +2,7 @@
 // One ranked list of the lists-side-by-side view (model order, re-ranked or a second model), and the
 // user's history strip. Both are fed whole from a UserView snapshot.
 #include "ui/plots/categorypalette.h"
-#include "ui/session/userinspector.h"
+#include "core/analysis/userview.h"
 
 #include <QAbstractListModel>
 #include <QAbstractTableModel>

@@ -3,7 +3,7 @@
 // A model gives exact values under ExportRole (numbers unrounded, NaN as an invalid QVariant for
 // "undefined"); cells without it export what they display. CSV fields are quoted by core's
 // csv_field, the one quoting every CSV of RecLens uses.
-#include "ui/session/userinspector.h"
+#include "core/analysis/userview.h"
 
 #include <QAbstractItemModel>
 #include <QString>

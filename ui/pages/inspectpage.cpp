@@ -157,12 +157,20 @@ InspectPage::InspectPage(Workspace *workspace, QWidget *parent)
 
     connect(m_workspace, &Workspace::datasetChanged, this, &InspectPage::onDatasetChanged);
     connect(m_workspace, &Workspace::userViewChanged, this, &InspectPage::applyView);
-    connect(m_workspace, &Workspace::pooledRocChanged, this, &InspectPage::applyRoc);
-    connect(m_workspace, &Workspace::sweepChanged, this, &InspectPage::applySweep);
-    connect(m_workspace->sweepJobs(), &JobTracker::jobStarted, this,
-        [this] { m_tradeoffPlot->setStatus(QStringLiteral("computing the δ sweep over all users…")); });
-    connect(m_workspace->sweepJobs(), &JobTracker::jobFailed, this,
-        [this] { m_tradeoffPlot->setStatus(QStringLiteral("sweep failed")); });
+    const Analysis *analysis = m_workspace->analysis();
+    connect(analysis, &Analysis::pooledRocAvailable, this, [this](const std::vector<reclens::RocCurve> &curves) {
+        m_pooledRoc = curves;
+        applyRoc();
+    });
+    connect(analysis, &Analysis::sweepAvailable, this, &InspectPage::applySweep);
+    connect(analysis, &Analysis::jobStarted, this, [this](Analysis::Job job) {
+        if (job == Analysis::Job::sweep)
+            m_tradeoffPlot->setStatus(QStringLiteral("computing the δ sweep over all users…"));
+    });
+    connect(analysis, &Analysis::jobFailed, this, [this](Analysis::Job job) {
+        if (job == Analysis::Job::sweep)
+            m_tradeoffPlot->setStatus(QStringLiteral("sweep failed"));
+    });
     connect(m_workspace, &Workspace::settingsChanged, this,
         [this] { m_tradeoffPlot->setCurrentDelta(m_workspace->settings().rerank.diversity); });
 }
@@ -387,7 +395,7 @@ void InspectPage::applyRoc()
     m_rocPlot->setNote(run ? QStringLiteral("run: listed items by rank, unlisted items tied below") : QString());
     m_rocPlot->setTitle(queries ? QStringLiteral("ROC, all items — this query and all queries")
                                 : QStringLiteral("ROC, all items — this user and all users"));
-    const auto &pooled = m_workspace->pooledRoc();
+    const auto &pooled = m_pooledRoc;
     for (size_t m = 0; m < pooled.size(); ++m) {
         const auto shown = std::find_if(view.columns.begin(), view.columns.end(),
             [m](const ListColumn &c) { return c.role == ListColumn::Role::OtherSource && c.source == m; });
@@ -408,9 +416,8 @@ void InspectPage::applyRoc()
     m_rocPlot->setCurves(curves);
 }
 
-void InspectPage::applySweep()
+void InspectPage::applySweep(const SweepResult &sweep)
 {
-    const SweepResult &sweep = m_workspace->sweep();
     m_tradeoffPlot->setCurve(
         sweep.curve, QString::fromStdString(sweep.diversityMetric), QString::fromStdString(sweep.accuracyMetric));
     m_tradeoffPlot->setCurrentDelta(m_workspace->settings().rerank.diversity);

@@ -3,7 +3,10 @@
 // order | re-ranked | any compared sources' own order), a box that picks the column rank moves are
 // counted against and shows the overlap of every pair of lists, and the four plots (category mix, diversity scores,
 // ROC, accuracy–diversity trade-off). Owns its list models; reads everything from the Workspace.
+#include "core/metrics/metrics.h"
+
 #include <QWidget>
+#include <vector>
 
 class QComboBox;
 class QHBoxLayout;
@@ -14,6 +17,7 @@ class QTableView;
 namespace reclens::ui
 {
 
+struct SweepResult;
 class CategoryPlot;
 class DiversityPlot;
 class HistoryModel;
@@ -52,7 +56,7 @@ private:
     void onDatasetChanged();
     void applyView();
     void applyRoc();
-    void applySweep();
+    void applySweep(const reclens::ui::SweepResult &sweep);
 
     struct ListPanel {
         QWidget *box = nullptr;
@@ -81,6 +85,7 @@ private:
     CategoryPlot *m_categoryPlot;
     DiversityPlot *m_diversityPlot;
     RocPlot *m_rocPlot;
+    std::vector<reclens::RocCurve> m_pooledRoc; // per source, as the analysis handed it over
     TradeoffPlot *m_tradeoffPlot;
     double m_lastApplyMs = 0;
 };

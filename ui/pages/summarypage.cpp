@@ -111,16 +111,20 @@ SummaryPage::SummaryPage(Workspace *workspace, QWidget *parent)
         strata->addWidget(box, 1);
     }
     layout->addLayout(strata, 2);
-    connect(m_workspace, &Workspace::runsChanged, this, &SummaryPage::onRunsChanged);
-    connect(m_workspace, &Workspace::estimatesAvailable, this, &SummaryPage::onEstimates);
-    connect(m_workspace->evaluationJobs(), &JobTracker::jobStarted, this,
-        [this] { m_header->setText(QStringLiteral("Evaluating all users for the current settings…")); });
+    const Analysis *analysis = m_workspace->analysis();
+    connect(analysis, &Analysis::runsAvailable, this, &SummaryPage::onRuns);
+    connect(analysis, &Analysis::estimatesAvailable, this, &SummaryPage::onEstimates);
+    connect(analysis, &Analysis::jobStarted, this, [this](Analysis::Job job) {
+        if (job == Analysis::Job::evaluation)
+            m_header->setText(QStringLiteral("Evaluating all users for the current settings…"));
+    });
 }
 
 void SummaryPage::onEstimates(const WorkspaceEstimates &estimates)
 {
     // The exact numbers of the current settings stay once they are there.
-    if (m_workspace->runsAreCurrent() || !m_workspace->estimatesAreCurrent())
+    const Analysis *analysis = m_workspace->analysis();
+    if (analysis->runsAreCurrent() || !analysis->estimatesAreCurrent())
         return;
     m_model->setEstimates(estimates);
     const bool queries = m_workspace->requestKind() == RequestKind::queries;
@@ -133,9 +137,8 @@ void SummaryPage::onEstimates(const WorkspaceEstimates &estimates)
           "when the all-user run is done."_qs);
 }
 
-void SummaryPage::onRunsChanged()
+void SummaryPage::onRuns(const GlobalRuns &runs)
 {
-    const GlobalRuns &runs = m_workspace->runs();
     m_model->setRuns(runs);
     showModelMap(m_personalizationMap, runs, "personalization");
     showModelMap(m_coverageMap, runs, "catalog_coverage");

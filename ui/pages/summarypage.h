@@ -15,6 +15,7 @@ class ModelMapPlot;
 class SummaryModel;
 class Workspace;
 struct WorkspaceEstimates;
+struct GlobalRuns;
 
 class SummaryPage : public QWidget
 {
@@ -29,7 +30,7 @@ public:
     ModelMapPlot *coverageMap() const { return m_coverageMap; }
 
 private:
-    void onRunsChanged();
+    void onRuns(const reclens::ui::GlobalRuns &runs);
     void onEstimates(const WorkspaceEstimates &estimates);
 
     Workspace *m_workspace;

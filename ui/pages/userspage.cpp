@@ -120,7 +120,7 @@ UsersPage::UsersPage(Workspace *workspace, QWidget *parent)
             m_workspace->selectUser(current.data(UserTableModel::UserIndexRole).toInt());
         });
     connect(m_workspace, &Workspace::datasetChanged, this, &UsersPage::onDatasetChanged);
-    connect(m_workspace, &Workspace::runsChanged, this, &UsersPage::onRunsChanged);
+    connect(m_workspace->analysis(), &Analysis::runsAvailable, this, &UsersPage::onRuns);
     connect(m_workspace, &Workspace::userViewChanged, this, &UsersPage::selectCurrentUser);
     showMetricColumns(m_worstMetric->currentIndex());
 }
@@ -164,9 +164,8 @@ void UsersPage::onDatasetChanged()
     m_view->setColumnWidth(UserTableModel::TestColumn, queries ? 66 : 36);
 }
 
-void UsersPage::onRunsChanged()
+void UsersPage::onRuns(const GlobalRuns &runs)
 {
-    const GlobalRuns &runs = m_workspace->runs();
     if (!runs.base) {
         m_model->clearMetrics();
     } else {

@@ -13,6 +13,7 @@ class QTableView;
 namespace reclens::ui
 {
 
+struct GlobalRuns;
 class UserFilterProxy;
 class UserTableModel;
 class Workspace;
@@ -31,7 +32,7 @@ public:
 
 private:
     void onDatasetChanged();
-    void onRunsChanged();
+    void onRuns(const reclens::ui::GlobalRuns &runs);
     void showMetricColumns(int metricIndex);
     void selectCurrentUser();
 

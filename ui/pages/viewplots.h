@@ -3,7 +3,7 @@
 // page, the report's story pages and the presentation. One function per thing drawn, so that every
 // place shows the same.
 #include "ui/plots/categorypalette.h"
-#include "ui/session/userinspector.h"
+#include "core/analysis/userview.h"
 
 #include <QColor>
 #include <QString>

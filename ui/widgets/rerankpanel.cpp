@@ -1,5 +1,6 @@
 #include "ui/widgets/rerankpanel.h"
 
+#include <QSettings>
 #include <QComboBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -218,6 +219,37 @@ void RerankPanel::toWorkspace()
     for (const QVariant &i : m_compare->currentData().toList())
         s.compared.push_back(i.toInt());
     m_workspace->setSettings(s);
+}
+
+void RerankPanel::restoreSaved()
+{
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("controls"));
+    if (!settings.contains(QStringLiteral("method")))
+        return;
+    WorkspaceSettings s = m_workspace->settings();
+    s.rerank.method = static_cast<RerankMethod>(settings.value(QStringLiteral("method")).toInt());
+    s.rerank.diversity = std::clamp(settings.value(QStringLiteral("diversity")).toDouble(), 0.0, 1.0);
+    s.rerank.similarity = static_cast<SimilarityKind>(settings.value(QStringLiteral("similarity")).toInt());
+    s.rerank.category_level = settings.value(QStringLiteral("level")).toInt();
+    s.rerank.max_per_category = settings.value(QStringLiteral("maxPerCategory")).toInt();
+    s.rerank.max_per_brand = settings.value(QStringLiteral("maxPerBrand")).toInt();
+    s.rerank.k = std::max(1, settings.value(QStringLiteral("k"), 10).toInt());
+    m_workspace->setSettings(s);
+}
+
+void RerankPanel::save() const
+{
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("controls"));
+    const WorkspaceSettings &s = m_workspace->settings();
+    settings.setValue(QStringLiteral("method"), static_cast<int>(s.rerank.method));
+    settings.setValue(QStringLiteral("diversity"), s.rerank.diversity);
+    settings.setValue(QStringLiteral("similarity"), static_cast<int>(s.rerank.similarity));
+    settings.setValue(QStringLiteral("level"), s.rerank.category_level);
+    settings.setValue(QStringLiteral("maxPerCategory"), s.rerank.max_per_category);
+    settings.setValue(QStringLiteral("maxPerBrand"), s.rerank.max_per_brand);
+    settings.setValue(QStringLiteral("k"), s.rerank.k);
 }
 
 } // namespace reclens::ui

@@ -24,6 +24,10 @@ public:
     QComboBox *methodBox() const { return m_method; }
     // δ in slider steps (0..100).
     static int sliderSteps() { return 100; }
+    // The last re-ranking settings (QSettings, group "controls"): put back into the workspace, and
+    // kept when the window closes.
+    void restoreSaved();
+    void save() const;
 
 Q_SIGNALS:
     void diversityMoved(double delta); // emitted before the workspace recomputes (for latency timing)

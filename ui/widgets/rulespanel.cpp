@@ -129,9 +129,15 @@ RulesPanel::RulesPanel(Workspace *workspace, QWidget *parent)
         m_workspace->setSettings(s);
     });
     connect(m_workspace, &Workspace::settingsChanged, this, &RulesPanel::refreshTable);
-    connect(m_workspace, &Workspace::ruleCostsChanged, this, &RulesPanel::refreshTable);
-    connect(m_workspace->ruleJobs(), &JobTracker::jobStarted, this,
-        [this] { m_costStatus->setText(QStringLiteral("computing what each rule costs over all users…")); });
+    const Analysis *analysis = m_workspace->analysis();
+    connect(analysis, &Analysis::ruleCostsAvailable, this, [this](const std::optional<RuleCosts> &costs) {
+        m_costs = costs;
+        refreshTable();
+    });
+    connect(analysis, &Analysis::jobStarted, this, [this](Analysis::Job job) {
+        if (job == Analysis::Job::ruleCosts)
+            m_costStatus->setText(QStringLiteral("computing what each rule costs over all users…"));
+    });
 }
 
 QString RulesPanel::addRule(int kind, const QString &target, double value)
@@ -201,7 +207,7 @@ void RulesPanel::refreshTable()
             static_cast<int>(i), 0, new QTableWidgetItem(info ? QString::fromLatin1(info->label) : QString()));
         m_table->setItem(static_cast<int>(i), 1, new QTableWidgetItem(target));
         m_table->setItem(static_cast<int>(i), 2, new QTableWidgetItem(value));
-        const auto &costs = m_workspace->ruleCosts();
+        const auto &costs = m_costs;
         const RuleCost *cost = costs && i < costs->rules.size() && costs->rules[i].rule == r ? &costs->rules[i] : nullptr;
         const QString tip = cost && ds ? costTooltip(*ds, *cost) : QString();
         for (int c = 0; c < 3; ++c) {
@@ -218,14 +224,14 @@ void RulesPanel::refreshTable()
             if (m_table->item(static_cast<int>(i), c))
                 m_table->item(static_cast<int>(i), c)->setToolTip(tip);
     }
-    const auto &costs = m_workspace->ruleCosts();
+    const auto &costs = m_costs;
     if (rules.empty())
         m_costStatus->setText(QString());
     else if (costs)
         m_costStatus->setText(u"Δ: what each rule alone changes over all users (all rules vs all but this one); "
                               "nDCG with all rules "_qs
             + QString::number(costs->with_all.count("ndcg") ? costs->with_all.at("ndcg") : kNaN, 'f', 4) + u"."_qs);
-    else if (!m_workspace->ruleJobs()->isRunning())
+    else if (!m_workspace->analysis()->isRunning(Analysis::Job::ruleCosts))
         m_costStatus->setText(QStringLiteral("what each rule costs follows the all-user evaluation"));
 }
 

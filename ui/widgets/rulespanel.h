@@ -4,7 +4,10 @@
 // brand) or external id (item) and resolved against the open dataset. Each rule's row shows what it
 // alone costs over all users (rule_costs, computed in the background): Δ nDCG, recall and coverage,
 // with the strata and the category mix in its tooltip.
+#include "core/analysis/rulecost.h"
+
 #include <QWidget>
+#include <optional>
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -36,6 +39,7 @@ private:
     QDoubleSpinBox *m_value;
     QTableWidget *m_table;
     QLabel *m_costStatus;
+    std::optional<reclens::RuleCosts> m_costs; // as the analysis handed them over (none: stale or no rules)
 };
 
 } // namespace reclens::ui

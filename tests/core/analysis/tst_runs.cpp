@@ -2,6 +2,7 @@
 // run's evaluation, its metrics and rank-based AUC computed by hand.
 #include "core/analysis/evaluation.h"
 #include "core/analysis/report.h"
+#include "core/analysis/sessionfiles.h"
 #include "core/common/error.h"
 #include "core/data/runfile.h"
 #include "../metrics/toydataset.h"
@@ -221,6 +222,48 @@ private slots:
         QCOMPARE(by_rank, size_t{2});
         const std::vector<std::string> spaced{"u 0", "u1", "u2"};
         QVERIFY_THROWS_EXCEPTION(Error, lists_trec(spaced, items, r, "t"));
+    }
+
+    // One set of rules for the GUI and `evaluate --session` (core/analysis/sessionfiles.h): every
+    // source in order, a run with the item embeddings of the first model that has them (score_only.pt
+    // has none, two_tower.pt has), a session's re-ranking resolved against what the primary has.
+    void sessionFilesFollowOneSetOfRules()
+    {
+        const std::string data = std::string(RECLENS_TEST_DATA) + "/models/dataset.sqlite";
+        const std::string scoreOnly = std::string(RECLENS_TEST_DATA) + "/models/score_only.pt";
+        const std::string twoTower = std::string(RECLENS_TEST_DATA) + "/models/two_tower.pt";
+        const std::string run = write("lender.csv", "user_id,item_id,score\nu000,i001,0.9\nu000,i002,0.5\n");
+        Session s;
+        s.dataset = data;
+        s.requests = "users";
+        s.sources = { { SessionSource::Kind::run, run, "", "r" }, { SessionSource::Kind::model, scoreOnly, "", "s" },
+            { SessionSource::Kind::model, twoTower, "", "t" } };
+        s.rerank.method = RerankMethod::mmr;
+        s.rerank.similarity = SimilarityKind::embedding;
+        const OpenedFiles files = load_session_files(s, "s.reclens");
+        QCOMPARE(files.sources.size(), size_t { 3 });
+        QVERIFY(files.sources[0].run && files.sources[1].model && files.sources[2].model);
+        const RankingSource primary = ranking_source(files.sources, 0, *files.dataset);
+        QCOMPARE(primary.model, files.sources[2].model.get()); // the first model with embeddings
+        QVERIFY(!primary.item_embeddings().empty());
+        QCOMPARE(session_options(s, *files.dataset, primary, 100).rerank.similarity, SimilarityKind::embedding);
+        // Without a lender, embedding similarity is shown as category similarity.
+        s.sources.pop_back();
+        const OpenedFiles bare = load_session_files(s, "s.reclens");
+        const RankingSource lone = ranking_source(bare.sources, 0, *bare.dataset);
+        QVERIFY(lone.model == nullptr);
+        QCOMPARE(session_options(s, *bare.dataset, lone, 100).rerank.similarity, SimilarityKind::category);
+        QCOMPARE(session_options(s, *bare.dataset, lone, 100).pool, 100); // the session names none
+        // Every source or none, with one line naming the session.
+        s.sources.push_back({ SessionSource::Kind::model, write("broken.pt", "not a model"), "", "b" });
+        try {
+            load_session_files(s, "s.reclens");
+            QFAIL("a source that does not load must refuse the session");
+        } catch (const Error &e) {
+            QVERIFY2(std::string(e.what()).find("s.reclens") != std::string::npos
+                    && std::string(e.what()).find("cannot open the session as saved") != std::string::npos,
+                e.what());
+        }
     }
 };
 

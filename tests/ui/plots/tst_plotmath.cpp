@@ -5,6 +5,7 @@
 #include <QTest>
 #include <cmath>
 
+using namespace reclens;
 using namespace reclens::ui;
 using Keys = std::vector<std::vector<int32_t>>;
 using Groups = std::vector<int32_t>;

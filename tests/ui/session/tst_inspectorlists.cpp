@@ -8,7 +8,7 @@
 #include "core/data/datasetrepository.h"
 #include "core/data/runfile.h"
 #include "ui/models/usertablemodel.h"
-#include "ui/session/userinspector.h"
+#include "core/analysis/userview.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -20,7 +20,7 @@
 #include <set>
 
 using namespace reclens;
-using reclens::ui::UserInspector;
+using reclens::UserInspector;
 
 namespace
 {
@@ -241,7 +241,7 @@ private slots:
             EvaluationResult shown;
             shown.users = users;
             for (int32_t u : users) {
-                const reclens::ui::UserView view = inspector.inspect(u);
+                const reclens::UserView view = inspector.inspect(u);
                 shown.lists.push_back(view.columns.at(2).items);
                 shown.scores.push_back(view.columns.at(2).scores);
             }

@@ -29,11 +29,11 @@ private Q_SLOTS:
     void sweepFollowsRules()
     {
         Workspace ws;
-        QSignalSpy sweeps(&ws, &Workspace::sweepChanged);
+        QSignalSpy sweeps(ws.analysis(), &Analysis::sweepAvailable);
         QSignalSpy errors(&ws, &Workspace::errorOccurred);
         ws.openDataset(kData, { kModel });
-        // installSession emits sweepChanged once (cleared); then the first sweep arrives.
-        QTRY_VERIFY_WITH_TIMEOUT(ws.sweep().curve.delta.size() == 11, 60000);
+        // installSession hands over an empty sweep once (cleared); then the first sweep arrives.
+        QTRY_VERIFY_WITH_TIMEOUT(ws.analysis()->sweep().curve.delta.size() == 11, 60000);
         QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(1).toString()));
 
         auto withRule = [&](int32_t item) {
@@ -79,7 +79,7 @@ private Q_SLOTS:
         Workspace ws;
         QSignalSpy errors(&ws, &Workspace::errorOccurred);
         ws.openDataset(QString::fromStdString(o.out), {}, QStringLiteral("q1"), { dir.filePath(QStringLiteral("r.trec")) });
-        QTRY_VERIFY_WITH_TIMEOUT(ws.runs().base != nullptr && !ws.isBusy(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(ws.analysis()->runs().base != nullptr && !ws.isBusy(), 60000);
         QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(1).toString()));
         QCOMPARE(ws.requestKind(), RequestKind::queries);
         QVERIFY(ws.datasetHasQueries());
@@ -97,14 +97,46 @@ private Q_SLOTS:
         QVERIFY(std::isnan(c.grade[2]));
         // Relevant: i001 and the id the dataset lacks, so recall 1/2 at any K.
         QCOMPARE(c.metrics[MetricId::recall], 0.5);
-        QCOMPARE(ws.runs().base->conventions, std::string("trec_eval"));
-        QCOMPARE(ws.runs().base->users.size(), size_t { 2 });
+        QCOMPARE(ws.analysis()->runs().base->conventions, std::string("trec_eval"));
+        QCOMPARE(ws.analysis()->runs().base->users.size(), size_t { 2 });
 
         // Back to users: the run names queries, so it cannot come along (said), and the users show.
         ws.setRequestKind(RequestKind::users);
         QTRY_VERIFY_WITH_TIMEOUT(ws.requestKind() == RequestKind::users && !ws.isBusy(), 60000);
         QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), 10000);
         QVERIFY(ws.sources().empty());
+    }
+
+    // The analysis hands each result over whole (payload signals): a page keeps what it is given and
+    // never reads it back; busyChanged says when everything rests.
+    void resultsArriveAsPayloads()
+    {
+        Workspace ws;
+        GlobalRuns lastRuns;
+        SweepResult lastSweep;
+        std::vector<RocCurve> lastRoc;
+        int runsHanded = 0;
+        connect(ws.analysis(), &Analysis::runsAvailable, this, [&](const GlobalRuns &r) {
+            lastRuns = r;
+            ++runsHanded;
+        });
+        connect(ws.analysis(), &Analysis::sweepAvailable, this, [&](const SweepResult &s) { lastSweep = s; });
+        connect(ws.analysis(), &Analysis::pooledRocAvailable, this, [&](const std::vector<RocCurve> &c) { lastRoc = c; });
+        QSignalSpy busy(&ws, &Workspace::busyChanged);
+        ws.openDataset(kData, { kModel });
+        QTRY_VERIFY_WITH_TIMEOUT(lastRuns.reranked && lastSweep.curve.delta.size() == 11 && !ws.isBusy(), 60000);
+        QCOMPARE(lastRuns.reranked, ws.analysis()->runs().reranked); // the very run, not a copy
+        QCOMPARE(lastRuns.base, ws.analysis()->runs().base);
+        QCOMPARE(lastSweep.curve.y, ws.analysis()->sweep().curve.y);
+        QCOMPARE(lastRoc.size(), size_t { 1 });
+        QVERIFY(!lastRoc[0].fpr.empty());
+        QVERIFY(busy.size() >= 2);
+        QCOMPARE(busy.last().at(0).toBool(), false);
+        // A new δ: the stale runs are not handed over again until the new ones are measured.
+        const int before = runsHanded;
+        ws.setDiversity(0.9);
+        QTRY_VERIFY_WITH_TIMEOUT(runsHanded > before && lastRuns.reranked->rerank.diversity == 0.9, 60000);
+        QVERIFY(ws.analysis()->runsAreCurrent());
     }
 };
 

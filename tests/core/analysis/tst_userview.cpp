@@ -1,7 +1,7 @@
 // The interactive path behind the slider: lists, moves, hits, ROC of a re-ranked list, δ = 0.
-#include "../tinydataset.h"
+#include "../../ui/tinydataset.h"
 #include "core/common/error.h"
-#include "ui/session/userinspector.h"
+#include "core/analysis/userview.h"
 
 #include <QTest>
 #include <algorithm>
@@ -10,7 +10,6 @@
 #include <set>
 
 using namespace reclens;
-using namespace reclens::ui;
 
 class TestUserInspector : public QObject
 {
@@ -196,4 +195,4 @@ private Q_SLOTS:
 };
 
 QTEST_APPLESS_MAIN(TestUserInspector)
-#include "tst_userinspector.moc"
+#include "tst_userview.moc"

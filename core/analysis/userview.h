@@ -9,12 +9,13 @@
 // slider move only re-ranks the cached pool (with a similarity built once per model and kind) and
 // recomputes the list metrics. Nothing here takes a lock that background jobs hold.
 //
-// Plain C++ (no widgets) so it can be tested and timed on its own. Not thread-safe: one owner.
+// Engine code beside evaluate (the per-user view of what evaluate measures over all users), so the
+// GUI, its report and tests share it. Not thread-safe: one owner.
 #include "core/analysis/evaluation.h"
 #include "core/metrics/metrics.h"
 #include "core/models/model.h"
 #include "core/rerank/reranker.h"
-#include "ui/plots/plotmath.h"
+#include "core/analysis/viewmath.h"
 
 #include <algorithm>
 #include <map>
@@ -22,7 +23,7 @@
 #include <string>
 #include <vector>
 
-namespace reclens::ui
+namespace reclens
 {
 
 struct ListColumn {
@@ -156,4 +157,4 @@ private:
     int m_barsLevel = 1;
 };
 
-} // namespace reclens::ui
+} // namespace reclens

@@ -1,4 +1,4 @@
-#include "ui/session/userinspector.h"
+#include "core/analysis/userview.h"
 
 #include "core/common/error.h"
 #include "core/common/progress.h"
@@ -11,7 +11,7 @@
 #include <limits>
 #include <numeric>
 
-namespace reclens::ui
+namespace reclens
 {
 
 namespace
@@ -360,4 +360,4 @@ UserView UserInspector::inspect(int32_t user)
     return view;
 }
 
-} // namespace reclens::ui
+} // namespace reclens
