@@ -157,6 +157,10 @@ MainWindow::~MainWindow()
     m_workspace->analysis()->disconnect(this);
     m_workspace->analysis()->disconnect(m_jobStatus);
     m_workspace->disconnect(m_jobStatus);
+    for (QObject *waiting : findChildren<QObject *>(QStringLiteral("whenReady"), Qt::FindDirectChildrenOnly)) {
+        m_workspace->disconnect(waiting);
+        m_workspace->analysis()->disconnect(waiting);
+    }
     m_workspace->disconnect(this);
 }
 
@@ -513,6 +517,7 @@ void MainWindow::whenReady(std::function<void(bool ready)> then, int timeoutMs)
     // Settled: the user is shown and every job rests (or loading failed), and it stays so for a
     // moment, for the queued replots. Checked whenever the workspace says something changed.
     auto *context = new QObject(this);
+    context->setObjectName(QStringLiteral("whenReady"));
     auto *quiet = new QTimer(context);
     quiet->setSingleShot(true);
     quiet->setInterval(600);

@@ -74,9 +74,8 @@ int run_session(const EvaluateArgs &a)
     Stopwatch sw;
     // As RecLens opens it (one function for both): the dataset's users or queries, every source, a
     // run with the first model's item embeddings, the session's re-ranking and rules.
+    // (The primary run's warnings come with the result, below.)
     const OpenedFiles files = load_session_files(s, a.session);
-    for (const auto &w : files.warnings)
-        std::fprintf(stderr, "%s\n", w.c_str());
     const double t_load = sw.elapsed_ms();
     const Dataset &ds = *files.dataset;
     const RankingSource primary = ranking_source(files.sources, 0, ds);

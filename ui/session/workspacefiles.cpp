@@ -139,8 +139,11 @@ void Workspace::openSession(const QString &path, const SessionFileChoices &choic
             for (const SessionSource &src : s.sources)
                 knownShas.push_back(src.sha256);
             out.load = fromOpened(load_session_files(s, file, progress), s.dataset_sha256, knownShas);
-            const EvaluationOptions options = session_options(
-                s, *out.load.dataset, ranking_source(sourceFiles(out.load.sources), 0, *out.load.dataset), pool);
+            // A session may name no source yet (a dataset saved on its own).
+            const RankingSource primary = out.load.sources.empty()
+                ? RankingSource()
+                : ranking_source(sourceFiles(out.load.sources), 0, *out.load.dataset);
+            const EvaluationOptions options = session_options(s, *out.load.dataset, primary, pool);
             out.settings.rerank = options.rerank;
             out.settings.pool = options.pool;
             out.settings.compared = s.compared;

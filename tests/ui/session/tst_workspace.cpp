@@ -138,6 +138,30 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(runsHanded > before && lastRuns.reranked->rerank.diversity == 0.9, 60000);
         QVERIFY(ws.analysis()->runsAreCurrent());
     }
+
+    // A session saved with a dataset and no model yet opens again (its options resolved without a
+    // primary source), with nothing to analyse.
+    void sessionWithoutSources()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("bare.reclens"));
+        {
+            Workspace ws;
+            ws.openDataset(kData);
+            QTRY_VERIFY_WITH_TIMEOUT(ws.dataset() != nullptr && !ws.isBusy(), 60000);
+            QVERIFY(ws.sources().empty());
+            write_session(ws.session(), path.toStdString());
+        }
+        Workspace ws;
+        QSignalSpy opened(&ws, &Workspace::sessionOpened);
+        QSignalSpy errors(&ws, &Workspace::errorOccurred);
+        ws.openSession(path);
+        QTRY_VERIFY_WITH_TIMEOUT(opened.size() == 1 && !ws.isBusy(), 60000);
+        QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(1).toString()));
+        QVERIFY(ws.dataset() != nullptr);
+        QVERIFY(ws.sources().empty());
+        QVERIFY(!ws.analysis()->runs().base);
+    }
 };
 
 QTEST_MAIN(TestWorkspace)
