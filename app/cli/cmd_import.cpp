@@ -7,6 +7,7 @@
 #include "core/data/movielensimporter.h"
 #include "core/data/queries.h"
 
+#include <optional>
 #include <cstdio>
 #include <memory>
 
@@ -21,6 +22,7 @@ struct ImportArgs {
     double test_fraction = 0.2;
     uint64_t seed = 42;
     bool strict = false;
+    std::optional<std::string> na_values; // unset: the default markers
     int min_user_items = 0;
     int min_item_users = 0;
     double min_rating = 0;
@@ -51,6 +53,9 @@ void add_common(CLI::App *sub, ImportArgs &a)
         ->capture_default_str();
     sub->add_option("--seed", a.seed, "Seed of the random split")->capture_default_str();
     sub->add_flag("--strict", a.strict, "Fail on the first malformed row instead of skipping it");
+    sub->add_option("--na-values", a.na_values,
+        "Missing-value markers, comma-separated: an unquoted field equal to one is blank (a row with such an "
+        "id is skipped and counted per marker). Default NA,NaN,nan,NULL,null,None,N/A,#N/A; '' for none");
     sub->add_option("--min-user-items", a.min_user_items,
            "k-core filter: keep users with at least this many distinct items (repeated with --min-item-users "
            "until both hold; 0 = no bound)")
@@ -68,6 +73,8 @@ void apply_common(const ImportArgs &a, ImportOptions &o)
     o.split.test_fraction = a.test_fraction;
     o.split.seed = a.seed;
     o.strict = a.strict;
+    if (a.na_values)
+        o.na_values = parse_na_values(*a.na_values);
     o.core.min_user_items = a.min_user_items;
     o.core.min_item_users = a.min_item_users;
 }
@@ -122,9 +129,14 @@ std::function<int()> setup(CLI::App &app)
     q->add_option("--map-from", a->queries.map_from, "The id map's column of judged ids (default: its last)");
     q->add_option("--map-to", a->queries.map_to, "The id map's column of item ids (default: its first)");
     q->add_option("--out", a->queries.out, "Search dataset to write (SQLite)")->required();
+    q->add_option("--na-values", a->na_values,
+        "Missing-value markers of an empty id in the id map (unquoted); default NA,NaN,nan,NULL,null,None,N/A,#N/A; "
+        "'' for none");
 
     return [a, ml, cj, csv, q]() -> int {
         if (q->parsed()) {
+            if (a->na_values)
+                a->queries.na_values = parse_na_values(*a->na_values);
             const QueryImportResult r = import_queries(a->queries, cli::print_progress);
             std::printf("queries            %lld (%lld judged)\njudgements         %lld (%lld through the id map, "
                         "%lld of ids the base has no item for)\n",

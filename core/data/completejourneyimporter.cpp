@@ -66,7 +66,7 @@ ImportResult import_completejourney(const std::string &dir, const CompleteJourne
         report.inputs.push_back(demographics_path);
     else
         report.findings.push_back("demographics.csv not found: users have no segment");
-    RowIssues issues(report, options.strict);
+    RowIssues issues(report, options.strict, options.na_values);
     DatasetBuilder b;
 
     // products.csv
@@ -166,13 +166,13 @@ ImportResult import_completejourney(const std::string &dir, const CompleteJourne
             const auto qty = detail::parse_number(row.fields[static_cast<size_t>(c_qty)]);
             const auto sales = detail::parse_number(row.fields[static_cast<size_t>(c_sales)]);
             if (!qty || !sales) {
-                check.malformed(row, std::string(!qty ? "quantity '" + check.field(row, c_qty) : "sales_value '" + check.field(row, c_sales))
+                check.malformed(row, std::string(!qty ? "quantity '" + check.raw(row, c_qty) : "sales_value '" + check.raw(row, c_sales))
                         + "' is not a number");
                 continue;
             }
             const auto ts = parse_timestamp(row.fields[static_cast<size_t>(c_ts)]);
             if (!ts) {
-                check.malformed(row, "transaction_timestamp '" + check.field(row, c_ts) + "' is not an ISO 8601 time");
+                check.malformed(row, "transaction_timestamp '" + check.raw(row, c_ts) + "' is not an ISO 8601 time");
                 continue;
             }
             if (!products.count(product)) {
@@ -229,7 +229,7 @@ ImportResult import_completejourney(const std::string &dir, const CompleteJourne
             ++with_demographics;
             f.segment = check.field(row, c_comp);
             for (size_t c = 0; c < in.header().size(); ++c) {
-                if (static_cast<int>(c) != c_house && !detail::trim(row.fields[c]).empty())
+                if (static_cast<int>(c) != c_house && !check.field(row, static_cast<int>(c)).empty())
                     f.attributes.emplace_back(in.header()[c], check.field(row, static_cast<int>(c)));
             }
         }

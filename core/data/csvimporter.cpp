@@ -36,7 +36,7 @@ ImportResult import_csv(const CsvImportOptions &o, const ProgressFn &progress)
     report.inputs = {o.interactions};
     if (!o.items.empty())
         report.inputs.push_back(o.items);
-    RowIssues issues(report, o.strict);
+    RowIssues issues(report, o.strict, o.na_values);
     DatasetBuilder b;
 
     if (!o.items.empty()) {
@@ -123,7 +123,7 @@ ImportResult import_csv(const CsvImportOptions &o, const ProgressFn &progress)
             if (c_time >= 0) {
                 const auto t = parse_timestamp(row.fields[static_cast<size_t>(c_time)]);
                 if (!t) {
-                    check.malformed(row, "time '" + check.field(row, c_time) + "' in column '" + o.time_col
+                    check.malformed(row, "time '" + check.raw(row, c_time) + "' in column '" + o.time_col
                                          + "' is not epoch seconds or ISO 8601");
                     continue;
                 }
@@ -133,7 +133,7 @@ ImportResult import_csv(const CsvImportOptions &o, const ProgressFn &progress)
             if (c_weight >= 0) {
                 const auto w = detail::parse_number(row.fields[static_cast<size_t>(c_weight)]);
                 if (!w) {
-                    check.malformed(row, "weight '" + check.field(row, c_weight) + "' in column '" + o.weight_col
+                    check.malformed(row, "weight '" + check.raw(row, c_weight) + "' in column '" + o.weight_col
                                          + "' is not a number");
                     continue;
                 }

@@ -106,9 +106,68 @@ void CsvReader::on_row_end(int, void *self)
     CsvRow row;
     row.line = r->m_row_start > 0 ? r->m_row_start : r->m_line;
     row.fields = std::move(r->m_fields);
+    if (r->m_quoted_pos < r->m_quoted_rows.size())
+        row.quoted = std::move(r->m_quoted_rows[r->m_quoted_pos++]);
+    if (row.quoted.size() != row.fields.size())
+        row.quoted.assign(row.fields.size(), 0); // never expected; unquoted is the safe reading
     r->m_fields.clear();
     r->m_ready.push_back(std::move(row));
     r->m_row_start = 0;
+}
+
+void CsvReader::scan_quotes(const std::string &line)
+{
+    QuoteScan &s = m_scan;
+    for (const char c : line) {
+        if (s.in_quotes) {
+            if (s.quote_pending) {
+                s.quote_pending = false;
+                if (c == '"')
+                    continue; // a doubled quote: text
+                s.in_quotes = false; // the closing quote; c is read below
+            } else {
+                if (c == '"')
+                    s.quote_pending = true;
+                continue;
+            }
+        }
+        if (c == '\n' || c == '\r') {
+            if (s.any)
+                end_scanned_row();
+            continue;
+        }
+        if (c == m_delimiter) {
+            s.any = true;
+            s.quoted.push_back(s.current);
+            s.current = 0;
+            s.field_start = true;
+            continue;
+        }
+        // Blanks before a field are not a field yet (libcsv skips them, and a line of blanks is no row).
+        if (s.field_start && (c == ' ' || c == '\t'))
+            continue;
+        s.any = true;
+        if (s.field_start && c == '"') {
+            s.current = 1;
+            s.in_quotes = true;
+        }
+        s.field_start = false;
+    }
+}
+
+void CsvReader::end_scanned_row()
+{
+    QuoteScan &s = m_scan;
+    s.quoted.push_back(s.current);
+    m_quoted_rows.push_back(std::move(s.quoted));
+    s = QuoteScan {};
+}
+
+void CsvReader::reset_scan()
+{
+    m_scan = QuoteScan {};
+    m_quoted_rows.clear();
+    m_quoted_pos = 0;
 }
 
 void CsvReader::reset_parser()
@@ -118,6 +177,7 @@ void CsvReader::reset_parser()
     csv_set_delim(m_parser.get(), static_cast<unsigned char>(m_delimiter));
     m_fields.clear();
     m_row_start = 0;
+    reset_scan();
 }
 
 // Feeds one physical line to libcsv, so line numbers are known exactly. False at the end of input.
@@ -129,6 +189,10 @@ bool CsvReader::feed_line()
     if (!std::getline(m_in, line)) {
         m_eof = true;
         const long start = m_row_start;
+        if (m_scan.quote_pending)
+            m_scan.in_quotes = m_scan.quote_pending = false; // the file ends on a closing quote
+        if (m_scan.any && !m_scan.in_quotes)
+            end_scanned_row(); // the last row has no line end
         if (csv_fini(m_parser.get(), on_field, on_row_end, this) != 0)
             throw Error(located(m_path, "a quoted field is never closed (missing \"); fix the quoting",
                                 start > 0 ? start : m_line));
@@ -142,6 +206,11 @@ bool CsvReader::feed_line()
         line.erase(0, 3);
     if (m_row_start == 0 && !blank(line))
         m_row_start = m_line;
+    if (m_quoted_pos == m_quoted_rows.size()) {
+        m_quoted_rows.clear();
+        m_quoted_pos = 0;
+    }
+    scan_quotes(line);
     const size_t used = csv_parse(m_parser.get(), line.data(), line.size(), on_field, on_row_end, this);
     if (used != line.size()) {
         const int err = csv_error(m_parser.get());

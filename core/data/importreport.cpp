@@ -2,6 +2,7 @@
 
 #include "core/common/error.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -83,6 +84,35 @@ void RowIssues::malformed(const std::string &file, long line, const std::string 
     m_report.add_skipped("malformed");
     if (m_report.malformed_examples.size() < 5)
         m_report.malformed_examples.push_back(located(file, reason, line));
+}
+
+std::vector<std::string> default_na_values()
+{
+    return {kDefaultNaValues.begin(), kDefaultNaValues.end()};
+}
+
+std::vector<std::string> parse_na_values(const std::string &list)
+{
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= list.size() && !list.empty()) {
+        const size_t comma = std::min(list.find(',', start), list.size());
+        const std::string marker = list.substr(start, comma - start);
+        if (marker.empty() || marker.find_first_of(" \t\"") != std::string::npos)
+            throw Error("--na-values '" + list + "': '" + marker + "' is not a marker: give markers separated by commas, "
+                        "without blanks or quotes (e.g. NA,NULL), or '' for none");
+        out.push_back(marker);
+        start = comma + 1;
+    }
+    return out;
+}
+
+const std::string *RowIssues::na_marker(std::string_view value) const
+{
+    for (const std::string &m : m_na_values)
+        if (value == m)
+            return &m;
+    return nullptr;
 }
 
 } // namespace reclens

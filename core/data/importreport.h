@@ -1,8 +1,10 @@
 #pragma once
 // What every importer takes and gives back: split and strictness options, and the import report
 // (printed by the CLI, shown by the GUI import dialog).
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,10 +27,23 @@ struct KCoreFilter {
     bool active() const { return min_user_items > 0 || min_item_users > 0; }
 };
 
+// The markers other tools write for an empty field (DESIGN §9): R's NA, NaN, nan, SQL's NULL and
+// null, pandas' None, N/A, #N/A. Importers take them as ImportOptions::na_values; the run and qrels
+// readers refuse a line whose id is one, as they refuse a blank id.
+inline constexpr std::array<std::string_view, 8> kDefaultNaValues{"NA", "NaN", "nan", "NULL", "null", "None", "N/A", "#N/A"};
+std::vector<std::string> default_na_values();
+// `--na-values LIST`: comma-separated markers ("" turns them off). Throws Error for a marker with a
+// blank or a quote in it.
+std::vector<std::string> parse_na_values(const std::string &list);
+
 struct ImportOptions {
     SplitOptions split;
     KCoreFilter core;
     bool strict = false; // any malformed row is fatal (reclens::Error naming file and line)
+    // An unquoted field equal to one of these is blank: a row whose id is one is skipped and counted
+    // per marker ("ratings.csv: blank userId (NA)"); an optional field (title, brand, price, …) is left
+    // empty. Quoted ("NA") it is text. Empty: no markers.
+    std::vector<std::string> na_values = default_na_values();
 };
 
 struct ImportReport {
@@ -61,12 +76,18 @@ struct ImportReport {
 // reclens::Error at the first one when strict.
 class RowIssues {
 public:
-    RowIssues(ImportReport &report, bool strict) : m_report(report), m_strict(strict) {}
+    RowIssues(ImportReport &report, bool strict, std::vector<std::string> na_values = {})
+        : m_report(report), m_strict(strict), m_na_values(std::move(na_values))
+    {
+    }
     void malformed(const std::string &file, long line, const std::string &reason);
+    // The missing-value marker `value` is, or null.
+    const std::string *na_marker(std::string_view value) const;
 
 private:
     ImportReport &m_report;
     bool m_strict;
+    std::vector<std::string> m_na_values;
 };
 
 } // namespace reclens

@@ -30,7 +30,7 @@ ImportResult import_movielens(const std::string &dir, const MovieLensOptions &op
     ImportReport report;
     report.source = "movielens";
     report.inputs = {ratings_path, movies_path};
-    RowIssues issues(report, options.strict);
+    RowIssues issues(report, options.strict, options.na_values);
     DatasetBuilder b;
 
     {
@@ -147,7 +147,7 @@ ImportResult import_movielens(const std::string &dir, const MovieLensOptions &op
             if (!movie)
                 continue;
             const int32_t item = b.find_item(*movie);
-            const std::string tag(detail::trim(row.fields[static_cast<size_t>(c_tag)]));
+            const std::string tag = check.field(row, c_tag); // an unquoted NA is no tag
             if (item < 0 || item >= catalogue || tag.empty())
                 continue;
             auto &have = b.item_fields(item).tags;

@@ -14,7 +14,8 @@ namespace reclens {
 
 using namespace textlines;
 
-int64_t read_qrels(const std::string &path, const std::string &flag, const std::function<void(const QrelsLine &)> &fn)
+int64_t read_qrels(const std::string &path, const std::string &flag, const std::function<void(const QrelsLine &)> &fn,
+                   const Dataset *known)
 {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
@@ -47,6 +48,15 @@ int64_t read_qrels(const std::string &path, const std::string &flag, const std::
         split_ws(v, f);
         if (f.size() != 4) {
             bad(line_no, v, std::to_string(f.size()) + " fields, not 4");
+            continue;
+        }
+        // An unquoted missing-value marker (R's NA, SQL's NULL, …) is a blank id (DESIGN §9).
+        if (const std::string na = na_note(f[0]); !na.empty() && !(known && known->find_user(std::string(f[0])) >= 0)) {
+            bad(line_no, v, "a blank request id" + na);
+            continue;
+        }
+        if (const std::string na = na_note(f[2]); !na.empty() && !(known && known->find_item(std::string(f[2])) >= 0)) {
+            bad(line_no, v, "a blank item id" + na);
             continue;
         }
         QrelsLine q{f[0], f[2], 0, line_no};
@@ -137,7 +147,7 @@ Judgements load_qrels(const std::string &path, const Dataset &ds, double thresho
         if (item < 0 && outside_ids.insert(docid).second && outside_ids.size() == 1)
             first_outside = "line " + std::to_string(q.line) + ": '" + docid + "'";
         triples.push_back({last_request, item, q.grade});
-    });
+    }, &ds);
     const char *requests = ds.queries() ? "query" : "user";
     if (triples.empty())
         throw Error(located(path, std::string("no qrels line names a ") + requests + " of the dataset (the first is at "

@@ -22,8 +22,11 @@ struct QrelsLine {
 // Calls `fn` for every well-formed line of `path` in file order. Throws Error, one line naming the
 // file and line, for a missing, empty or binary file and for malformed lines (not 4 fields, a blank
 // id, a grade that is not a whole number): counted, the first quoted. `flag` names the option the
-// file came from (messages say "--qrels"). Returns the number of judgements read.
-int64_t read_qrels(const std::string &path, const std::string &flag, const std::function<void(const QrelsLine &)> &fn);
+// file came from (messages say "--qrels"). A request or item id written as a missing-value marker
+// (NA, NULL, …; DESIGN §9) is a blank id, unless `known` has a request (item) of that id. Returns the
+// number of judgements read.
+int64_t read_qrels(const std::string &path, const std::string &flag, const std::function<void(const QrelsLine &)> &fn,
+                   const Dataset *known = nullptr);
 
 // The qrels of `dataset`'s requests (users, or the queries of a query view). Judged ids the
 // dataset lacks are kept as outside grades (they count in recall's and nDCG's denominators, as in

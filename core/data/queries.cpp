@@ -105,14 +105,28 @@ std::unordered_map<std::string, std::string> read_id_map(const QueryImportOption
     std::unordered_map<std::string, std::string> map;
     CsvRow row;
     int64_t blank = 0, conflicts = 0;
+    std::vector<std::pair<std::string, int64_t>> markers; // blank ids written as a missing-value marker
+    auto id_at = [&](int c) {
+        std::string v(detail::trim(row.fields[static_cast<size_t>(c)]));
+        if (!row.was_quoted(static_cast<size_t>(c))
+            && std::find(o.na_values.begin(), o.na_values.end(), v) != o.na_values.end()) {
+            auto it = std::find_if(markers.begin(), markers.end(), [&](const auto &m) { return m.first == v; });
+            if (it == markers.end())
+                markers.emplace_back(v, 1);
+            else
+                ++it->second;
+            return std::string();
+        }
+        return v;
+    };
     while (csv.next(row)) {
         if (!row.error.empty())
             throw Error(located(o.id_map, row.error, row.line));
         const auto width = csv.width_problem(row);
         if (!width.empty())
             throw Error(located(o.id_map, width, row.line));
-        const std::string a(detail::trim(row.fields[static_cast<size_t>(from)]));
-        const std::string b(detail::trim(row.fields[static_cast<size_t>(to)]));
+        const std::string a = id_at(from);
+        const std::string b = a.empty() ? std::string() : id_at(to);
         if (a.empty() || b.empty()) {
             ++blank;
             continue;
@@ -122,8 +136,13 @@ std::unordered_map<std::string, std::string> read_id_map(const QueryImportOption
     }
     if (map.empty())
         throw Error(located(o.id_map, "the id map has no row with both ids"));
-    if (blank > 0)
-        findings.push_back(o.id_map + ": " + std::to_string(blank) + " rows with a blank id left out");
+    if (blank > 0) {
+        std::string of;
+        for (const auto &[m, n] : markers)
+            of += (of.empty() ? " (" : ", ") + std::to_string(n) + " of them " + m;
+        findings.push_back(o.id_map + ": " + std::to_string(blank) + " rows with a blank id left out"
+                           + (of.empty() ? std::string() : of + ")"));
+    }
     if (conflicts > 0)
         findings.push_back(o.id_map + ": " + std::to_string(conflicts)
                            + " judged ids map to more than one item: the first row kept");

@@ -5,6 +5,8 @@
 #include "core/common/progress.h"
 #include "core/data/dataset.h"
 
+#include "core/data/importreport.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,6 +21,8 @@ struct QueryImportOptions {
     std::string map_from; // its column of judged ids (default: the last column)
     std::string map_to;   // its column of item external ids (default: the first column)
     std::string out;      // the search dataset written
+    // Markers of an empty id in the id map (unquoted; DESIGN §9): such rows are left out and counted.
+    std::vector<std::string> na_values = default_na_values();
 };
 
 struct QueryImportResult {

@@ -79,10 +79,12 @@ struct Entry { // 24 bytes: what a run line costs in memory
 
 // Comma-separated fields; a field may be double-quoted ("" inside for a quote). Returns false on
 // an unterminated quote. Quoted fields are unescaped into `storage`.
-bool split_csv(std::string_view line, std::vector<std::string_view> &out, std::vector<std::string> &storage)
+bool split_csv(std::string_view line, std::vector<std::string_view> &out, std::vector<std::string> &storage,
+               std::vector<uint8_t> &quoted)
 {
     out.clear();
     storage.clear();
+    quoted.clear();
     storage.reserve(64); // views point into it: it must never reallocate
     size_t i = 0;
     while (true) {
@@ -111,6 +113,7 @@ bool split_csv(std::string_view line, std::vector<std::string_view> &out, std::v
                 return false; // more quoted fields than a run line has any use for
             storage.push_back(std::move(f));
             out.push_back(storage.back());
+            quoted.push_back(1);
         } else {
             const size_t j = std::min(line.find(',', i), line.size());
             std::string_view f = line.substr(i, j - i);
@@ -119,6 +122,7 @@ bool split_csv(std::string_view line, std::vector<std::string_view> &out, std::v
             while (!f.empty() && (f.back() == ' ' || f.back() == '\t'))
                 f.remove_suffix(1);
             out.push_back(f);
+            quoted.push_back(0);
             i = j;
         }
         if (i >= line.size())
@@ -126,6 +130,7 @@ bool split_csv(std::string_view line, std::vector<std::string_view> &out, std::v
         ++i; // the comma
         if (i == line.size()) {
             out.push_back({});
+            quoted.push_back(0);
             return true;
         }
     }
@@ -189,6 +194,7 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
     int32_t last_user = -1; // of last_qid ("" before the first line: a qid is never blank here)
     std::vector<std::string_view> f;
     std::vector<std::string> storage;
+    std::vector<uint8_t> quoted;
     bool seen_content = false, tag_taken = false;
     std::array<int, 4> col{0, 1, 2, -1}; // CSV: user_id, item_id, score, rank (-1: none)
     size_t columns = 3;
@@ -223,7 +229,7 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
                 tag_taken = true;
             }
         } else {
-            if (!split_csv(v, f, storage)) {
+            if (!split_csv(v, f, storage, quoted)) {
                 bad(line_no, v, "an unterminated quote (or text after a closing quote, or over 64 quoted fields)");
                 continue;
             }
@@ -259,8 +265,20 @@ Run load_run(const std::string &path, const Dataset &ds, RunFormat format)
             if (col[3] >= 0)
                 rank_s = f[static_cast<size_t>(col[3])];
         }
-        if (qid.empty() || docid.empty()) {
-            bad(line_no, v, qid.empty() ? "a blank request id" : "a blank item id");
+        // An unquoted missing-value marker (R's NA, SQL's NULL, …) is a blank id (DESIGN §9).
+        const bool csv_quoted_qid = !trec && quoted[static_cast<size_t>(col[0])];
+        const bool csv_quoted_doc = !trec && quoted[static_cast<size_t>(col[1])];
+        // The dataset's own ids come first: an item it keeps as "NA" (quoted in its import) is
+        // written bare in TREC runs and lists exports, and must read back.
+        std::string qid_na = csv_quoted_qid ? std::string() : na_note(qid);
+        if (!qid_na.empty() && ds.find_user(std::string(qid)) >= 0)
+            qid_na.clear();
+        std::string doc_na = csv_quoted_doc ? std::string() : na_note(docid);
+        if (!doc_na.empty() && ds.find_item(std::string(docid)) >= 0)
+            doc_na.clear();
+        if (qid.empty() || docid.empty() || !qid_na.empty() || !doc_na.empty()) {
+            bad(line_no, v,
+                qid.empty() || !qid_na.empty() ? "a blank request id" + qid_na : "a blank item id" + doc_na);
             continue;
         }
         Entry e{};

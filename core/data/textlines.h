@@ -3,6 +3,7 @@
 // files refused before any line is read, a UTF-8 byte order mark and CR line ends skipped, bad
 // lines quoted in messages. Internal to core/data.
 #include "core/common/error.h"
+#include "core/data/importreport.h"
 
 #include <cstdint>
 #include <fstream>
@@ -20,6 +21,15 @@ inline std::string quoted(std::string_view line)
         if (static_cast<unsigned char>(c) < 0x20)
             c = ' ';
     return "\"" + s + (line.size() > 80 ? "…\"" : "\"");
+}
+
+// " (NA, a missing-value marker)" when `id` is one of the default markers (DESIGN §9), else "".
+inline std::string na_note(std::string_view id)
+{
+    for (const std::string_view m : kDefaultNaValues)
+        if (id == m)
+            return " (" + std::string(m) + ", a missing-value marker)";
+    return {};
 }
 
 // Whitespace-separated fields (blanks and tabs).

@@ -119,6 +119,13 @@ private slots:
                               << "k.trec:1: rank 'x' is not a whole number from 0 to 2147483647: \"u0 Q0 i1 x 0.5 t\" (2 malformed lines";
         QTest::newRow("score") << "s.trec" << "u0 Q0 i1 1 inf t\n" << "s.trec:1: score 'inf' is not a finite number";
         QTest::newRow("blank id csv") << "i.csv" << "u0,i1,0.5\n,i2,0.4\n" << "i.csv:2: a blank request id";
+        // Missing-value markers other tools write (DESIGN §9) are blank ids; quoted, "NA" is an id.
+        QTest::newRow("NA docid trec") << "na.trec" << "u0 Q0 i1 1 0.5 t\nu0 Q0 NA 2 0.4 t\n"
+                                       << "na.trec:2: a blank item id (NA, a missing-value marker)";
+        QTest::newRow("NULL qid csv") << "nu.csv" << "u0,i1,0.5\nNULL,i2,0.4\n"
+                                      << "nu.csv:2: a blank request id (NULL, a missing-value marker)";
+        QTest::newRow("quoted NA is an id") << "qn.csv" << "u0,i1,0.5\nu0,\"NA\",0.4\nu0,\"nan\",0.3\n"
+                                            << "qn.csv: 2 of 3 lines name items the dataset does not have (first at line 2: 'NA')";
         QTest::newRow("csv fields") << "g.csv" << "u0,i1,0.5\nu0,i2\n" << "g.csv:2: 2 fields, not 3";
         QTest::newRow("csv quote") << "q.csv" << "\"u0,i1,0.5\n" << "q.csv:1: an unterminated quote";
         QTest::newRow("csv header") << "h.csv" << "user_id,item_id,relevance\nu0,i1,1\n"

@@ -120,6 +120,34 @@ private slots:
         QCOMPARE(r.rows[5].fields, (Fields{"8", "9"}));
     }
 
+    // Which fields were quoted (an unquoted NA is a missing value, a quoted "NA" text; DESIGN §9),
+    // through embedded newlines and delimiters, doubled quotes, blanks before a quote, CRLF, a blank
+    // line, a malformed row (the rows after it still right) and a last row without a line end.
+    void quotedFields()
+    {
+        using Flags = std::vector<uint8_t>;
+        const Read r = read_text(m_tmp, "\xEF\xBB\xBF\"h1\",h2,h3\r\n"
+                                        "NA,\"NA\", \"x\"\r\n"
+                                        "\r\n"
+                                        "   \n"
+                                        "\"two\nlines, and a comma\",\"say \"\"hi\"\"\",\n"
+                                        "1,2\"3,4\n"
+                                        ",\"\",nan\n"
+                                        "\"a\"\"\",b,\"c\"");
+        QCOMPARE(r.header, (Fields{"h1", "h2", "h3"}));
+        QCOMPARE(r.rows.size(), size_t(5));
+        QCOMPARE(r.rows[0].fields, (Fields{"NA", "NA", "x"}));
+        QCOMPARE(r.rows[0].quoted, (Flags{0, 1, 1}));
+        QVERIFY(!r.rows[0].was_quoted(0) && r.rows[0].was_quoted(1) && !r.rows[0].was_quoted(7));
+        QCOMPARE(r.rows[1].fields, (Fields{"two\nlines, and a comma", "say \"hi\"", ""}));
+        QCOMPARE(r.rows[1].quoted, (Flags{1, 1, 0}));
+        QVERIFY(!r.rows[2].error.empty()); // a quote inside an unquoted field
+        QCOMPARE(r.rows[3].fields, (Fields{"", "", "nan"}));
+        QCOMPARE(r.rows[3].quoted, (Flags{0, 1, 0}));
+        QCOMPARE(r.rows[4].fields, (Fields{"a\"", "b", "c"}));
+        QCOMPARE(r.rows[4].quoted, (Flags{1, 0, 1}));
+    }
+
     void widthProblem()
     {
         const std::string path = m_tmp.path().toStdString() + "/w.csv";

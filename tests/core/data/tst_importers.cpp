@@ -36,6 +36,8 @@ ImportOptions common(const json &o)
     c.split.seed = o.value("seed", 42);
     c.core.min_user_items = o.value("min_user_items", 0);
     c.core.min_item_users = o.value("min_item_users", 0);
+    if (o.contains("na_values"))
+        c.na_values = o.at("na_values").get<std::vector<std::string>>();
     return c;
 }
 
@@ -187,6 +189,10 @@ private slots:
         check("brands", static_cast<int64_t>(d.brands.size()));
         QCOMPARE(d.train_rows + d.test_rows, rep.interactions);
 
+        for (const auto &id : x.value("absent_users", std::vector<std::string>{}))
+            QVERIFY2(d.find_user(id) < 0, ("a user '" + id + "' was imported").c_str());
+        for (const auto &id : x.value("absent_items", std::vector<std::string>{}))
+            QVERIFY2(d.find_item(id) < 0, ("an item '" + id + "' was imported").c_str());
         for (const auto &[id, want] : member(x, "item_details").items()) {
             const int32_t i = d.find_item(id);
             QVERIFY2(i >= 0, id.c_str());
