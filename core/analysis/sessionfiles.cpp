@@ -29,6 +29,14 @@ RankingSource ranking_source(std::span<const SourceFile> sources, size_t i, cons
     return RankingSource(*s.run, dataset, embedding_lender(models));
 }
 
+std::vector<RankingSource> ranking_sources(std::span<const SourceFile> sources, const Dataset &dataset)
+{
+    std::vector<RankingSource> out;
+    for (size_t i = 0; i < sources.size(); ++i)
+        out.push_back(ranking_source(sources, i, dataset));
+    return out;
+}
+
 std::shared_ptr<const Model> holding_dataset(std::shared_ptr<const Model> model, std::shared_ptr<const Dataset> dataset)
 {
     struct Held {

@@ -31,6 +31,8 @@ const Model *embedding_lender(std::span<const Model *const> models);
 
 // Source i as the engine takes it: a model as itself, a run with the embedding lender's embeddings.
 RankingSource ranking_source(std::span<const SourceFile> sources, size_t i, const Dataset &dataset);
+// Every source as the engine takes it, in order.
+std::vector<RankingSource> ranking_sources(std::span<const SourceFile> sources, const Dataset &dataset);
 
 // A model handle that also keeps `dataset` alive (a Model points at its Dataset).
 std::shared_ptr<const Model> holding_dataset(

@@ -140,10 +140,7 @@ void Analysis::setRuleCosts(std::optional<RuleCosts> costs)
 
 std::vector<RankingSource> Analysis::rankingSources() const
 {
-    std::vector<RankingSource> out;
-    for (size_t i = 0; i < m_sources.size(); ++i)
-        out.push_back(ranking_source(m_sources, i, *m_dataset));
-    return out;
+    return ranking_sources(m_sources, *m_dataset);
 }
 
 bool Analysis::runsAreCurrent() const

@@ -85,10 +85,7 @@ void Workspace::cancelAll()
 
 std::vector<RankingSource> Workspace::rankingSources() const
 {
-    std::vector<RankingSource> out;
-    for (size_t i = 0; i < m_sources.size(); ++i)
-        out.push_back(rankingSource(i));
-    return out;
+    return ranking_sources(sourceFiles(m_sources), *m_dataset);
 }
 
 RankingSource Workspace::rankingSource(size_t i) const
