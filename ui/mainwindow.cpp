@@ -21,6 +21,7 @@
 #include <QDebug>
 #include <QDialog>
 #include <QDockWidget>
+#include <algorithm>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -91,7 +92,7 @@ MainWindow::MainWindow(QWidget *parent)
     tabifyDockWidget(usersDock, rulesDock);
     tabifyDockWidget(rulesDock, storyDock);
     usersDock->raise();
-    resizeDocks({ usersDock }, { 300 }, Qt::Horizontal);
+    m_usersDock = usersDock;
 
     m_exports = new Exporter(m_workspace, { m_inspect, m_summary, m_users }, this);
     connect(m_exports, &Exporter::saved, this, [this](const QString &message) { statusBar()->showMessage(message, 4000); });
@@ -146,7 +147,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_dockSized = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     updateStatus();
 }
 
@@ -495,6 +496,17 @@ ReportJob *MainWindow::reportJob() const
 void MainWindow::restoreControls()
 {
     m_controls->restoreSaved();
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    // The docks' first width follows the window (a seventh of it, 190 to 300 pixels): a laptop's
+    // lists keep their room. A width the user chose comes back with the saved state instead.
+    if (!m_dockSized) {
+        m_dockSized = true;
+        resizeDocks({ m_usersDock }, { std::clamp(width() / 7, 190, 300) }, Qt::Horizontal);
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -12,6 +12,7 @@
 #include "ui/exports/exporter.h"
 #include "ui/session/workspace.h"
 
+class QDockWidget;
 class QDialog;
 class QLabel;
 class QMenu;
@@ -101,6 +102,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void buildMenus();
@@ -123,6 +125,8 @@ private:
 
     Workspace *m_workspace;
     RerankPanel *m_controls;
+    QDockWidget *m_usersDock = nullptr;
+    bool m_dockSized = false; // the docks have their width (restored, or set at the first show)
     QTabWidget *m_tabs;
     InspectPage *m_inspect;
     SummaryPage *m_summary;

@@ -4,6 +4,7 @@
 #include "ui/plots/categoryplot.h"
 #include "ui/plots/diversityplot.h"
 #include "ui/pages/inspectpage.h"
+#include "ui/pages/plotdeck.h"
 #include "ui/mainwindow.h"
 #include "ui/models/rankinglistmodel.h"
 #include "ui/widgets/rerankpanel.h"
@@ -14,6 +15,8 @@
 #include "ui/session/workspace.h"
 
 #include <QComboBox>
+#include <QHeaderView>
+#include <QStyle>
 #include <QFile>
 #include <QMessageBox>
 #include <QSignalSpy>
@@ -70,6 +73,77 @@ private Q_SLOTS:
         // Still usable: a missing file is one more clear error, not a crash.
         w.openDataset(dir.filePath(QStringLiteral("missing.sqlite")));
         QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 2, 20000);
+    }
+
+    // DESIGN §7, "Readable where people work": at a laptop's 1366x768 and at 1920x1080, with two,
+    // three and four lists, every list shows each of its titles to the twentieth character (the
+    // title column is at least as wide as that prefix in the font in use, plus the cell's margins),
+    // and the window fits the screen.
+    void listsReadableAtEverySize_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::addColumn<int>("compared"); // sources shown beside the primary's two lists
+        for (const QSize size : { QSize(1366, 768), QSize(1920, 1080) })
+            for (int compared : { 0, 1, 2 })
+                QTest::addRow("%dx%d, %d lists", size.width(), size.height(), 2 + compared) << size << compared;
+    }
+
+    void listsReadableAtEverySize()
+    {
+        QFETCH(QSize, size);
+        QFETCH(int, compared);
+        const QString dataset = kSample + u"/completejourney.sqlite"_qs;
+        const QStringList models { kSample + u"/completejourney-itemknn.pt"_qs, kSample + u"/completejourney-popularity.pt"_qs,
+                                   kSample + u"/completejourney-bpr.pt"_qs };
+        const QStringList needed = QStringList(models) << dataset;
+        for (const QString &f : needed)
+            if (!QFile::exists(f))
+                QSKIP("sample data not built: run the 'sample_data' target (needs ../shared/datasets)");
+        MainWindow w;
+        w.resize(size);
+        w.show();
+        w.openDataset(dataset, models);
+        Workspace *ws = w.workspace();
+        QTRY_VERIFY_WITH_TIMEOUT(ws->view().user >= 0, 60000);
+        WorkspaceSettings settings = ws->settings();
+        settings.compared.clear();
+        for (int s = 1; s <= compared; ++s)
+            settings.compared.push_back(s);
+        ws->setSettings(settings);
+        const int lists = 2 + compared;
+        QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(ws->view().columns.size()), lists, 30000);
+        InspectPage *page = w.inspectPage();
+        QTRY_COMPARE(page->listRowLayout().gaveWay >= 0 && page->listModel(lists - 1)->rowCount() > 0, true);
+        QApplication::processEvents();
+        // Nothing's minimum size made the window grow past the screen.
+        QVERIFY2(w.height() <= size.height() && w.width() <= size.width(),
+                 qPrintable(QStringLiteral("window %1x%2").arg(w.width()).arg(w.height())));
+        int narrowest = 1 << 30;
+        for (int c = 0; c < lists; ++c) {
+            QTableView *table = page->listTable(c);
+            QVERIFY(table->isVisible());
+            const QFontMetrics fm(table->font());
+            const int margins = 2 * (table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, table) + 1);
+            const int column = table->columnWidth(RankingListModel::TitleColumn);
+            QVERIFY(!table->isColumnHidden(RankingListModel::TitleColumn));
+            // The title column is whole in the viewport: no horizontal scrolling to read it.
+            QVERIFY(table->columnViewportPosition(RankingListModel::TitleColumn) + column <= table->viewport()->width());
+            const RankingListModel *m = page->listModel(c);
+            for (int r = 0; r < m->rowCount(); ++r) {
+                const QString title = m->index(r, RankingListModel::TitleColumn).data().toString();
+                const int need = fm.horizontalAdvance(title.left(InspectPage::kTitleChars)) + margins;
+                QVERIFY2(column >= need, qPrintable(QStringLiteral("list %1, row %2 \"%3\": column %4 px, its first %5 "
+                                                                   "characters need %6 px")
+                                                        .arg(c).arg(r).arg(title).arg(column)
+                                                        .arg(InspectPage::kTitleChars).arg(need)));
+            }
+            narrowest = std::min(narrowest, column);
+        }
+        qInfo("%dx%d, %d lists: title columns >= %d px (20 characters need %d), %d columns gave way, plots %s",
+              size.width(), size.height(), lists, narrowest, page->titleNeed(), page->listRowLayout().gaveWay,
+              page->plotDeck()->tabbed() ? "in tabs" : "2 x 2");
+        ws->cancelAll();
+        ws->waitForJobs();
     }
 
     void sampleDataSliderAndErrors()

@@ -1,8 +1,10 @@
 #include "ui/pages/inspectpage.h"
 
 #include "core/common/progress.h"
+#include "ui/models/listlayout.h"
 #include "ui/models/overlapmodel.h"
 #include "ui/models/rankinglistmodel.h"
+#include "ui/pages/plotdeck.h"
 #include "ui/pages/viewplots.h"
 #include "ui/plots/categoryplot.h"
 #include "ui/plots/diversityplot.h"
@@ -20,7 +22,10 @@
 #include <QLabel>
 #include <QListView>
 #include <QSignalBlocker>
+#include <QScrollBar>
+#include <QSettings>
 #include <QSplitter>
+#include <QStyle>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -60,6 +65,8 @@ InspectPage::InspectPage(Workspace *workspace, QWidget *parent)
     layout->addLayout(historyRow);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setObjectName(QStringLiteral("listsPlotsSplitter"));
+    m_splitter = splitter;
     m_listsBox = new QWidget(splitter);
     m_listsLayout = new QHBoxLayout(m_listsBox);
     m_listsLayout->setContentsMargins(0, 0, 0, 0);
@@ -101,15 +108,12 @@ InspectPage::InspectPage(Workspace *workspace, QWidget *parent)
     cv->addWidget(m_overlapView, 1);
     m_listsLayout->addWidget(m_compareBox);
     ensurePanels(3);
+    m_listsBox->installEventFilter(this);
 
-    auto *plots = new QWidget(splitter);
-    auto *grid = new QGridLayout(plots);
-    grid->setContentsMargins(0, 0, 0, 0);
-    grid->setSpacing(6);
-    m_categoryPlot = new CategoryPlot(plots);
-    m_diversityPlot = new DiversityPlot(plots);
-    m_rocPlot = new RocPlot(plots);
-    m_tradeoffPlot = new TradeoffPlot(plots);
+    m_categoryPlot = new CategoryPlot;
+    m_diversityPlot = new DiversityPlot;
+    m_rocPlot = new RocPlot;
+    m_tradeoffPlot = new TradeoffPlot;
     // The category mix has its own level: the deepest level of a large tree spreads a history over
     // too many bars, so it starts at the top level (departments).
     m_barsLevel = new QComboBox(m_categoryPlot);
@@ -139,15 +143,17 @@ InspectPage::InspectPage(Workspace *workspace, QWidget *parent)
         m_rocScope->setCurrentIndex(m_rocScope->findData(static_cast<int>(m_workspace->rocScope())));
         applyRoc();
     });
-    grid->addWidget(m_categoryPlot, 0, 0);
-    grid->addWidget(m_diversityPlot, 0, 1);
-    grid->addWidget(m_rocPlot, 1, 0);
-    grid->addWidget(m_tradeoffPlot, 1, 1);
+    m_plots = new PlotDeck(m_categoryPlot, m_diversityPlot, m_rocPlot, m_tradeoffPlot, splitter);
     splitter->addWidget(m_listsBox);
-    splitter->addWidget(plots);
-    splitter->setStretchFactor(0, 4);
-    splitter->setStretchFactor(1, 6);
+    splitter->addWidget(m_plots);
+    // The lists keep the height of their rows and the plots take what is left, until the user
+    // moves the handle: then the place is remembered (QSettings "inspect/splitter").
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 1);
     splitter->setChildrenCollapsible(false);
+    splitter->restoreState(QSettings().value(QStringLiteral("inspect/splitter")).toByteArray());
+    connect(splitter, &QSplitter::splitterMoved, this,
+        [splitter] { QSettings().setValue(QStringLiteral("inspect/splitter"), splitter->saveState()); });
     layout->addWidget(splitter, 1);
 
     m_historyModel->setTooltipProvider([this](int32_t item) {
@@ -246,6 +252,12 @@ RankingListModel *InspectPage::listModel(int column) const
                                                                        : nullptr;
 }
 
+QTableView *InspectPage::listTable(int column) const
+{
+    return column >= 0 && static_cast<size_t>(column) < m_lists.size() ? m_lists[static_cast<size_t>(column)].table
+                                                                       : nullptr;
+}
+
 int InspectPage::visibleListCount() const
 {
     return static_cast<int>(m_workspace->view().columns.size());
@@ -289,9 +301,6 @@ void InspectPage::applyView()
     m_historyModel->setItems(view.history);
 
     ensurePanels(view.columns.size());
-    const bool three = view.columns.size() > 2;
-    const bool hasPrices
-        = std::any_of(ds->item_price.begin(), ds->item_price.end(), [](double p) { return std::isfinite(p); });
     for (size_t i = 0; i < m_lists.size(); ++i) {
         ListPanel &p = m_lists[i];
         if (i >= view.columns.size()) {
@@ -302,13 +311,6 @@ void InspectPage::applyView()
         const ListColumn &c = view.columns[i];
         p.box->show();
         p.model->setList(c, view.level);
-        // Columns the dataset has nothing for (MovieLens: brands, prices) stay out of the way.
-        p.table->setColumnHidden(RankingListModel::BrandColumn, three || ds->brands.empty());
-        p.table->setColumnHidden(RankingListModel::PriceColumn, three || !hasPrices);
-        p.table->setColumnHidden(RankingListModel::ScoreColumn, view.columns.size() > 3); // four lists: room for titles
-        p.table->horizontalHeader()->resizeSection(
-            RankingListModel::CategoryColumn, view.columns.size() > 3 ? 90 : three ? 100 : 112);
-        p.table->horizontalHeader()->resizeSection(RankingListModel::HitColumn, c.grade.empty() ? 30 : 48);
         const bool baseline = static_cast<int>(i) == view.baseline;
         p.title->setText(u"<span style='color:"_qs + columnColor(c).name() + u"'>■</span> <b>"_qs + columnTag(i)
             + u"</b> "_qs + QString::fromStdString(c.title).toHtmlEscaped()
@@ -317,6 +319,8 @@ void InspectPage::applyView()
         p.metrics->setToolTip(p.metrics->text());
         p.metrics->setText(listMetricsLine(view, c));
     }
+
+    relayoutLists();
 
     QStringList titles;
     for (const ListColumn &c : view.columns)
@@ -344,8 +348,86 @@ void InspectPage::applyView()
     Q_EMIT viewApplied(m_lastApplyMs);
 }
 
+int InspectPage::titleNeed() const
+{
+    // Twenty characters of a product title in the lists' font, or of the widest title shown when
+    // one is wider, plus the cell's margins.
+    const QTableView *table = m_lists.front().table;
+    const QFontMetrics fm(table->font());
+    int need = fm.horizontalAdvance(QStringLiteral("FLUID MILK WHITE ONL"));
+    for (int i = 0; i < visibleListCount() && static_cast<size_t>(i) < m_lists.size(); ++i) {
+        const RankingListModel *m = m_lists[static_cast<size_t>(i)].model;
+        for (int r = 0; r < m->rowCount(); ++r)
+            need = std::max(need,
+                fm.horizontalAdvance(m->index(r, RankingListModel::TitleColumn).data().toString().left(kTitleChars)));
+    }
+    const int margin = table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, table) + 1;
+    return need + 2 * margin + 1;
+}
+
+void InspectPage::relayoutLists()
+{
+    const int n = visibleListCount();
+    const auto ds = m_workspace->dataset();
+    if (n <= 0 || !ds || m_lists.empty())
+        return;
+    const QTableView *table = m_lists.front().table;
+    const QFontMetrics fm(table->font());
+    const auto &view = m_workspace->view();
+    const bool graded = std::any_of(view.columns.begin(), view.columns.end(), [](const ListColumn &c) { return !c.grade.empty(); });
+    const bool hasPrices
+        = std::any_of(ds->item_price.begin(), ds->item_price.end(), [](double p) { return std::isfinite(p); });
+    ListRowInput in;
+    in.rowWidth = m_listsBox->width();
+    in.lists = n;
+    in.spacing = m_listsLayout->spacing();
+    in.compareWidth = m_compareBox->width();
+    ListColumnNeeds &needs = in.needs;
+    needs.title = titleNeed();
+    needs.rank = fm.horizontalAdvance(QString(QString::number(std::max(10, m_workspace->settings().rerank.k)).size(), u'0')) + 10;
+    needs.score = fm.horizontalAdvance(QStringLiteral("0.000")) + 12;
+    needs.hit = fm.horizontalAdvance(graded ? QStringLiteral("✔ 2") : QStringLiteral("✔")) + 10;
+    needs.move = std::max(fm.horizontalAdvance(QStringLiteral("▼10")), fm.horizontalAdvance(QStringLiteral("new"))) + 10;
+    needs.brand = ds->brands.empty() ? 0 : 96;
+    needs.price = hasPrices ? fm.horizontalAdvance(QStringLiteral("12.99")) + 12 : 0;
+    // The table's frame and room for a scroll bar (a list longer than the rows shown has one).
+    needs.frame = 2 * table->frameWidth() + table->verticalScrollBar()->sizeHint().width();
+    m_rowLayout = fitListRow(in);
+    const ListRowLayout &l = m_rowLayout;
+    for (int i = 0; i < n && static_cast<size_t>(i) < m_lists.size(); ++i) {
+        QTableView *t = m_lists[static_cast<size_t>(i)].table;
+        QHeaderView *h = t->horizontalHeader();
+        auto set = [&](int column, int width) {
+            t->setColumnHidden(column, width <= 0);
+            if (width > 0)
+                h->resizeSection(column, width);
+        };
+        set(RankingListModel::RankColumn, l.rank);
+        set(RankingListModel::CategoryColumn, l.category);
+        set(RankingListModel::BrandColumn, l.brand);
+        set(RankingListModel::PriceColumn, l.price);
+        set(RankingListModel::ScoreColumn, l.score);
+        set(RankingListModel::HitColumn, l.hit);
+        set(RankingListModel::MoveColumn, l.move);
+    }
+    // The comparison panel: in the row while there is room, else a tab beside the plots.
+    if (l.compareInRow && m_plots->extraPanel() == m_compareBox) {
+        m_plots->setExtraPanel(nullptr, QString());
+        m_compareBox->setParent(m_listsBox);
+        m_listsLayout->addWidget(m_compareBox);
+        m_compareBox->show();
+    } else if (!l.compareInRow && m_plots->extraPanel() != m_compareBox) {
+        m_listsLayout->removeWidget(m_compareBox);
+        m_plots->setExtraPanel(m_compareBox, QStringLiteral("Lists compared"));
+    }
+}
+
 bool InspectPage::eventFilter(QObject *watched, QEvent *event)
 {
+    if (watched == m_listsBox && event->type() == QEvent::Resize) {
+        relayoutLists();
+        return QWidget::eventFilter(watched, event);
+    }
     if ((watched == m_categoryPlot || watched == m_rocPlot) && event->type() == QEvent::Resize)
         positionLevelBox();
     return QWidget::eventFilter(watched, event);

@@ -4,6 +4,7 @@
 // counted against and shows the overlap of every pair of lists, and the four plots (category mix, diversity scores,
 // ROC, accuracy–diversity trade-off). Owns its list models; reads everything from the Workspace.
 #include "core/metrics/metrics.h"
+#include "ui/models/listlayout.h"
 
 #include <QWidget>
 #include <vector>
@@ -12,6 +13,7 @@ class QComboBox;
 class QHBoxLayout;
 class QLabel;
 class QListView;
+class QSplitter;
 class QTableView;
 
 namespace reclens::ui
@@ -22,6 +24,7 @@ class CategoryPlot;
 class DiversityPlot;
 class HistoryModel;
 class OverlapModel;
+class PlotDeck;
 class RankingListModel;
 class RocPlot;
 class TradeoffPlot;
@@ -44,6 +47,13 @@ public:
     QComboBox *baselineBox() const { return m_baseline; }
     OverlapModel *overlapModel() const { return m_overlapModel; }
     double lastApplyMs() const { return m_lastApplyMs; }
+    // The lists row as last laid out (docs/gui.md, "Readable where people work"), the width twenty
+    // characters of a title need in the lists' font, and the plots under the lists.
+    const ListRowLayout &listRowLayout() const { return m_rowLayout; }
+    int titleNeed() const;
+    PlotDeck *plotDeck() const { return m_plots; }
+    QTableView *listTable(int column) const;
+    static constexpr int kTitleChars = 20;
 
 Q_SIGNALS:
     void viewApplied(double ms); // the current user's lists and plots show the workspace's view
@@ -67,6 +77,7 @@ private:
     };
     ListPanel makeListPanel();
     void ensurePanels(size_t count);
+    void relayoutLists();
 
     Workspace *m_workspace;
     QLabel *m_headline;
@@ -88,6 +99,9 @@ private:
     std::vector<reclens::RocCurve> m_pooledRoc; // per source, as the analysis handed it over
     TradeoffPlot *m_tradeoffPlot;
     double m_lastApplyMs = 0;
+    PlotDeck *m_plots = nullptr;
+    QSplitter *m_splitter = nullptr;
+    ListRowLayout m_rowLayout;
 };
 
 } // namespace reclens::ui

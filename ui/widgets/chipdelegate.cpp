@@ -37,6 +37,13 @@ void ChipDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, 
         fill.setAlpha(90);
     painter->setPen(Qt::NoPen);
     painter->setBrush(fill);
+    if (r.width() < kSwatchBelow) {
+        // Too narrow for a word: the colour alone, a round swatch (the name is in the tooltip).
+        const int d = std::min(r.width(), r.height());
+        painter->drawEllipse(QRect(r.center().x() - d / 2, r.center().y() - d / 2, d, d));
+        painter->restore();
+        return;
+    }
     painter->drawRoundedRect(r, r.height() / 2.0, r.height() / 2.0);
     painter->setPen(dropped ? QColor(0x6a, 0x70, 0x7a) : CategoryPalette::textColorOn(fill));
     painter->setFont(opt.font);

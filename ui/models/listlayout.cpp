@@ -1,0 +1,36 @@
+#include "ui/models/listlayout.h"
+
+#include <algorithm>
+
+namespace reclens::ui
+{
+
+ListRowLayout fitListRow(const ListRowInput &in)
+{
+    const ListColumnNeeds &n = in.needs;
+    const int lists = std::max(1, in.lists);
+    ListRowLayout best;
+    for (int step = 0; step <= 7; ++step) {
+        ListRowLayout l;
+        l.gaveWay = step;
+        l.compareInRow = in.compareWidth > 0 && step < 4;
+        l.rank = n.rank;
+        l.hit = n.hit;
+        l.move = n.move;
+        l.brand = step < 1 ? n.brand : 0;
+        l.price = step < 2 ? n.price : 0;
+        l.category = step < 3 ? n.categoryFull : step < 5 ? n.categoryShort : step < 6 ? n.categoryShort : step < 7 ? n.categorySwatch : 0;
+        l.score = step < 5 ? n.score : 0;
+        const int panels = lists + (l.compareInRow ? 1 : 0);
+        const int forLists = in.rowWidth - (l.compareInRow ? in.compareWidth : 0) - in.spacing * (panels - 1);
+        l.listWidth = forLists / lists;
+        l.title = l.listWidth - n.frame - l.rank - l.category - l.brand - l.price - l.score - l.hit - l.move;
+        l.titleFits = l.title >= n.title;
+        best = l;
+        if (l.titleFits)
+            break;
+    }
+    return best;
+}
+
+} // namespace reclens::ui
