@@ -2,6 +2,7 @@
 // that lists, plots and metrics follow; δ = 0 gives identical lists; broken files give an error
 // dialog and the app keeps working.
 #include "ui/plots/categoryplot.h"
+#include "ui/plots/plotstyle.h"
 #include "ui/plots/diversityplot.h"
 #include "ui/pages/inspectpage.h"
 #include "ui/pages/plotdeck.h"
@@ -139,6 +140,21 @@ private Q_SLOTS:
             }
             narrowest = std::min(narrowest, column);
         }
+        // Plots that do not hide their data: no legend over the axes, no value label over another.
+        for (QCustomPlot *plot : std::initializer_list<QCustomPlot *> { page->categoryPlot(), page->diversityPlot(), page->rocPlot() }) {
+            plot->replot(QCustomPlot::rpImmediateRefresh);
+            QVERIFY2(legendOutsideData(plot), qPrintable(plot->objectName() + u" legend over its data"_qs));
+        }
+        const QList<QCPItemText *> labels = page->diversityPlot()->valueLabels();
+        QVERIFY(!labels.isEmpty());
+        for (qsizetype a = 0; a < labels.size(); ++a)
+            for (qsizetype b = a + 1; b < labels.size(); ++b) {
+                if (!labels[a]->visible() || !labels[b]->visible())
+                    continue;
+                const QRectF ra(labels[a]->topLeft->pixelPosition(), labels[a]->bottomRight->pixelPosition());
+                const QRectF rb(labels[b]->topLeft->pixelPosition(), labels[b]->bottomRight->pixelPosition());
+                QVERIFY2(!ra.intersects(rb), qPrintable(labels[a]->text() + u" overlaps "_qs + labels[b]->text()));
+            }
         qInfo("%dx%d, %d lists: title columns >= %d px (20 characters need %d), %d columns gave way, plots %s",
               size.width(), size.height(), lists, narrowest, page->titleNeed(), page->listRowLayout().gaveWay,
               page->plotDeck()->tabbed() ? "in tabs" : "2 x 2");

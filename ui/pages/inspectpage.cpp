@@ -114,6 +114,10 @@ InspectPage::InspectPage(Workspace *workspace, QWidget *parent)
     m_diversityPlot = new DiversityPlot;
     m_rocPlot = new RocPlot;
     m_tradeoffPlot = new TradeoffPlot;
+    m_categoryPlot->setObjectName(QStringLiteral("categoryPlot"));
+    m_diversityPlot->setObjectName(QStringLiteral("diversityPlot"));
+    m_rocPlot->setObjectName(QStringLiteral("rocPlot"));
+    m_tradeoffPlot->setObjectName(QStringLiteral("tradeoffPlot"));
     // The category mix has its own level: the deepest level of a large tree spreads a history over
     // too many bars, so it starts at the top level (departments).
     m_barsLevel = new QComboBox(m_categoryPlot);

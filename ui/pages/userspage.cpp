@@ -4,6 +4,8 @@
 #include "ui/session/workspace.h"
 
 #include <QCheckBox>
+#include <QEvent>
+#include <QStyle>
 #include <QComboBox>
 #include <QHeaderView>
 #include <QLineEdit>
@@ -12,6 +14,7 @@
 #include <QSet>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace reclens::ui
 {
@@ -76,6 +79,7 @@ UsersPage::UsersPage(Workspace *workspace, QWidget *parent)
     m_view->horizontalHeader()->setMinimumSectionSize(30);
     m_view->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
     m_view->sortByColumn(UserTableModel::IdColumn, Qt::AscendingOrder);
+    m_view->installEventFilter(this);
     layout->addWidget(m_view, 1);
 
     connect(m_search, &QLineEdit::textChanged, m_proxy, &UserFilterProxy::setSearch);
@@ -158,10 +162,55 @@ void UsersPage::onDatasetChanged()
     // A query reads as its text; it has no segment or history.
     m_view->setColumnHidden(UserTableModel::SegmentColumn, queries);
     m_view->setColumnHidden(UserTableModel::HistoryColumn, queries);
-    m_view->setColumnWidth(UserTableModel::IdColumn, queries ? 200 : 52);
-    m_view->setColumnWidth(UserTableModel::SegmentColumn, 92);
-    m_view->setColumnWidth(UserTableModel::HistoryColumn, 56);
-    m_view->setColumnWidth(UserTableModel::TestColumn, queries ? 66 : 36);
+    fitColumns();
+}
+
+void UsersPage::fitColumns()
+{
+    // Each number column as wide as its widest number and its header, so no number is cut; where
+    // the dock is narrower than all of them, the segment gives way first, then the history (the
+    // segment stays a filter above, and the headline says both). Right-click the header to show any.
+    const auto ds = m_workspace->dataset();
+    const bool queries = ds && ds->queries();
+    const QFontMetrics fm(m_view->font());
+    const QFontMetrics header(m_view->horizontalHeader()->font());
+    const int pad = 2 * (m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 1) + 4;
+    const int sortArrow = 14;
+    auto numberWidth = [&](int column, const QString &widest) {
+        const QString title = m_model->headerData(column, Qt::Horizontal).toString();
+        return std::max(fm.horizontalAdvance(widest), header.horizontalAdvance(title) + sortArrow) + pad;
+    };
+    int idWidth = queries ? 200 : numberWidth(UserTableModel::IdColumn, QStringLiteral("00000"));
+    if (!queries && ds)
+        for (int32_t u = 0; u < ds->n_users(); u += std::max(1, ds->n_users() / 200))
+            idWidth = std::max(idWidth, fm.horizontalAdvance(QString::fromStdString(ds->user_external[static_cast<size_t>(u)])) + pad);
+    m_view->setColumnWidth(UserTableModel::IdColumn, idWidth);
+    m_view->setColumnWidth(UserTableModel::HistoryColumn, numberWidth(UserTableModel::HistoryColumn, QStringLiteral("000")));
+    m_view->setColumnWidth(UserTableModel::TestColumn, numberWidth(UserTableModel::TestColumn, QStringLiteral("00")));
+    for (int c = UserTableModel::FirstMetricColumn; c < m_model->columnCount(); ++c)
+        m_view->setColumnWidth(c, numberWidth(c, QStringLiteral("−0.000")));
+    m_view->setColumnWidth(UserTableModel::SegmentColumn, fm.horizontalAdvance(QStringLiteral("2 Adults Kids")) + pad);
+    // What the shown columns need against what the view has.
+    auto needed = [&] {
+        int sum = 0;
+        for (int c = 0; c < m_model->columnCount(); ++c)
+            sum += m_view->isColumnHidden(c) ? 0 : m_view->columnWidth(c);
+        return sum;
+    };
+    const int room = m_view->viewport()->width();
+    m_view->setColumnHidden(UserTableModel::SegmentColumn, queries);
+    m_view->setColumnHidden(UserTableModel::HistoryColumn, queries);
+    if (needed() > room)
+        m_view->setColumnHidden(UserTableModel::SegmentColumn, true);
+    if (needed() > room)
+        m_view->setColumnHidden(UserTableModel::HistoryColumn, true);
+}
+
+bool UsersPage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_view && event->type() == QEvent::Resize)
+        fitColumns();
+    return QWidget::eventFilter(watched, event);
 }
 
 void UsersPage::onRuns(const GlobalRuns &runs)
@@ -183,6 +232,7 @@ void UsersPage::showMetricColumns(int metricIndex)
         const int id = (c - UserTableModel::FirstMetricColumn) / 2;
         m_view->setColumnHidden(c, id != metricIndex && id != static_cast<int>(MetricId::ndcg));
     }
+    fitColumns();
 }
 
 void UsersPage::showWorstFirst(const QString &metric)

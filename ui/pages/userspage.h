@@ -30,7 +30,11 @@ public:
     // Sorts so the worst users by `metric` come first (lowest when higher is better).
     void showWorstFirst(const QString &metric);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    void fitColumns();
     void onDatasetChanged();
     void onRuns(const reclens::ui::GlobalRuns &runs);
     void showMetricColumns(int metricIndex);

@@ -2,6 +2,8 @@
 
 #include "ui/plots/plotstyle.h"
 
+#include <algorithm>
+
 namespace reclens::ui
 {
 
@@ -14,9 +16,23 @@ CategoryPlot::CategoryPlot(QWidget *parent)
     yAxis->setNumberPrecision(1);
     xAxis->grid()->setVisible(false);
     xAxis->setTickLabelRotation(28);
+    // No tick marks under the groups: the category colour strip sits there, just under the axis
+    // line, outside the data, so it cannot be read as a bar below zero.
+    xAxis->setTickLength(0, 0);
+    xAxis->setTickLabelPadding(kStripGap + kStripHeight + 3);
     legend->setVisible(true);
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    placeLegendAbove(this);
+}
+
+void CategoryPlot::updateLayout()
+{
+    QCustomPlot::updateLayout();
+    // The strips hang under the axis rect: their height in pixels is a ratio of its height.
+    const double h = std::max(1, axisRect()->height());
+    for (QCPItemRect *strip : std::as_const(m_strips)) {
+        strip->topLeft->setCoords(strip->topLeft->coords().x(), 1.0 + kStripGap / h);
+        strip->bottomRight->setCoords(strip->bottomRight->coords().x(), 1.0 + (kStripGap + kStripHeight) / h);
+    }
 }
 
 void CategoryPlot::clearBars()
@@ -24,6 +40,7 @@ void CategoryPlot::clearBars()
     clearPlottables();
     clearItems();
     m_series.clear();
+    m_strips.clear();
     replot(rpQueuedReplot);
 }
 
@@ -43,13 +60,13 @@ void CategoryPlot::setBars(const CategoryBars &bars, const QStringList &groupNam
     clearPlottables();
     clearItems();
     m_series.clear();
+    m_strips.clear();
     m_title->setText(title);
     const int groups = static_cast<int>(bars.categories.size());
     const int series = static_cast<int>(bars.shares.size());
     // Past three series (history and three lists or more) the legend takes two rows, so that a
     // half-page plot (the report's story pages) shows every name. Set before the bars add their items.
-    legend->setWrap(series > 3 ? (series + 1) / 2 : 0);
-    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+    placeLegendAbove(this, series > 3 ? (series + 1) / 2 : 0);
     auto *group = new QCPBarsGroup(this);
     group->setSpacingType(QCPBarsGroup::stAbsolute);
     group->setSpacing(1);
@@ -72,19 +89,24 @@ void CategoryPlot::setBars(const CategoryBars &bars, const QStringList &groupNam
         if (name.size() > 16)
             name = name.left(15) + u'…';
         ticker->addTick(g + 1, name);
-        // Category colour strip under the group.
+        // Category colour strip under the group, below the axis line (updateLayout places it).
         auto *strip = new QCPItemRect(this);
-        strip->topLeft->setCoords(g + 1 - 0.42, -0.012 * std::max(top, 0.1));
-        strip->bottomRight->setCoords(g + 1 + 0.42, -0.05 * std::max(top, 0.1));
+        strip->setClipToAxisRect(false);
+        for (QCPItemPosition *p : { strip->topLeft, strip->bottomRight }) {
+            p->setTypeX(QCPItemPosition::ptPlotCoords);
+            p->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        }
+        strip->topLeft->setCoords(g + 1 - 0.42, 1.0);
+        strip->bottomRight->setCoords(g + 1 + 0.42, 1.0);
         const QColor c = groupColors.value(g, Qt::lightGray);
         strip->setBrush(c);
         strip->setPen(Qt::NoPen);
+        m_strips << strip;
     }
     xAxis->setTicker(ticker);
     xAxis->setRange(0.4, groups + 0.6);
-    // Headroom above the bars for the legend (two rows of it past three series, set above).
-    const bool twoRows = series > 3;
-    yAxis->setRange(-0.06 * std::max(top, 0.1), std::max(top, 0.1) * (twoRows ? 1.75 : 1.45));
+    // From zero: the legend is above the axes, so the bars get all the height.
+    yAxis->setRange(0, std::max(top, 0.1) * 1.06);
     replot(rpQueuedReplot);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Category mix of the user's history and of each list at the chosen level: grouped bars, one group
-// per category; a strip under each group shows the top-level category colour (CategoryPalette).
+// per category; a strip under each group, below the axis line, shows the top-level category colour
+// (CategoryPalette). The legend sits above the axes.
 #include "ui/plots/plotmath.h"
 #include "ui/plots/qcustomplotinclude.h"
 
@@ -22,10 +23,16 @@ public:
     void clearBars();
     // Heights of series `s` as drawn (for tests).
     QList<double> seriesValues(int s) const;
+    QList<QCPItemRect *> strips() const { return m_strips; }
+
+protected:
+    void updateLayout() override;
 
 private:
     QCPTextElement *m_title;
     QList<QCPBars *> m_series;
+    QList<QCPItemRect *> m_strips; // one per group, under the axis line
+    static constexpr int kStripGap = 2, kStripHeight = 5; // pixels
 };
 
 } // namespace reclens::ui

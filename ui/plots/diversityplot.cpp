@@ -1,9 +1,12 @@
 #include "ui/plots/diversityplot.h"
 
 #include "core/metrics/metrics.h"
+#include "ui/plots/plotmath.h"
 #include "ui/plots/plotstyle.h"
 
+#include <QFontMetricsF>
 #include <QToolTip>
+#include <algorithm>
 #include <cmath>
 
 namespace reclens::ui
@@ -44,16 +47,15 @@ DiversityPlot::DiversityPlot(QWidget *parent)
 {
     m_title = applyPlotStyle(this, QStringLiteral("Diversity scores (hover a metric for its formula)"));
     yAxis->setLabel(QStringLiteral("of natural maximum"));
-    // Bars end at 1; the band above holds the value labels and the legend.
-    yAxis->setRange(0, 1.42);
+    // Bars end at 1; the band above holds the value labels (the legend is above the axes).
+    yAxis->setRange(0, 1.3);
     auto ticks = QSharedPointer<QCPAxisTickerFixed>::create();
     ticks->setTickStep(0.25);
     ticks->setScaleStrategy(QCPAxisTickerFixed::ssNone);
     yAxis->setTicker(ticks);
     xAxis->grid()->setVisible(false);
     legend->setVisible(true);
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    placeLegendAbove(this);
     setMouseTracking(true);
 }
 
@@ -63,6 +65,7 @@ void DiversityPlot::setScores(const std::vector<std::string> &metrics, const std
 {
     clearPlottables();
     clearItems();
+    m_labels.clear();
     m_metrics = metrics;
     m_values = values;
     m_names = seriesNames;
@@ -72,6 +75,7 @@ void DiversityPlot::setScores(const std::vector<std::string> &metrics, const std
     group->setSpacingType(QCPBarsGroup::stAbsolute);
     group->setSpacing(1);
     const double width = 0.78 / std::max(1, series);
+    placeLegendAbove(this, series > 3 ? 2 : 0);
     QFont labelFont = font();
     labelFont.setPointSizeF(7.0);
     for (int s = 0; s < series; ++s) {
@@ -98,6 +102,7 @@ void DiversityPlot::setScores(const std::vector<std::string> &metrics, const std
             text->setText(metrics[static_cast<size_t>(m)] == "category_count" && !std::isnan(raw)
                     ? QString::number(raw, 'f', 0)
                     : formatValue(raw));
+            m_labels.push_back({ text, m + 1 + offset, heights[m] });
         }
     }
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
@@ -106,6 +111,27 @@ void DiversityPlot::setScores(const std::vector<std::string> &metrics, const std
     xAxis->setTicker(ticker);
     xAxis->setRange(0.45, groups + 0.55);
     replot(rpQueuedReplot);
+}
+
+void DiversityPlot::updateLayout()
+{
+    QCustomPlot::updateLayout();
+    // Value labels that would touch move above their neighbour, or are left out (placeBarLabels);
+    // the hover text has every value.
+    std::sort(m_labels.begin(), m_labels.end(), [](const Label &a, const Label &b) { return a.key < b.key; });
+    std::vector<BarLabel> boxes;
+    for (const Label &l : m_labels) {
+        const QFontMetricsF fm(l.text->font());
+        boxes.push_back({ xAxis->coordToPixel(l.key), fm.horizontalAdvance(l.text->text()), yAxis->coordToPixel(l.height + 0.01) });
+    }
+    const double line = m_labels.empty() ? 0.0 : QFontMetricsF(m_labels.front().text->font()).height() + 1;
+    const std::vector<double> bottoms = placeBarLabels(boxes, line, 2, axisRect()->top());
+    for (size_t i = 0; i < m_labels.size(); ++i) {
+        QCPItemText *t = m_labels[i].text;
+        t->setVisible(!std::isnan(bottoms[i]));
+        if (!std::isnan(bottoms[i]))
+            t->position->setCoords(m_labels[i].key, yAxis->pixelToCoord(bottoms[i]));
+    }
 }
 
 QList<double> DiversityPlot::seriesValues(int s) const

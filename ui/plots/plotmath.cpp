@@ -88,4 +88,34 @@ AxisRange AxisRange::around(std::span<const double> values, double padFraction, 
     return r;
 }
 
+std::vector<double> placeBarLabels(std::span<const BarLabel> labels, double lineHeight, double gap, double ceiling)
+{
+    constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> bottom(labels.size(), kNaN);
+    // The placed labels that label i, with its bottom at y, would touch; the highest of them.
+    auto highestTouched = [&](size_t i, double y) {
+        double highest = kNaN;
+        for (size_t j = 0; j < i; ++j) {
+            if (std::isnan(bottom[j]))
+                continue;
+            const bool side = std::abs(labels[i].center - labels[j].center) < (labels[i].width + labels[j].width) / 2 + gap;
+            if (side && std::abs(y - bottom[j]) < lineHeight)
+                highest = std::isnan(highest) ? bottom[j] : std::min(highest, bottom[j]);
+        }
+        return highest;
+    };
+    for (size_t i = 0; i < labels.size(); ++i) {
+        double y = labels[i].top;
+        const double touched = highestTouched(i, y);
+        if (!std::isnan(touched)) {
+            y = touched - lineHeight;
+            if (!std::isnan(highestTouched(i, y)))
+                continue;
+        }
+        if (y - lineHeight >= ceiling)
+            bottom[i] = y;
+    }
+    return bottom;
+}
+
 } // namespace reclens::ui

@@ -42,4 +42,18 @@ struct AxisRange {
     static AxisRange around(std::span<const double> values, double padFraction = 0.08, bool includeZero = false);
 };
 
+// Value labels over bars (pixels, y growing downwards as on screen): each is centred over its bar
+// and sits on the bar's top. A label that would touch one already placed (closer than `gap` side by
+// side while their bottoms are less than a line apart) moves up to just above the highest label it
+// touches; if it still touches one there, or would rise above `ceiling`, it is left out (the plot's
+// hover text has every value). Labels are taken in the given order.
+struct BarLabel {
+    double center = 0; // x of the bar's centre
+    double width = 0;  // the text's width
+    double top = 0;    // y of the bar's top
+};
+// Per label the y of its bottom edge, or NaN when it is left out.
+std::vector<double> placeBarLabels(std::span<const BarLabel> labels, double lineHeight, double gap = 3,
+                                   double ceiling = -std::numeric_limits<double>::infinity());
+
 } // namespace reclens::ui

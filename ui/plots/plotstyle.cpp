@@ -67,6 +67,34 @@ void setPlotFontSize(QCustomPlot *plot, double pt)
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
+void placeLegendAbove(QCustomPlot *plot, int wrap)
+{
+    QCPLegend *legend = plot->legend;
+    if (legend->layout() == plot->axisRect()->insetLayout()) {
+        plot->axisRect()->insetLayout()->take(legend);
+        plot->axisRect()->insetLayout()->simplify();
+        // Row 0 is the title (applyPlotStyle); the legend goes under it, the axes under both.
+        auto *row = new QCPLayoutGrid;
+        plot->plotLayout()->insertRow(1);
+        plot->plotLayout()->addElement(1, 0, row);
+        plot->plotLayout()->setRowStretchFactor(1, 0.001);
+        row->setMargins(QMargins(0, 0, 0, 0));
+        row->addElement(0, 0, legend);
+        legend->setBorderPen(Qt::NoPen);
+        legend->setBrush(Qt::NoBrush);
+        legend->setMargins(QMargins(4, 0, 4, 0));
+        legend->setLayer(QStringLiteral("legend"));
+    }
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, false);
+    legend->setWrap(wrap);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+}
+
+bool legendOutsideData(const QCustomPlot *plot)
+{
+    return !plot->legend->visible() || !plot->legend->outerRect().intersects(plot->axisRect()->rect());
+}
+
 QCPBars *addGroupedBars(QCPAxis *keyAxis, QCPAxis *valueAxis, QCPBarsGroup *group, const QString &name,
                         const QColor &color, double width)
 {

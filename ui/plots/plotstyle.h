@@ -39,6 +39,12 @@ QCPTextElement *applyPlotStyle(QCustomPlot *plot, const QString &title);
 // refilled does not compound (presentation mode, for a room).
 void setPlotFontSize(QCustomPlot *plot, double pt);
 
+// Moves the legend out of the data: a row of its own between the title and the axes, `wrap` entries
+// a row (0: one row). Calling it again only sets the wrap.
+void placeLegendAbove(QCustomPlot *plot, int wrap = 0);
+// The plot's legend rectangle and axis rectangle as last laid out (tests: a legend never covers data).
+bool legendOutsideData(const QCustomPlot *plot);
+
 // One series of a grouped bar chart, filled with `color` and outlined a shade darker.
 QCPBars *addGroupedBars(QCPAxis *keyAxis, QCPAxis *valueAxis, QCPBarsGroup *group, const QString &name,
                         const QColor &color, double width);

@@ -16,7 +16,7 @@ RocPlot::RocPlot(QWidget *parent)
     xAxis->setRange(0, 1);
     yAxis->setRange(0, 1.02);
     legend->setVisible(true);
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    placeLegendAbove(this, 2);
     m_note = new QCPItemText(this);
     m_note->setPositionAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_note->position->setType(QCPItemPosition::ptAxisRectRatio);

@@ -1,10 +1,33 @@
 #include "ui/session/jobtracker.h"
 
 #include <QDateTime>
+#include <cerrno>
 #include <QMetaObject>
+
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace reclens::ui
 {
+
+void runInBackground()
+{
+#ifdef __linux__
+    // Per thread on Linux: the nice value belongs to the thread id, and threads it creates inherit it.
+    thread_local bool done = false;
+    if (!done) {
+        done = true;
+        const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+        errno = 0;
+        const int now = getpriority(PRIO_PROCESS, tid);
+        if (errno == 0 && now < kBackgroundNice)
+            setpriority(PRIO_PROCESS, tid, kBackgroundNice);
+    }
+#endif
+}
 
 JobTracker::JobTracker(QObject *parent)
     : QObject(parent)

@@ -23,6 +23,13 @@
 namespace reclens::ui
 {
 
+// Makes the calling thread (a pool thread about to run a job) yield to the GUI thread: on Linux its
+// nice value becomes kBackgroundNice, which the worker threads core starts from it inherit. The GUI
+// thread then gets a core whenever it has work (a slider move while all users are scored), and the
+// jobs still take every cycle it leaves. Elsewhere it does nothing.
+void runInBackground();
+inline constexpr int kBackgroundNice = 10;
+
 class JobTracker : public QObject
 {
     Q_OBJECT
@@ -99,6 +106,7 @@ quint64 JobTracker::start(const QString &label, Work &&work, Done &&done)
             finishJob(id, label, ms, outcome.error, outcome.cancelled);
         });
     auto future = QtConcurrent::run([work = std::forward<Work>(work), progress, flag]() mutable {
+        runInBackground();
         Outcome<T> outcome;
         try {
             outcome.value = std::make_shared<T>(work(progress));

@@ -172,6 +172,54 @@ private Q_SLOTS:
         const AxisRange z = AxisRange::around(v, 0.5, true);
         QCOMPARE(z.lower, 0.0);
     }
+
+    // Labels 20 wide, lines of 10, gap 3 (NaN: left out); expectations worked out by hand from
+    // plotmath.h's rule.
+    void placeLabels_data()
+    {
+        const double out = std::numeric_limits<double>::quiet_NaN();
+        QTest::addColumn<QList<double>>("centers");
+        QTest::addColumn<QList<double>>("tops");
+        QTest::addColumn<double>("ceiling");
+        QTest::addColumn<QList<double>>("bottoms");
+        // 100 apart: nothing touches.
+        QTest::newRow("apart") << QList<double> { 0, 100 } << QList<double> { 50, 50 } << -1e9 << QList<double> { 50, 50 };
+        // 15 apart < 20 + 3 at the same height: the second goes a line up (40: 10 from 50, free).
+        QTest::newRow("neighbours") << QList<double> { 0, 15 } << QList<double> { 50, 50 } << -1e9 << QList<double> { 50, 40 };
+        // The third is 30 from the first (no touch), a line below the second: on its bar.
+        QTest::newRow("alternate") << QList<double> { 0, 15, 30 } << QList<double> { 50, 50, 50 } << -1e9
+                                   << QList<double> { 50, 40, 50 };
+        // Side by side but 50 apart in height: both on their bars.
+        QTest::newRow("different heights") << QList<double> { 0, 15 } << QList<double> { 100, 50 } << -1e9
+                                           << QList<double> { 100, 50 };
+        // The neighbour's bar is 4 higher: the second goes above it (46 − 10 = 36), not 10 above its own.
+        QTest::newRow("above a higher neighbour") << QList<double> { 0, 15 } << QList<double> { 46, 50 } << -1e9
+                                                  << QList<double> { 46, 36 };
+        // Four within 15: the first two take both places, the others touch the second up there.
+        QTest::newRow("packed") << QList<double> { 0, 5, 10, 15 } << QList<double> { 50, 50, 50, 50 } << -1e9
+                                << QList<double> { 50, 40, out, out };
+        // Moving up would cross the ceiling (5 − 10 < 0): left out.
+        QTest::newRow("ceiling") << QList<double> { 0, 15 } << QList<double> { 15, 15 } << 0.0 << QList<double> { 15, out };
+    }
+
+    void placeLabels()
+    {
+        QFETCH(QList<double>, centers);
+        QFETCH(QList<double>, tops);
+        QFETCH(double, ceiling);
+        QFETCH(QList<double>, bottoms);
+        std::vector<BarLabel> labels;
+        for (qsizetype i = 0; i < centers.size(); ++i)
+            labels.push_back({ centers[i], 20, tops[i] });
+        const std::vector<double> got = placeBarLabels(labels, 10, 3, ceiling);
+        QCOMPARE(static_cast<qsizetype>(got.size()), bottoms.size());
+        for (qsizetype i = 0; i < bottoms.size(); ++i) {
+            if (std::isnan(bottoms[i]))
+                QVERIFY2(std::isnan(got[static_cast<size_t>(i)]), qPrintable(QString::number(got[static_cast<size_t>(i)])));
+            else
+                QCOMPARE(got[static_cast<size_t>(i)], bottoms[i]);
+        }
+    }
 };
 
 QTEST_APPLESS_MAIN(TestPlotMath)
