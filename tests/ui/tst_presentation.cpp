@@ -8,7 +8,11 @@
 #include "ui/pages/presentation.h"
 #include "ui/session/workspace.h"
 
+#include <QApplication>
 #include <QFile>
+#include <QHeaderView>
+#include <QStyle>
+#include <QTableView>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -65,6 +69,47 @@ private Q_SLOTS:
         QCOMPARE(p->storyIndex(), -1);
         QCOMPARE(ws->currentUser(), shown);
         QVERIFY(p->headline()->text().contains(QString::fromStdString(ws->dataset()->user_external[static_cast<size_t>(shown)])));
+        QTest::keyClick(p, Qt::Key_Escape);
+        QTRY_VERIFY(!m_window->presentation());
+    }
+
+    // Readable on a laptop too (DESIGN §7): at 1366x768 everything is the 1920x1080 room's size
+    // times 0.71, the window does not grow past the screen, ten rows of each list show, every
+    // title shows its first twenty characters, and no legend covers a plot's data.
+    void readableOnALaptop_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1366x768") << QSize(1366, 768);
+        QTest::newRow("1920x1080") << QSize(1920, 1080);
+    }
+
+    void readableOnALaptop()
+    {
+        QFETCH(QSize, size);
+        m_window->enterPresentation(size);
+        PresentationWindow *p = m_window->presentation();
+        QVERIFY(p && p->isVisible());
+        QTRY_VERIFY(p->listModel(1)->rowCount() >= 10);
+        QApplication::processEvents();
+        QVERIFY2(p->width() <= size.width() && p->height() <= size.height(),
+                 qPrintable(QStringLiteral("presentation %1x%2").arg(p->width()).arg(p->height())));
+        QCOMPARE(p->scale(), std::min(size.width() / 1920.0, size.height() / 1080.0));
+        for (int i = 0; i < 2; ++i) {
+            QTableView *view = p->listView(i);
+            const QFontMetrics fm(view->font());
+            const int margins = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
+            const int column = view->columnWidth(RankingListModel::TitleColumn);
+            QVERIFY(view->viewport()->height() >= 10 * view->verticalHeader()->defaultSectionSize());
+            for (int r = 0; r < p->listModel(i)->rowCount(); ++r) {
+                const QString title = p->listModel(i)->index(r, RankingListModel::TitleColumn).data().toString();
+                const int need = fm.horizontalAdvance(title.left(InspectPage::kTitleChars)) + margins;
+                QVERIFY2(column >= need, qPrintable(QStringLiteral("list %1 \"%2\": column %3 px, needs %4")
+                                                        .arg(i).arg(title).arg(column).arg(need)));
+            }
+        }
+        qInfo("presentation %dx%d: scale %.2f, title columns %d / %d px", size.width(), size.height(), p->scale(),
+              p->listView(0)->columnWidth(RankingListModel::TitleColumn),
+              p->listView(1)->columnWidth(RankingListModel::TitleColumn));
         QTest::keyClick(p, Qt::Key_Escape);
         QTRY_VERIFY(!m_window->presentation());
     }

@@ -1,5 +1,6 @@
 #include "ui/pages/presentation.h"
 
+#include "ui/models/listlayout.h"
 #include "ui/models/rankinglistmodel.h"
 #include "ui/pages/viewplots.h"
 #include "ui/plots/categoryplot.h"
@@ -15,6 +16,8 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QPushButton>
+#include <QResizeEvent>
+#include <QStyle>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QSequentialAnimationGroup>
@@ -31,6 +34,12 @@ namespace
 constexpr double kListPt = 15;
 constexpr double kPlotPt = 13;
 
+// The sizes below are for a 1920x1080 room; PresentationWindow::applyScale scales every one of them
+// with the window (a laptop's 1366x768 gets 0.71 of each).
+constexpr double kHeaderPt = 12;
+constexpr int kRowHeight = 33; // ten rows of 15 pt type in a 1080-line room
+constexpr int kMargins[4] = { 36, 24, 36, 18 };
+
 QTableView *bigTable(RankingListModel *model, QWidget *parent)
 {
     auto *view = new QTableView(parent);
@@ -41,8 +50,7 @@ QTableView *bigTable(RankingListModel *model, QWidget *parent)
     view->setFont(f);
     view->verticalHeader()->hide();
     view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    view->verticalHeader()->setDefaultSectionSize(33); // ten rows of 15 pt type in a 1080-line room
-    view->setMinimumHeight(10 * 33 + 34);
+    view->verticalHeader()->setDefaultSectionSize(kRowHeight);
     view->setSelectionMode(QAbstractItemView::NoSelection);
     view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     view->setFocusPolicy(Qt::NoFocus);
@@ -52,15 +60,8 @@ QTableView *bigTable(RankingListModel *model, QWidget *parent)
     view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     view->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     QHeaderView *h = view->horizontalHeader();
-    QFont hf = h->font();
-    hf.setPointSizeF(12);
-    h->setFont(hf);
     h->setSectionResizeMode(QHeaderView::Interactive);
     h->setSectionResizeMode(RankingListModel::TitleColumn, QHeaderView::Stretch);
-    h->resizeSection(RankingListModel::RankColumn, 48);
-    h->resizeSection(RankingListModel::CategoryColumn, 300);
-    h->resizeSection(RankingListModel::HitColumn, 56);
-    h->resizeSection(RankingListModel::MoveColumn, 90);
     for (int c : { int(RankingListModel::BrandColumn), int(RankingListModel::PriceColumn),
              int(RankingListModel::ScoreColumn) })
         view->setColumnHidden(c, true);
@@ -74,6 +75,7 @@ QLabel *label(double pt, bool bold, QWidget *parent, const QString &color = u"#2
     f.setPointSizeF(pt);
     f.setBold(bold);
     l->setFont(f);
+    l->setProperty("reclensBasePt", pt);
     l->setStyleSheet(u"color:"_qs + color + u";"_qs);
     l->setWordWrap(true);
     return l;
@@ -89,7 +91,7 @@ PresentationWindow::PresentationWindow(Workspace *workspace, QWidget *parent)
     setStyleSheet(QStringLiteral("QWidget#presentation { background: white; }"));
     setAutoFillBackground(true);
     auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(36, 24, 36, 18);
+    m_layout = layout;
     layout->setSpacing(10);
 
     auto *top = new QHBoxLayout;
@@ -130,9 +132,7 @@ PresentationWindow::PresentationWindow(Workspace *workspace, QWidget *parent)
     m_delta = label(17, false, this);
     m_delta->setWordWrap(false);
     m_play = new QPushButton(QStringLiteral("▶  Sweep δ 0 → 1 → 0"), this);
-    QFont bf = m_play->font();
-    bf.setPointSizeF(15);
-    m_play->setFont(bf);
+    m_play->setProperty("reclensBasePt", 15.0);
     m_play->setFocusPolicy(Qt::NoFocus);
     auto *hint = label(12, false, this, u"#8a909a"_qs);
     hint->setWordWrap(false);
@@ -169,7 +169,88 @@ PresentationWindow::PresentationWindow(Workspace *workspace, QWidget *parent)
             refresh();
     });
     m_userBefore = m_workspace->currentUser();
+    applyScale();
     showStory(0);
+}
+
+double PresentationWindow::scaleFor(const QSize &size)
+{
+    return std::clamp(std::min(size.width() / 1920.0, size.height() / 1080.0), 0.6, 1.5);
+}
+
+void PresentationWindow::applyScale()
+{
+    m_scale = scaleFor(size());
+    const double s = m_scale;
+    m_layout->setContentsMargins(static_cast<int>(kMargins[0] * s), static_cast<int>(kMargins[1] * s),
+        static_cast<int>(kMargins[2] * s), static_cast<int>(kMargins[3] * s));
+    m_layout->setSpacing(static_cast<int>(10 * s));
+    for (QWidget *w : findChildren<QWidget *>()) {
+        const QVariant base = w->property("reclensBasePt");
+        if (!base.isValid())
+            continue;
+        QFont f = w->font();
+        f.setPointSizeF(base.toDouble() * s);
+        w->setFont(f);
+    }
+    for (QTableView *view : { m_leftView, m_rightView }) {
+        QFont f = view->font();
+        f.setPointSizeF(kListPt * s);
+        view->setFont(f);
+        QFont hf = view->horizontalHeader()->font();
+        hf.setPointSizeF(kHeaderPt * s);
+        view->horizontalHeader()->setFont(hf);
+        const int row = std::max(18, static_cast<int>(std::lround(kRowHeight * s)));
+        view->verticalHeader()->setDefaultSectionSize(row);
+        view->setMinimumHeight(10 * row + view->horizontalHeader()->sizeHint().height() + 2 * view->frameWidth());
+    }
+    setPlotFontSize(m_mix, kPlotPt * s);
+    setPlotFontSize(m_diversity, kPlotPt * s);
+    fitColumns();
+}
+
+void PresentationWindow::fitColumns()
+{
+    // The same give-way order as Inspect's lists (fitListRow): the category chip shortens, then
+    // becomes a swatch, then goes, until each title shows twenty characters.
+    for (QTableView *view : { m_leftView, m_rightView }) {
+        const QFontMetrics fm(view->font());
+        const int margin = view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1;
+        ListRowInput in;
+        in.rowWidth = view->width();
+        in.lists = 1;
+        in.spacing = 0;
+        ListColumnNeeds &n = in.needs;
+        n.title = fm.horizontalAdvance(QStringLiteral("FLUID MILK WHITE ONL")) + 2 * margin + 1;
+        n.rank = fm.horizontalAdvance(QStringLiteral("10")) + 16;
+        n.categoryFull = static_cast<int>(300 * m_scale);
+        n.categoryShort = fm.horizontalAdvance(QStringLiteral("GROCERY")) + 20;
+        n.categorySwatch = fm.height() + 4;
+        n.score = 0; // the room shows ranks, not scores
+        n.hit = fm.horizontalAdvance(QStringLiteral("✔")) + 20;
+        n.move = std::max(fm.horizontalAdvance(QStringLiteral("▼10")), fm.horizontalAdvance(QStringLiteral("new"))) + 16;
+        n.frame = 2 * view->frameWidth();
+        const ListRowLayout l = fitListRow(in);
+        QHeaderView *h = view->horizontalHeader();
+        auto set = [&](int column, int width) {
+            view->setColumnHidden(column, width <= 0);
+            if (width > 0)
+                h->resizeSection(column, width);
+        };
+        set(RankingListModel::RankColumn, l.rank);
+        set(RankingListModel::CategoryColumn, l.category);
+        set(RankingListModel::HitColumn, l.hit);
+        set(RankingListModel::MoveColumn, l.move);
+    }
+}
+
+void PresentationWindow::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    if (std::abs(scaleFor(size()) - m_scale) > 0.01)
+        applyScale();
+    else
+        fitColumns();
 }
 
 int PresentationWindow::storyIndex() const
@@ -256,10 +337,10 @@ void PresentationWindow::refresh()
     m_left->setList(a, view.level);
     m_right->setList(b, view.level);
     m_leftTitle->setText(u"<span style='color:"_qs + columnColor(a).name() + u"'>■</span> "_qs
-        + QString::fromStdString(a.title).toHtmlEscaped() + u"<br><span style='font-size:13pt;font-weight:normal'>"_qs
+        + QString::fromStdString(a.title).toHtmlEscaped() + u"<br><span style='font-size:"_qs + QString::number(13 * m_scale, 'f', 1) + u"pt;font-weight:normal'>"_qs
         + listMetricsLine(view, a).toHtmlEscaped() + u"</span>"_qs);
     m_rightTitle->setText(u"<span style='color:"_qs + columnColor(b).name() + u"'>■</span> "_qs
-        + QString::fromStdString(b.title).toHtmlEscaped() + u"<br><span style='font-size:13pt;font-weight:normal'>"_qs
+        + QString::fromStdString(b.title).toHtmlEscaped() + u"<br><span style='font-size:"_qs + QString::number(13 * m_scale, 'f', 1) + u"pt;font-weight:normal'>"_qs
         + listMetricsLine(view, b).toHtmlEscaped() + u"</span>"_qs);
     // Two lists only: model order and re-ranked (a second model stays in Inspect).
     UserView two = view;
@@ -269,8 +350,8 @@ void PresentationWindow::refresh()
     two.bars.shares.resize(std::min(two.bars.shares.size(), series));
     showCategoryMix(m_mix, *ds, m_workspace->palette(), two);
     showDiversityScores(m_diversity, *ds, two);
-    setPlotFontSize(m_mix, kPlotPt);
-    setPlotFontSize(m_diversity, kPlotPt);
+    setPlotFontSize(m_mix, kPlotPt * m_scale);
+    setPlotFontSize(m_diversity, kPlotPt * m_scale);
     const double d = m_workspace->settings().rerank.diversity;
     m_delta->setText(u"<b>"_qs + QString::fromLatin1(rerank_method_name(m_workspace->settings().rerank.method).data()).toUpper()
         + u"  δ "_qs + QString::number(d, 'f', 2) + u"</b>   0 = the model's own order … 1 = most diverse"_qs);

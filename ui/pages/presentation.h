@@ -17,6 +17,7 @@ class Dataset;
 class QLabel;
 class QPushButton;
 class QTableView;
+class QVBoxLayout;
 class QSequentialAnimationGroup;
 
 namespace reclens::ui
@@ -45,19 +46,30 @@ public:
     QLabel *headline() const { return m_headline; }
     QLabel *noteLabel() const { return m_note; }
     RankingListModel *listModel(int i) const { return i == 0 ? m_left : m_right; }
+    QTableView *listView(int i) const { return i == 0 ? m_leftView : m_rightView; }
+    // Every size of the window (type, rows, margins) is the 1920x1080 one times this.
+    double scale() const { return m_scale; }
+    static double scaleFor(const QSize &size);
 
 Q_SIGNALS:
     void closed();
     void sweepFinished();
 
+
 protected:
     void keyPressEvent(QKeyEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void refresh();
 
+    void applyScale();
+    void fitColumns();
+
     Workspace *m_workspace;
+    QVBoxLayout *m_layout = nullptr;
+    double m_scale = 1.0;
     std::shared_ptr<const reclens::Dataset> m_datasetShown;
     std::string m_storyId; // the story user being presented (by id: the story may change meanwhile)
     // What presenting changes only for a while, put back on leaving.
