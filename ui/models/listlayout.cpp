@@ -1,5 +1,10 @@
 #include "ui/models/listlayout.h"
 
+#include "ui/models/rankinglistmodel.h"
+
+#include <QHeaderView>
+#include <QStyle>
+#include <QTableView>
 #include <algorithm>
 
 namespace reclens::ui
@@ -19,7 +24,7 @@ ListRowLayout fitListRow(const ListRowInput &in)
         l.move = n.move;
         l.brand = step < 1 ? n.brand : 0;
         l.price = step < 2 ? n.price : 0;
-        l.category = step < 3 ? n.categoryFull : step < 5 ? n.categoryShort : step < 6 ? n.categoryShort : step < 7 ? n.categorySwatch : 0;
+        l.category = step < 3 ? n.categoryFull : step < 6 ? n.categoryShort : step < 7 ? n.categorySwatch : 0;
         l.score = step < 5 ? n.score : 0;
         const int panels = lists + (l.compareInRow ? 1 : 0);
         const int forLists = in.rowWidth - (l.compareInRow ? in.compareWidth : 0) - in.spacing * (panels - 1);
@@ -31,6 +36,31 @@ ListRowLayout fitListRow(const ListRowInput &in)
             break;
     }
     return best;
+}
+
+int listTitleNeed(const QTableView *table, int widest)
+{
+    const QFontMetrics fm(table->font());
+    const int sample = fm.horizontalAdvance(QStringLiteral("FLUID MILK WHITE ONL"));
+    const int margin = table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, table) + 1;
+    return std::max(sample, widest) + 2 * margin + 1;
+}
+
+void applyListRow(QTableView *table, const ListRowLayout &layout)
+{
+    QHeaderView *h = table->horizontalHeader();
+    auto set = [&](int column, int width) {
+        table->setColumnHidden(column, width <= 0);
+        if (width > 0)
+            h->resizeSection(column, width);
+    };
+    set(RankingListModel::RankColumn, layout.rank);
+    set(RankingListModel::CategoryColumn, layout.category);
+    set(RankingListModel::BrandColumn, layout.brand);
+    set(RankingListModel::PriceColumn, layout.price);
+    set(RankingListModel::ScoreColumn, layout.score);
+    set(RankingListModel::HitColumn, layout.hit);
+    set(RankingListModel::MoveColumn, layout.move);
 }
 
 } // namespace reclens::ui

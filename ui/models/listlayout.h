@@ -7,6 +7,8 @@
 //   colour swatch, 7. the category column goes (its name stays in the item's tooltip).
 // Rank, hit and move always stay. What is left after the fixed columns is the title's.
 
+class QTableView;
+
 namespace reclens::ui
 {
 
@@ -46,5 +48,11 @@ struct ListRowLayout {
 // The layout of one row of `lists` equal lists: the first of the seven steps after which the title
 // gets its twenty characters, or all seven when even that is not enough (titleFits false).
 ListRowLayout fitListRow(const ListRowInput &in);
+
+// The two Qt ends of it, for a RankingListModel's table (Inspect's lists and the presentation's):
+// twenty characters of a product title in the table's font (or `widest` when larger) with the
+// cell's margins, and a layout's widths applied to the table's columns (0 hides a column).
+int listTitleNeed(const QTableView *table, int widest = 0);
+void applyListRow(QTableView *table, const ListRowLayout &layout);
 
 } // namespace reclens::ui

@@ -25,7 +25,6 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
-#include <QStyle>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -358,15 +357,14 @@ int InspectPage::titleNeed() const
     // one is wider, plus the cell's margins.
     const QTableView *table = m_lists.front().table;
     const QFontMetrics fm(table->font());
-    int need = fm.horizontalAdvance(QStringLiteral("FLUID MILK WHITE ONL"));
+    int widest = 0;
     for (int i = 0; i < visibleListCount() && static_cast<size_t>(i) < m_lists.size(); ++i) {
         const RankingListModel *m = m_lists[static_cast<size_t>(i)].model;
         for (int r = 0; r < m->rowCount(); ++r)
-            need = std::max(need,
+            widest = std::max(widest,
                 fm.horizontalAdvance(m->index(r, RankingListModel::TitleColumn).data().toString().left(kTitleChars)));
     }
-    const int margin = table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, table) + 1;
-    return need + 2 * margin + 1;
+    return listTitleNeed(table, widest);
 }
 
 void InspectPage::relayoutLists()
@@ -398,22 +396,8 @@ void InspectPage::relayoutLists()
     needs.frame = 2 * table->frameWidth() + table->verticalScrollBar()->sizeHint().width();
     m_rowLayout = fitListRow(in);
     const ListRowLayout &l = m_rowLayout;
-    for (int i = 0; i < n && static_cast<size_t>(i) < m_lists.size(); ++i) {
-        QTableView *t = m_lists[static_cast<size_t>(i)].table;
-        QHeaderView *h = t->horizontalHeader();
-        auto set = [&](int column, int width) {
-            t->setColumnHidden(column, width <= 0);
-            if (width > 0)
-                h->resizeSection(column, width);
-        };
-        set(RankingListModel::RankColumn, l.rank);
-        set(RankingListModel::CategoryColumn, l.category);
-        set(RankingListModel::BrandColumn, l.brand);
-        set(RankingListModel::PriceColumn, l.price);
-        set(RankingListModel::ScoreColumn, l.score);
-        set(RankingListModel::HitColumn, l.hit);
-        set(RankingListModel::MoveColumn, l.move);
-    }
+    for (int i = 0; i < n && static_cast<size_t>(i) < m_lists.size(); ++i)
+        applyListRow(m_lists[static_cast<size_t>(i)].table, l);
     // The comparison panel: in the row while there is room, else a tab beside the plots.
     if (l.compareInRow && m_plots->extraPanel() == m_compareBox) {
         m_plots->setExtraPanel(nullptr, QString());

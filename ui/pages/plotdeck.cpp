@@ -57,16 +57,6 @@ bool PlotDeck::tabbed() const
     return m_tabbed;
 }
 
-int PlotDeck::currentPage() const
-{
-    return m_tabbed ? m_tabBar->currentIndex() : 0;
-}
-
-void PlotDeck::setCurrentPage(int page)
-{
-    m_tabBar->setCurrentIndex(page);
-}
-
 void PlotDeck::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);

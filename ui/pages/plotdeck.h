@@ -26,10 +26,7 @@ public:
     void setExtraPanel(QWidget *panel, const QString &title);
     QWidget *extraPanel() const { return m_extra; }
 
-    bool tabbed() const;      // one row with tabs (else the 2 x 2 grid)
-    int currentPage() const;  // 0: the first pair, 1: the second pair, 2: the extra panel
-    void setCurrentPage(int page);
-    QTabBar *tabBar() const { return m_tabBar; }
+    bool tabbed() const; // one row with tabs (else the 2 x 2 grid)
 
     // Height from which the 2 x 2 grid is used: two plots of kMinGridPlotHeight and the spacing.
     static constexpr int kMinGridPlotHeight = 230;

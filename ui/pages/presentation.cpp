@@ -17,7 +17,6 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QResizeEvent>
-#include <QStyle>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QSequentialAnimationGroup>
@@ -215,13 +214,12 @@ void PresentationWindow::fitColumns()
     // becomes a swatch, then goes, until each title shows twenty characters.
     for (QTableView *view : { m_leftView, m_rightView }) {
         const QFontMetrics fm(view->font());
-        const int margin = view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1;
         ListRowInput in;
         in.rowWidth = view->width();
         in.lists = 1;
         in.spacing = 0;
         ListColumnNeeds &n = in.needs;
-        n.title = fm.horizontalAdvance(QStringLiteral("FLUID MILK WHITE ONL")) + 2 * margin + 1;
+        n.title = listTitleNeed(view);
         n.rank = fm.horizontalAdvance(QStringLiteral("10")) + 16;
         n.categoryFull = static_cast<int>(300 * m_scale);
         n.categoryShort = fm.horizontalAdvance(QStringLiteral("GROCERY")) + 20;
@@ -230,17 +228,7 @@ void PresentationWindow::fitColumns()
         n.hit = fm.horizontalAdvance(QStringLiteral("✔")) + 20;
         n.move = std::max(fm.horizontalAdvance(QStringLiteral("▼10")), fm.horizontalAdvance(QStringLiteral("new"))) + 16;
         n.frame = 2 * view->frameWidth();
-        const ListRowLayout l = fitListRow(in);
-        QHeaderView *h = view->horizontalHeader();
-        auto set = [&](int column, int width) {
-            view->setColumnHidden(column, width <= 0);
-            if (width > 0)
-                h->resizeSection(column, width);
-        };
-        set(RankingListModel::RankColumn, l.rank);
-        set(RankingListModel::CategoryColumn, l.category);
-        set(RankingListModel::HitColumn, l.hit);
-        set(RankingListModel::MoveColumn, l.move);
+        applyListRow(view, fitListRow(in));
     }
 }
 

@@ -23,7 +23,6 @@ public:
     void clearBars();
     // Heights of series `s` as drawn (for tests).
     QList<double> seriesValues(int s) const;
-    QList<QCPItemRect *> strips() const { return m_strips; }
 
 protected:
     void updateLayout() override;
