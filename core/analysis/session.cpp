@@ -207,6 +207,12 @@ Session parse_session(const std::string &text, const std::string &session_path)
                             + "); save the session again from RecLens"
                       : "not a RecLens session: not JSON at byte " + std::to_string(e.byte)
                             + "; open a .reclens file saved by RecLens"));
+    } catch (const ojson::exception &e) {
+        // A number beyond a double's range ("1e999") is valid JSON that nlohmann cannot hold.
+        const std::string what = e.what();
+        const auto at = what.find("] ");
+        throw Error(located(session_path, "not a RecLens session: "
+                + (at == std::string::npos ? what : what.substr(at + 2)) + "; open a .reclens file saved by RecLens"));
     }
     if (!j.is_object() || !j.contains("format") || j["format"] != "reclens-session")
         throw Error(located(session_path,

@@ -251,10 +251,18 @@ MergedPartials merge_partials(std::span<const std::string> paths)
                     + "); re-run the shard"));
     }
     if (static_cast<int>(by_shard.size()) != p0.shards) {
+        // Runs of missing shards as ranges ("0, 2-399"): one short line however many are missing.
         std::string missing;
-        for (int s = 0; s < p0.shards; ++s)
-            if (!by_shard.count(s))
-                missing += (missing.empty() ? "" : ", ") + std::to_string(s);
+        for (int s = 0; s < p0.shards; ++s) {
+            if (by_shard.count(s))
+                continue;
+            int last = s;
+            while (last + 1 < p0.shards && !by_shard.count(last + 1))
+                ++last;
+            missing += (missing.empty() ? "" : ", ") + std::to_string(s)
+                + (last > s ? (last == s + 1 ? ", " : "-") + std::to_string(last) : "");
+            s = last;
+        }
         throw Error("merge: shard" + std::string(p0.shards - static_cast<int>(by_shard.size()) > 1 ? "s " : " ")
             + missing + " of " + std::to_string(p0.shards) + " missing (" + std::to_string(parts.size())
             + " partials given): the merged run would leave their users out; pass every shard's partial");

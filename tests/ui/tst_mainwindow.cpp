@@ -211,8 +211,12 @@ private Q_SLOTS:
         slider->setValue(90);
         QTRY_COMPARE(latency.size(), 1);
         timings(90);
+        // The first move too (fonts it draws first were loaded while the window was idle).
+        const double firstMove = latency.first().first().toDouble();
+        qInfo("first slider move -> lists and plots updated: %.1f ms", firstMove);
+        QVERIFY2(firstMove < 250, qPrintable(QString::number(firstMove))); // target 50 ms; generous for loaded CI
         // More steps, as a user dragging the slider makes them; the best of them is the steady cost.
-        double best = latency.first().first().toDouble();
+        double best = firstMove;
         for (int v : { 70, 50, 30, 90 }) {
             const qsizetype measured = latency.size();
             slider->setValue(v);

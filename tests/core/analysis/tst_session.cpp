@@ -184,6 +184,10 @@ private slots:
         QTest::newRow("baseline beyond columns") << edited([](auto &j) { j["settings"]["baseline_column"] = 3; })
                                                  << "'settings.baseline_column' 3 is not one of the 3 list columns";
         QTest::newRow("empty") << "" << "the session file is empty";
+        // Found by tests/fuzz/fuzz_session: valid JSON whose number no double holds ended the program.
+        const QString huge = QString::fromStdString(good).replace(
+            QStringLiteral("\"k\": 7,"), QStringLiteral("\"k\": 1.327e715,"));
+        QTest::newRow("number beyond double") << huge << "not a RecLens session: number overflow parsing '1.327e715'";
     }
 
     // A version-1 file from before "compared": "second_model" true shows the second source.

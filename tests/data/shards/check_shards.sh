@@ -120,6 +120,8 @@ if [ $have_sample = 1 ]; then
   refused newer-version "newer.part: partial format version 2 is newer than this RecLens reads \(1\)" -- "${p[0]}" newer.part
   refused lost-row "lost-row.part: the partial is damaged \(run 0 lists 569 users but holds 568\)" -- "${p[0]}" lost-row.part
   refused missing-shard "shard 2 of 4 missing" -- "${p[0]}" "${p[1]}" "${p[3]}"
+  refused missing-shards "shards 1-3 of 4 missing" -- "${p[0]}"
+  refused missing-two "shards 0, 3 of 4 missing" -- "${p[1]}" "${p[2]}"
   refused shard-twice "copy-of-1.part: is shard 1/4, as cj-bpr-1.part is" -- "${p[@]}" copy-of-1.part
   refused same-file-twice "given twice" -- "${p[@]}" "${p[1]}"
   refused other-model "cj-itemknn-2.part: comes from another model" -- "${p[0]}" "${p[1]}" cj-itemknn-2.part "${p[3]}"
