@@ -199,6 +199,13 @@ private Q_SLOTS:
         const QStringList rocAt0 = w.inspectPage()->rocPlot()->legendTexts();
         QCOMPARE(diversityAt0, w.inspectPage()->diversityPlot()->seriesValues(0));
 
+        // The first measured move comes when the window has settled, as a person's first move does:
+        // right after the move to 0 the all-user results it restarted are still arriving, and
+        // their tables repaint inside the next move's time.
+        bool settled = false;
+        w.whenReady([&settled](bool) { settled = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(settled, 120000);
+
         // Strong diversification changes the list, the bars and the diversity scores.
         QSignalSpy latency(&w, &MainWindow::sliderLatencyMeasured);
         InspectPage *page = w.inspectPage();
