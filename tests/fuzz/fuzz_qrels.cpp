@@ -3,14 +3,14 @@
 // one row per request, known items in range, and outside grades per request.
 #include "core/common/error.h"
 #include "core/data/qrels.h"
-#include "tests/core/models/memorydataset.h"
+#include "tests/fuzz/dataset.h"
 #include "tests/fuzz/fuzzinput.h"
 
 using namespace reclens;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const Dataset dataset = test::memory_dataset(10, {{0, 1}, {2}, {3, 4}, {}, {5}}, {{2, 3}, {4}, {5}, {6}, {7}});
+    static const Dataset dataset = fuzz::small_dataset();
     const std::string &path = fuzz::as_file(data, size, ".qrels");
     try {
         long last = 0;

@@ -5,7 +5,7 @@
 #include "core/common/error.h"
 #include "core/data/qrels.h"
 #include "core/data/runfile.h"
-#include "tests/core/models/memorydataset.h"
+#include "tests/fuzz/dataset.h"
 #include "tests/fuzz/fuzzinput.h"
 
 #include <cmath>
@@ -15,7 +15,7 @@ using namespace reclens;
 
 static Dataset make_dataset(bool judged)
 {
-    Dataset d = test::memory_dataset(10, {{0, 1}, {2}, {3, 4}, {}, {5}}, {{2, 3}, {4}, {5}, {6}, {7}});
+    Dataset d = fuzz::small_dataset();
     if (judged) {
         const JudgedTriple triples[] = {{0, 2, 2}, {0, 3, 1}, {1, 4, 1}, {2, -1, 3}, {3, 6, 0}};
         set_judgements(d, make_judgements(d.n_users(), triples, 1.0, "fuzz"));

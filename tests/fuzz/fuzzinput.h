@@ -7,28 +7,38 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <initializer_list>
 #include <string>
 #include <unistd.h>
 
 namespace reclens::fuzz {
 
-// A path of this process, `suffix` at its end (readers look at extensions), holding `data`.
+namespace detail {
+// This process's input file, created once under $TMPDIR with `suffix` (readers look at extensions).
+inline std::string make_input_path(const std::string &suffix)
+{
+    const char *tmp = std::getenv("TMPDIR");
+    std::string path = std::string(tmp && *tmp ? tmp : "/tmp") + "/reclens-fuzz-XXXXXX" + suffix;
+    const int fd = mkstemps(path.data(), static_cast<int>(suffix.size()));
+    if (fd < 0) {
+        std::perror("reclens fuzz: cannot create the input file");
+        std::abort();
+    }
+    close(fd);
+    return path;
+}
+} // namespace detail
+
+// A path of this process, `suffix` at its end, holding `data`; removed at exit.
 inline const std::string &as_file(const uint8_t *data, size_t size, const std::string &suffix)
 {
-    static const std::string path = [&suffix] {
-        const char *tmp = std::getenv("TMPDIR");
-        std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/reclens-fuzz-XXXXXX" + suffix;
-        const int fd = mkstemps(templ.data(), static_cast<int>(suffix.size()));
-        if (fd < 0) {
-            std::perror("reclens fuzz: cannot create the input file");
-            std::abort();
-        }
-        close(fd);
-        static std::string keep;
-        keep = templ;
-        std::atexit([] { std::remove(keep.c_str()); });
-        return templ;
-    }();
+    static const std::string path = detail::make_input_path(suffix);
+    // SQLite leaves -wal and -shm beside an input whose header asks for write-ahead logging.
+    static const int removed_at_exit = std::atexit([] {
+        for (const char *extra : { "", "-wal", "-shm" })
+            std::remove((path + extra).c_str());
+    });
+    (void)removed_at_exit;
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char *>(data), static_cast<std::streamsize>(size));
     out.close();

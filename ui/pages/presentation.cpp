@@ -324,12 +324,15 @@ void PresentationWindow::refresh()
     }
     m_left->setList(a, view.level);
     m_right->setList(b, view.level);
-    m_leftTitle->setText(u"<span style='color:"_qs + columnColor(a).name() + u"'>■</span> "_qs
-        + QString::fromStdString(a.title).toHtmlEscaped() + u"<br><span style='font-size:"_qs + QString::number(13 * m_scale, 'f', 1) + u"pt;font-weight:normal'>"_qs
-        + listMetricsLine(view, a).toHtmlEscaped() + u"</span>"_qs);
-    m_rightTitle->setText(u"<span style='color:"_qs + columnColor(b).name() + u"'>■</span> "_qs
-        + QString::fromStdString(b.title).toHtmlEscaped() + u"<br><span style='font-size:"_qs + QString::number(13 * m_scale, 'f', 1) + u"pt;font-weight:normal'>"_qs
-        + listMetricsLine(view, b).toHtmlEscaped() + u"</span>"_qs);
+    // A list's heading: its colour, its title, and its metrics in smaller type below.
+    auto heading = [&](const ListColumn &c) -> QString {
+        return u"<span style='color:"_qs + columnColor(c).name() + u"'>■</span> "_qs
+            + QString::fromStdString(c.title).toHtmlEscaped() + u"<br><span style='font-size:"_qs
+            + QString::number(13 * m_scale, 'f', 1) + u"pt;font-weight:normal'>"_qs
+            + listMetricsLine(view, c).toHtmlEscaped() + u"</span>"_qs;
+    };
+    m_leftTitle->setText(heading(a));
+    m_rightTitle->setText(heading(b));
     // Two lists only: model order and re-ranked (a second model stays in Inspect).
     UserView two = view;
     two.columns.resize(2);

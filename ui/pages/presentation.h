@@ -55,7 +55,6 @@ Q_SIGNALS:
     void closed();
     void sweepFinished();
 
-
 protected:
     void keyPressEvent(QKeyEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
