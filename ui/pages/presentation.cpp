@@ -235,9 +235,10 @@ void PresentationWindow::fitColumns()
 void PresentationWindow::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
-    if (std::abs(scaleFor(size()) - m_scale) > 0.01)
+    if (std::abs(scaleFor(size()) - m_scale) > 0.01) {
         applyScale();
-    else
+        refresh(); // the list headings' metric lines carry their type size in their HTML
+    } else
         fitColumns();
 }
 
