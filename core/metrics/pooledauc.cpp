@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <iterator>
 #include <limits>
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -19,40 +22,16 @@ namespace reclens {
 
 namespace {
 
-constexpr size_t kBins = 4096; // 64 KiB of bins: in L2
-constexpr double kCellsPerValue = 8;
-// 16 MiB of 4-byte cells; beyond that many values, 2 cells per value still keep cells of four or
-// more values rare (docs/benchmarks.md).
-constexpr size_t kCacheCells = size_t{1} << 22;
-constexpr double kMinCellsPerValue = 2;
-constexpr uint32_t kCompared = 4; // records compared with a score without a search
-constexpr size_t kPadding = kCompared + 1;
-constexpr size_t kPrefetchBytes = size_t{4} << 20;
+constexpr size_t kPadding = 2; // records: the closing record, and one after it for from_record
+constexpr size_t kPrefetchBytes = size_t{1} << 20;
 constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr float kNaNf = std::numeric_limits<float>::quiet_NaN();
 
-// A grid coordinate clamped to [0, last]; NaN (0 · inf) and -0 give 0. Written so that the AVX2
-// path's max_ps(x, 0) / min_ps(x, last) give the same float for every input.
+// A grid coordinate clamped to [0, last]; NaN (0 · inf) and -0 give 0.
 inline float grid_x(float x, float last)
 {
     return std::min(std::max(0.0f, x), last);
 }
-
-#if RECLENS_POOLED_AVX2
-// The cell indices of scores [from, to) (a multiple of 8 apart) on a single grid, by the same
-// float steps as PooledAucCounter::cell(), into out[0, to − from).
-__attribute__((target("avx2"))) void avx2_cell_indices(const float *scores, size_t from, size_t to, int32_t *out,
-                                                       float lo_, float scale_, float last_)
-{
-    const __m256 zero = _mm256_setzero_ps();
-    const __m256 lo = _mm256_set1_ps(lo_), scale = _mm256_set1_ps(scale_), last = _mm256_set1_ps(last_);
-    for (size_t i = from; i < to; i += 8) {
-        const __m256 x = _mm256_loadu_ps(scores + i);
-        const __m256 t = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_sub_ps(x, lo), scale), zero), last);
-        _mm256_storeu_si256(reinterpret_cast<__m256i *>(out + (i - from)), _mm256_cvttps_epi32(t));
-    }
-}
-#endif
 
 } // namespace
 
@@ -78,7 +57,7 @@ PooledAucCounter::PooledAucCounter(std::vector<float> positive_scores)
         else if (v == kInf)
             m_pos_inf += n;
         else {
-            if (2 * (finite + n) >= (uint64_t{1} << 32))
+            if (2 * (finite + n) >= (uint64_t{1} << 32) || m_records.size() >= kIndex)
                 throw Error("pooled AUC: too many positives (" + std::to_string(positive_scores.size())
                             + ") for 32-bit counts");
             m_records.push_back({v, static_cast<uint32_t>(2 * finite)});
@@ -92,83 +71,135 @@ PooledAucCounter::PooledAucCounter(std::vector<float> positive_scores)
     m_records.resize(m_distinct + kPadding, Record{kNaNf, static_cast<uint32_t>(2 * finite)});
     if (m_distinct == 0)
         return;
-    // One linear grid first; when scores crowd some part of it (more than 2% of the values sit in
-    // cells of four or more), 4096 bins, each with a grid of its own.
-    if (build(1) > 0.02)
-        build(kBins);
+    build();
 }
 
-double PooledAucCounter::build(size_t n_bins)
+uint32_t PooledAucCounter::key(float s)
 {
-    // Level 1: n_bins equal bins over [smallest, largest]. Level 2: each bin's own linear grid over
-    // its values, with cells in proportion to how many it holds: dense regions get fine cells,
-    // empty stretches (outliers' gaps) one cell a bin.
+    // The float's bits as an unsigned number in the floats' order: negative floats reversed below
+    // the positive ones; -0 first made +0 (−0 + 0 is +0), so equal floats get equal keys.
+    const uint32_t u = std::bit_cast<uint32_t>(s + 0.0f);
+    return u ^ ((u >> 31) != 0 ? 0xFFFFFFFFu : 0x80000000u);
+}
+
+bool PooledAucCounter::plan_single()
+{
+    // One linear grid in float steps (eight scores at a time, no table), a cell for every
+    // kSingleValuesPerCell values and one more on either side: scores beyond the values meet no
+    // record there, and the grid's last position (where the closing entries are) is never reached.
+    // It serves while its fine positions are whole floats and it leaves at most 1% of the values in
+    // crowded cells.
     const Record *values = m_records.data();
-    m_lo = values[0].value;
-    const float range = values[m_distinct - 1].value - m_lo;
-    m_bin_scale = range > 0.0f && std::isfinite(range) ? static_cast<float>(n_bins) / range : 0.0f;
-    if (!std::isfinite(m_bin_scale))
-        m_bin_scale = 0.0f;
-    m_bin_last = static_cast<float>(n_bins - 1);
-    m_bins.assign(n_bins, Bin{});
-    std::vector<uint32_t> in_bin(n_bins, 0);
+    const uint64_t cells = (m_distinct + kSingleValuesPerCell - 1) / kSingleValuesPerCell + 2;
+    if (cells * kFine >= (uint64_t{1} << 24))
+        return false;
+    const float range = values[m_distinct - 1].value - values[0].value;
+    const float width = (range > 0.0f ? range : 1.0f) / static_cast<float>(cells - 2);
+    m_lo = values[0].value - width;
+    const float span = range + 2.0f * width;
+    m_scale = std::isfinite(span) && span > 0.0f ? static_cast<float>(cells * kFine) / span : 0.0f;
+    if (!std::isfinite(m_scale))
+        m_scale = 0.0f;
+    m_last = static_cast<float>(cells * kFine - 2);
+    m_single = true;
+    size_t crowded = 0;
+    for (size_t v = 0; v < m_distinct;) {
+        size_t w = v;
+        while (w < m_distinct && fine(values[w].value) / kFine == fine(values[v].value) / kFine)
+            ++w;
+        crowded += w - v >= kEntries ? w - v : 0;
+        v = w;
+    }
+    m_single = crowded * 100 <= m_distinct;
+    if (m_single)
+        m_lines.assign(cells, Line{});
+    return m_single;
+}
+
+void PooledAucCounter::plan_buckets()
+{
+    // A bucket of n values gets ⌈n / kValuesPerCell⌉ cells; empty buckets none, so their scores
+    // fall to position 0 of the next cell, below its records (or at one at position 0, which the
+    // records then settle). Line 0 is below every bucket; the last line above them all.
+    const Record *values = m_records.data();
+    m_base = key(values[0].value) >> 16;
+    const uint32_t top = key(values[m_distinct - 1].value) >> 16;
+    const size_t n_buckets = top - m_base + 1;
+    std::vector<uint32_t> in_bucket(n_buckets, 0);
     for (size_t i = 0; i < m_distinct; ++i)
-        ++in_bin[bin(values[i].value)];
-    const double per = std::clamp(static_cast<double>(kCacheCells) / static_cast<double>(m_distinct),
-                                  kMinCellsPerValue, kCellsPerValue);
-    uint64_t offset = 0;
-    size_t first = 0;
-    for (size_t b = 0; b < n_bins; ++b) {
-        Bin &bn = m_bins[b];
-        const uint32_t n = in_bin[b];
-        const auto cells = std::max<uint32_t>(1, static_cast<uint32_t>(std::ceil(n * per)));
-        bn.lo = n > 0 ? values[first].value : 0.0f;
-        const float width = n > 0 ? values[first + n - 1].value - bn.lo : 0.0f;
-        bn.scale = width > 0.0f && std::isfinite(width) ? static_cast<float>(cells) / width : 0.0f;
-        if (!std::isfinite(bn.scale))
-            bn.scale = 0.0f;
-        // cells − 1 as a float may round up beyond 2^24 cells: step down to one that truncates
-        // into the bin, so no score's cell lies past it.
-        bn.last = static_cast<float>(cells - 1);
-        while (static_cast<uint64_t>(bn.last) > cells - 1)
-            bn.last = std::nextafter(bn.last, 0.0f);
-        bn.offset = static_cast<uint32_t>(offset);
+        ++in_bucket[(key(values[i].value) >> 16) - m_base];
+    m_buckets.assign(n_buckets + 2, Bucket{});
+    uint64_t offset = 1;
+    for (size_t b = 0; b < n_buckets; ++b) {
+        const uint64_t cells = (in_bucket[b] + kValuesPerCell - 1) / kValuesPerCell;
+        m_buckets[b + 1] = {static_cast<uint32_t>(offset), static_cast<uint32_t>(cells)};
         offset += cells;
-        first += n;
     }
     if (offset >= (uint64_t{1} << 31))
         throw Error("pooled AUC: too many distinct positive scores (" + std::to_string(m_distinct)
                     + ") for the look-up grid");
-    const auto cells = static_cast<uint32_t>(offset);
-    // cell() is monotone and the values ascend, so each cell's values are consecutive records.
-    m_first.assign(static_cast<size_t>(cells) + 1, 0);
-    size_t v = 0, crowded = 0;
-    for (uint32_t c = 0; c < cells; ++c) {
-        m_first[c] = static_cast<uint32_t>(v);
+    m_buckets[n_buckets + 1] = {static_cast<uint32_t>(offset), 0};
+    m_lines.assign(static_cast<size_t>(offset) + 1, Line{});
+    // A bucket of 32 cells or more gives each key a fine position of its own: two scores at one
+    // position are the same float.
+    for (const Bucket &b : m_buckets)
+        if (b.cells >= kFine / 64)
+            for (uint32_t c = b.offset; c < b.offset + b.cells; ++c)
+                m_lines[c].first = kExact;
+}
+
+void PooledAucCounter::build()
+{
+    if (!plan_single())
+        plan_buckets();
+    const Record *values = m_records.data();
+    // fine() is monotone and the values ascend, so each cell's values are consecutive records, and
+    // their fine positions ascend within it.
+    size_t v = 0;
+    for (size_t c = 0; c < m_lines.size(); ++c) {
+        Line &line = m_lines[c];
+        line.first = static_cast<uint32_t>(v) | (line.first & kExact);
+        line.twice_below = values[v].twice_below;
         size_t w = v;
-        while (w < m_distinct && cell(values[w].value) == c)
+        while (w < m_distinct && fine(values[w].value) / kFine == c)
             ++w;
-        crowded += w - v >= kCompared ? w - v : 0;
+        if (w - v >= kEntries) {
+            // Crowded: the records are searched, up to the next cell's first (kept in place of
+            // twice_below). Every score meets an entry that says "many", so it goes that way.
+            line.first = static_cast<uint32_t>(v) | kCrowded;
+            line.twice_below = static_cast<uint32_t>(w);
+            std::fill(std::begin(line.entry), std::end(line.entry), kMany);
+            line.entry[kEntries - 1] = (kFine - 1) << 4 | kMany;
+            v = w;
+            continue;
+        }
+        // The tied positives beyond the first of the cell's records before each.
+        auto ties_before = [&](size_t r) { return (values[r].twice_below - values[v].twice_below) / 2 - static_cast<uint32_t>(r - v); };
+        for (size_t r = v; r < w; ++r)
+            line.entry[r - v] = static_cast<uint16_t>(fine(values[r].value) % kFine << 4 | std::min<uint32_t>(ties_before(r), kMany));
+        for (size_t r = w - v; r < kEntries; ++r)
+            line.entry[r] = static_cast<uint16_t>((kFine - 1) << 4 | std::min<uint32_t>(ties_before(w), kMany));
         v = w;
     }
-    m_first[cells] = static_cast<uint32_t>(m_distinct);
-    return static_cast<double>(crowded) / static_cast<double>(m_distinct);
 }
 
-inline uint32_t PooledAucCounter::bin(float s) const
+inline uint64_t PooledAucCounter::fine(float s) const
 {
-    // Monotone in s: a correctly rounded subtraction and product, a clamp and a truncation.
-    return static_cast<uint32_t>(grid_x((s - m_lo) * m_bin_scale, m_bin_last));
-}
-
-inline uint32_t PooledAucCounter::cell(float s) const
-{
-    const Bin &b = m_bins[bin(s)]; // monotone within the bin, and bins in order: monotone
-    return b.offset + static_cast<uint32_t>(grid_x((s - b.lo) * b.scale, b.last));
+    // Monotone in s. One grid: a correctly rounded subtraction and product, a clamp and a
+    // truncation (no product is added to: a fused multiply-add could round apart from the build's).
+    if (m_single)
+        return static_cast<uint64_t>(grid_x((s - m_lo) * m_scale, m_last));
+    // Buckets: the key, its bucket clamped to the table, an integer product (below 2^30).
+    const uint32_t k = key(s);
+    const auto b = static_cast<int64_t>(k >> 16) - static_cast<int64_t>(m_base);
+    const Bucket &e = m_buckets[static_cast<size_t>(std::clamp<int64_t>(b + 1, 0, static_cast<int64_t>(m_buckets.size()) - 1))];
+    return (uint64_t{e.offset} << kFineBits) + ((uint64_t{k & 0xFFFFu} * e.cells) >> (16 - kFineBits));
 }
 
 inline uint64_t PooledAucCounter::from_record(uint32_t k, float s) const
 {
+    while (m_records[k].value < s) // at most a few records: those at the score's fine position
+        ++k;
     // k: the first record not below s. Equal: the positives below it and those equal (half the gap
     // to the next record's twice_below); above: only those below.
     const uint64_t below = m_records[k].twice_below;
@@ -184,6 +215,32 @@ uint64_t PooledAucCounter::searched(uint32_t k, uint32_t end, float s) const
     return from_record(static_cast<uint32_t>(r - m_records.data()), s);
 }
 
+uint64_t PooledAucCounter::finite_part(uint64_t f, float s) const
+{
+    const Line &line = m_lines[f / kFine];
+    const uint32_t first = line.first & kIndex;
+    if ((line.first & kCrowded) != 0)
+        return searched(first, line.twice_below, s);
+    // Entries at a lower fine position are below s; the first that is not says the ties below.
+    const auto p = static_cast<uint32_t>(f % kFine);
+    uint32_t lt = 0;
+    while (line.entry[lt] >> 4 < p)
+        ++lt;
+    const uint32_t next = line.entry[lt];
+    if ((next & kMany) == kMany)
+        return from_record(first + lt, s);
+    const uint64_t below = line.twice_below + 2 * (lt + (next & kMany));
+    if (next >> 4 != p)
+        return below;
+    // At a record's position. Where positions are keys (not at position 0, which an empty bucket
+    // before may share, nor at the last, which the closing entries hold), the record's value is s:
+    // it counts once for each of its positives, the ties up to the next entry and one.
+    const uint32_t after = line.entry[lt + 1];
+    if ((line.first & kExact) != 0 && p > 0 && p < kFine - 1 && (after & kMany) != kMany)
+        return below + 1 + (after & kMany) - (next & kMany);
+    return from_record(first + lt, s);
+}
+
 inline uint64_t PooledAucCounter::infinite_part(float s) const
 {
     return (s == -kInf ? m_neg_inf : 2 * m_neg_inf) + (s == kInf ? m_pos_inf : 0);
@@ -194,8 +251,7 @@ uint64_t PooledAucCounter::twice_rank(float s) const
     const uint64_t infinite = infinite_part(s);
     if (m_distinct == 0)
         return infinite;
-    const uint32_t c = cell(s);
-    return infinite + searched(m_first[c], m_first[c + 1], s);
+    return infinite + finite_part(fine(s), s);
 }
 
 void PooledAucCounter::add(std::span<const float> scores, Tally &tally) const
@@ -216,92 +272,114 @@ void PooledAucCounter::add(std::span<const float> scores, Tally &tally) const
     }
 #endif
     uint64_t sum = 0;
-    for (const float s : scores) {
-        const uint32_t c = cell(s);
-        sum += searched(m_first[c], m_first[c + 1], s);
-    }
+    for (const float s : scores)
+        sum += finite_part(fine(s), s);
     tally.twice_rank += sum;
 }
 
 #if RECLENS_POOLED_AVX2
-// A software pipeline over batches of kBatch scores: cell indices two batches ahead, the cells'
-// first records one batch ahead (both prefetched), so the two dependent look-ups of a large grid
-// (megabytes, beyond the caches) overlap instead of each score waiting in turn. Each score then
-// compares itself with its cell's first four records in one SSE compare.
-__attribute__((target("avx2,popcnt"))) uint64_t PooledAucCounter::sum_avx2(const float *scores, size_t n) const
+// fine() of n scores as cells and positions · 16, eight at a time by the same steps. The buckets'
+// {offset, cells} are read by eight scalar loads: AVX2 gathers of them took a third longer on an
+// AMD EPYC.
+__attribute__((target("avx2"))) void PooledAucCounter::positions_avx2(const float *scores, size_t n, uint32_t *c,
+                                                                     uint16_t *p) const
 {
-    static_assert(sizeof(Record) == 8, "records are {float, uint32}");
-    const bool single = m_bins.size() == 1;
-    const Bin grid = m_bins.front();
-    constexpr size_t kBatch = 128;
-    alignas(32) int32_t index[3][kBatch];
-    alignas(32) uint32_t first[2][kBatch];
-    const size_t whole = n / 8 * 8;
-    const uint32_t *cells = m_first.data();
-    const Record *rec = m_records.data();
-    // Prefetching pays once the structures outgrow the caches (measured: from ~4 MiB, 120k
-    // distinct values); within them its instructions only cost.
-    const bool fetch = bytes() > kPrefetchBytes;
-    auto indices = [&](size_t from, int32_t *out) {
-        const size_t to = std::min(whole, from + kBatch);
-        if (single)
-            avx2_cell_indices(scores, from, to, out, grid.lo, grid.scale, grid.last);
-        else // the bins' fields are one 16-byte load a score; AVX2 gathers of them cost more
-            for (size_t i = from; i < to; ++i)
-                out[i - from] = static_cast<int32_t>(cell(scores[i]));
-        if (fetch)
-            for (size_t i = 0; i < to - from; ++i)
-                _mm_prefetch(reinterpret_cast<const char *>(cells + out[i]), _MM_HINT_T0);
-    };
-    auto firsts = [&](size_t from, const int32_t *ix, uint32_t *out) {
-        const size_t m = std::min(whole, from + kBatch) - from;
-        if (!fetch) {
-            for (size_t i = 0; i < m; ++i)
-                out[i] = cells[ix[i]];
-            return;
-        }
-        for (size_t i = 0; i < m; ++i) {
-            out[i] = cells[ix[i]];
-            _mm_prefetch(reinterpret_cast<const char *>(rec + out[i]), _MM_HINT_T0);
-            _mm_prefetch(reinterpret_cast<const char *>(rec + out[i] + kCompared), _MM_HINT_T0);
-        }
-    };
-    uint64_t sum = 0;
-    size_t turn = 0; // batch b uses index[b % 3], first[b % 2]
-    if (whole > 0)
-        indices(0, index[0]);
-    if (kBatch < whole)
-        indices(kBatch, index[1]);
-    if (whole > 0)
-        firsts(0, index[0], first[0]);
-    for (size_t b0 = 0, b = 0; b0 < whole; b0 += kBatch, ++b, turn ^= 1) {
-        if (b0 + 2 * kBatch < whole)
-            indices(b0 + 2 * kBatch, index[(b + 2) % 3]);
-        if (b0 + kBatch < whole)
-            firsts(b0 + kBatch, index[(b + 1) % 3], first[turn ^ 1]);
-        const size_t m = std::min(whole, b0 + kBatch) - b0;
-        const uint32_t *g = first[turn];
-        for (size_t i = 0; i < m; ++i) {
-            const float s = scores[b0 + i];
-            const auto *rf = reinterpret_cast<const float *>(rec + g[i]);
-            const __m128 d = _mm_shuffle_ps(_mm_loadu_ps(rf), _mm_loadu_ps(rf + 4), _MM_SHUFFLE(2, 0, 2, 0));
-            const __m128 x = _mm_set1_ps(s);
-            const auto lt = static_cast<uint32_t>(_mm_popcnt_u32(static_cast<unsigned>(_mm_movemask_ps(_mm_cmplt_ps(d, x)))));
-            uint64_t rank;
-            if (lt == kCompared) [[unlikely]] {
-                rank = searched(g[i] + kCompared, cells[index[b % 3][i] + 1], s);
-            } else {
-                const uint32_t k = g[i] + lt;
-                const uint64_t below = rec[k].twice_below;
-                const uint64_t half_gap = (rec[k + 1].twice_below - rec[k].twice_below) >> 1;
-                rank = below + (_mm_movemask_ps(_mm_cmpeq_ps(d, x)) != 0 ? half_gap : 0);
-            }
-            sum += rank;
+    const __m256i zero = _mm256_setzero_si256(), sign = _mm256_set1_epi32(static_cast<int32_t>(0x80000000u));
+    const __m256i low = _mm256_set1_epi32(0xFFFF), base = _mm256_set1_epi32(static_cast<int32_t>(m_base) - 1);
+    const __m256i top = _mm256_set1_epi32(static_cast<int32_t>(m_buckets.size()) - 1);
+    const __m256i p_bits = _mm256_set1_epi32((kFine - 1) << 4);
+    const __m256i order = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+    const Bucket *buckets = m_buckets.data();
+    size_t i = 0;
+    if (m_single) {
+        const __m256 lo = _mm256_set1_ps(m_lo), scale = _mm256_set1_ps(m_scale), last = _mm256_set1_ps(m_last);
+        const __m256i fine_bits = _mm256_set1_epi32(kFine - 1);
+        for (; i + 8 <= n; i += 8) {
+            // max(x, 0) with x first: NaN gives 0, as grid_x does.
+            const __m256 x = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(scores + i), lo), scale);
+            const __m256i f = _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(x, _mm256_setzero_ps()), last));
+            _mm256_storeu_si256(reinterpret_cast<__m256i *>(c + i), _mm256_srli_epi32(f, kFineBits));
+            const __m256i pos = _mm256_slli_epi32(_mm256_and_si256(f, fine_bits), 4);
+            _mm_storeu_si128(reinterpret_cast<__m128i *>(p + i), _mm_packus_epi32(_mm256_castsi256_si128(pos), _mm256_extracti128_si256(pos, 1)));
         }
     }
-    for (size_t i = whole; i < n; ++i) {
-        const uint32_t c = cell(scores[i]);
-        sum += searched(m_first[c], m_first[c + 1], scores[i]);
+    for (; !m_single && i + 8 <= n; i += 8) {
+        const __m256i u = _mm256_castps_si256(_mm256_add_ps(_mm256_loadu_ps(scores + i), _mm256_setzero_ps()));
+        const __m256i k = _mm256_xor_si256(u, _mm256_or_si256(_mm256_srai_epi32(u, 31), sign));
+        const __m256i b = _mm256_min_epi32(_mm256_max_epi32(_mm256_sub_epi32(_mm256_srli_epi32(k, 16), base), zero), top);
+        alignas(32) int32_t ix[8];
+        _mm256_store_si256(reinterpret_cast<__m256i *>(ix), b);
+        auto pair = [&](int x, int y) { // buckets x and y as {offset, cells}{offset, cells}
+            long long lo, hi;
+            std::memcpy(&lo, buckets + ix[x], sizeof(lo));
+            std::memcpy(&hi, buckets + ix[y], sizeof(hi));
+            return _mm_set_epi64x(hi, lo);
+        };
+        const __m256i g0 = _mm256_inserti128_si256(_mm256_castsi128_si256(pair(0, 1)), pair(2, 3), 1);
+        const __m256i g1 = _mm256_inserti128_si256(_mm256_castsi128_si256(pair(4, 5)), pair(6, 7), 1);
+        // {offset, cells} pairs of lanes 0-3 and 4-7 into offsets and cells in lane order.
+        const __m256i a0 = _mm256_permutevar8x32_epi32(g0, order), a1 = _mm256_permutevar8x32_epi32(g1, order);
+        const __m256i offset = _mm256_permute2x128_si256(a0, a1, 0x20), cells = _mm256_permute2x128_si256(a0, a1, 0x31);
+        const __m256i t = _mm256_mullo_epi32(_mm256_and_si256(k, low), cells); // below 2^30
+        _mm256_storeu_si256(reinterpret_cast<__m256i *>(c + i), _mm256_add_epi32(offset, _mm256_srli_epi32(t, 16)));
+        const __m256i pos = _mm256_and_si256(_mm256_srli_epi32(t, 1), p_bits);
+        _mm_storeu_si128(reinterpret_cast<__m128i *>(p + i), _mm_packus_epi32(_mm256_castsi256_si128(pos), _mm256_extracti128_si256(pos, 1)));
+    }
+    for (; i < n; ++i) {
+        const uint64_t f = fine(scores[i]);
+        c[i] = static_cast<uint32_t>(f / kFine);
+        p[i] = static_cast<uint16_t>(f % kFine << 4);
+    }
+}
+
+// A software pipeline over batches of kBatch scores: the fine positions of the next batch are
+// computed before a batch is counted, and each score counted prefetches the line of the score one
+// batch later (once the lines outgrow L2; within it prefetches only cost; spread out, they do not
+// queue up behind each other). A score is counted by comparing its line's 28 entries with its
+// position in two 16-lane compares.
+__attribute__((target("avx2,popcnt"))) uint64_t PooledAucCounter::sum_avx2(const float *scores, size_t n) const
+{
+    static_assert(sizeof(Line) == 64 && offsetof(Line, entry) == 8, "a line is 8 bytes and 28 entries");
+    constexpr size_t kBatch = 64;
+    alignas(32) uint32_t cell[2][kBatch];
+    alignas(32) uint16_t p16[2][kBatch];
+    const Line *lines = m_lines.data();
+    const bool fetch = m_lines.size() * sizeof(Line) > kPrefetchBytes;
+    auto positions = [&](size_t from, uint32_t *c, uint16_t *p) {
+        const size_t m = std::min(n, from + kBatch) - from;
+        positions_avx2(scores + from, m, c, p);
+    };
+    uint64_t sum = 0;
+    if (n > 0)
+        positions(0, cell[0], p16[0]);
+    if (fetch)
+        for (size_t j = 0; j < std::min(n, kBatch); ++j)
+            _mm_prefetch(reinterpret_cast<const char *>(lines + cell[0][j]), _MM_HINT_T0);
+    for (size_t b0 = 0, b = 0; b0 < n; b0 += kBatch, b ^= 1) {
+        if (b0 + kBatch < n)
+            positions(b0 + kBatch, cell[b ^ 1], p16[b ^ 1]);
+        const size_t m = std::min(n, b0 + kBatch) - b0;
+        const size_t m_next = b0 + kBatch < n ? std::min(n, b0 + 2 * kBatch) - b0 - kBatch : 0;
+        for (size_t i = 0; i < m; ++i) {
+            if (fetch && i < m_next)
+                _mm_prefetch(reinterpret_cast<const char *>(lines + cell[b ^ 1][i]), _MM_HINT_T0);
+            const Line &line = lines[cell[b][i]];
+            const auto *bytes = reinterpret_cast<const char *>(&line);
+            // Entries are below 2^15: signed compares. The second load (entries 12..27) repeats
+            // entries 12..15 in its first four lanes; packed to bytes with the first (a0-7,
+            // b0-7, a8-15, b8-15), their mask bits are 8..11, dropped.
+            const __m256i p = _mm256_set1_epi16(static_cast<int16_t>(p16[b][i]));
+            const __m256i below_a = _mm256_cmpgt_epi16(p, _mm256_loadu_si256(reinterpret_cast<const __m256i *>(bytes + 8)));
+            const __m256i below_b = _mm256_cmpgt_epi16(p, _mm256_loadu_si256(reinterpret_cast<const __m256i *>(bytes + 32)));
+            const auto mask = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_packs_epi16(below_a, below_b))) & ~0xF00u;
+            const auto lt = static_cast<uint32_t>(_mm_popcnt_u32(mask));
+            const uint32_t next = line.entry[lt];
+            if (((next ^ p16[b][i]) < 16) | ((next & kMany) == kMany)) [[unlikely]] { // crowded lines say "many"
+                sum += finite_part(uint64_t{cell[b][i]} * kFine + (p16[b][i] >> 4), scores[b0 + i]);
+                continue;
+            }
+            sum += line.twice_below + 2 * (lt + (next & kMany));
+        }
     }
     return sum;
 }
@@ -318,16 +396,15 @@ double PooledAucCounter::slow_cell_share() const
     if (m_distinct == 0)
         return 0.0;
     size_t slow = 0;
-    for (size_t c = 0; c + 1 < m_first.size(); ++c) {
-        const size_t n = m_first[c + 1] - m_first[c];
-        slow += n >= kCompared ? n : 0;
-    }
+    for (size_t c = 0; c + 1 < m_lines.size(); ++c)
+        if ((m_lines[c].first & kCrowded) != 0)
+            slow += (m_lines[c + 1].first & kIndex) - (m_lines[c].first & kIndex);
     return static_cast<double>(slow) / static_cast<double>(m_distinct);
 }
 
 size_t PooledAucCounter::bytes() const
 {
-    return m_records.size() * sizeof(Record) + m_first.size() * sizeof(uint32_t) + m_bins.size() * sizeof(Bin);
+    return m_records.size() * sizeof(Record) + m_lines.size() * sizeof(Line) + m_buckets.size() * sizeof(Bucket);
 }
 
 namespace {

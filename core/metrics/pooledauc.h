@@ -5,16 +5,23 @@
 //
 // A negative's contribution is its rank among the positives: 2 · (positives below) + (positives
 // equal). The distinct finite positive values are records {value, twice the positives below it},
-// ascending. Two arithmetic steps find a score's grid cell: one of a few equal bins over the
-// positives' range (one, or 4096 when one would crowd), then that bin's own linear grid, with cells
-// in proportion to its values (8 per distinct value while the cells fit 16 MiB, at least 2 beyond),
-// so dense regions get fine cells. A cell is one 32-bit index: its first record. The grid is
-// monotone, so every record before it is below the score and every record of a later cell above
-// it: four records compared with the score settle its rank (the first of them not below it, equal
-// or not), and only a cell of more than four values below the score needs a search. Ties cost
-// nothing: equal positives are one record. Scores are taken in batches, cell indices and records
-// fetched a batch ahead, so the look-ups of many scores are in flight together. Integer counts
-// throughout: the result does not depend on order, chunking or threads.
+// ascending. A monotone map sends a score to a cell and a fine position in it (2048 a cell): one
+// linear grid over the values' range in float steps (a cell per four values) where that crowds no
+// cell much, as for small, evenly spread positives; otherwise the score's key, its float's bits in
+// the floats' order, whose top 16 bits name a bucket (1/128 of an octave): a bucket of n values has
+// ⌈n / 14⌉ cells, and the key's low 16 bits times the cells give cell and position by an integer
+// product. Either way a record's cell and position never decrease as its value grows. A cell is
+// one 64-byte line: its first record, the positives below it, and for each of its records (up to
+// 27) a 16-bit entry, the record's fine position above the tied positives (beyond the first) of the
+// cell's records before it, then closing entries that hold them all. A score's rank is the line's
+// count plus two for every entry below its fine position and two for every tie before the first
+// entry that is not: one line read and two 16-lane compares. Only a score at a record's own
+// position (unless each key has a position of its own there, when that record's value is the
+// score), one after 15 ties or more, or one in a crowded cell reads the records. The lines take
+// about 4.6 bytes a distinct value (4.3 MB at a million) where the records alone take 8, so they
+// stay in cache longer. Scores are taken in batches, their lines prefetched a batch ahead, so the
+// look-ups of many scores are in flight together. Integer counts throughout: the result does not
+// depend on order, chunking or threads.
 #include "core/metrics/metrics.h"
 
 #include <cstdint>
@@ -48,10 +55,12 @@ public:
 
     int64_t positives() const { return m_positives; }
     double auc(const Tally &tally) const { return pooled_auc_from_ranks(tally.twice_rank, m_positives, tally.negatives); }
-    // Share of the distinct values that lie in cells of four or more, where a score above four of
-    // them takes a search (tests, benchmarks).
+    // Share of the distinct values that lie in crowded cells (more than 27 values), where a score
+    // takes a search (tests, benchmarks).
     double slow_cell_share() const;
-    // Bytes of the look-up structures (cells and records).
+    // Whether one linear grid serves (small, evenly spread positives) rather than the buckets.
+    bool single_grid() const { return m_single; }
+    // Bytes of the look-up structures (records, lines, buckets).
     size_t bytes() const;
 
 private:
@@ -59,28 +68,54 @@ private:
         float value;          // a distinct finite positive score; NaN in the padding after the last
         uint32_t twice_below; // 2 · (finite positives below value); the padding: 2 · all finite
     };
-    struct Bin {
-        float lo = 0, scale = 0, last = 0; // cell = offset + min(last, (s − lo) · scale)
-        uint32_t offset = 0;
+    struct Bucket {
+        uint32_t offset = 0; // its first cell
+        uint32_t cells = 0;  // how many (0 for empty buckets and the slots below and above them all)
     };
-    // Builds the grid over n_bins bins; returns the share of values in crowded cells.
-    double build(size_t n_bins);
-    uint32_t bin(float s) const;
-    uint32_t cell(float s) const;
-    // The finite positives' part of twice_rank, from the score's first candidate record k.
+    // An entry: a record's fine position in its cell (11 bits) above the tied positives beyond the
+    // first of the cell's records before it (4 bits; kMany: that many or more). After the last
+    // record, closing entries at position kFine − 1 hold the cell's whole count of ties; a score at
+    // that position takes the records' way, so they are never below a score that they should not be.
+    static constexpr uint32_t kFineBits = 11;
+    static constexpr uint32_t kFine = 1u << kFineBits; // fine positions a cell
+    static constexpr uint32_t kValuesPerCell = 14;     // on average, where values are spread evenly
+    static constexpr uint32_t kSingleValuesPerCell = 4; // on average over one grid's whole range
+    static constexpr uint32_t kEntries = 28; // entries a line: 27 records at most, then a closing one
+    static constexpr uint16_t kMany = 15;
+    static constexpr uint32_t kCrowded = 0x80000000u; // Line::first's flags: more than 27 records;
+    static constexpr uint32_t kExact = 0x40000000u;   // each key its own fine position
+    static constexpr uint32_t kIndex = 0x3FFFFFFFu;   // and the record index below them
+    struct alignas(64) Line {
+        uint32_t first = 0;       // the index of the cell's first record, and the flags
+        uint32_t twice_below = 0; // that record's twice_below
+        uint16_t entry[kEntries] = {};
+    };
+
+    bool plan_single(); // sizes the lines for one grid, if it serves
+    void plan_buckets();
+    void build();
+    static uint32_t key(float s); // the float's bits, ordered as floats compare (-0 as +0)
+    uint64_t fine(float s) const; // cell · kFine + fine position in it: monotone in s
+    // The finite positives' part of twice_rank, from the score's first candidate record k on,
+    // among records that are below s until one is not.
     uint64_t from_record(uint32_t k, float s) const;
     uint64_t searched(uint32_t k, uint32_t end, float s) const; // s's place among records [k, end)
+    // The finite part of twice_rank, given the score's fine position.
+    uint64_t finite_part(uint64_t f, float s) const;
     // Σ of the finite part of twice_rank over scores. x86-64 with AVX2 only.
     uint64_t sum_avx2(const float *scores, size_t n) const;
+    void positions_avx2(const float *scores, size_t n, uint32_t *cell, uint16_t *p16) const;
     uint64_t infinite_part(float s) const;
 
     int64_t m_positives = 0;
     uint64_t m_neg_inf = 0, m_pos_inf = 0; // positives at -inf / +inf
     size_t m_distinct = 0;                 // distinct finite values; m_records has padding beyond
     std::vector<Record> m_records;
-    std::vector<uint32_t> m_first; // per cell: the index of its first record (cells + 1 entries)
-    std::vector<Bin> m_bins;
-    float m_lo = 0.0f, m_bin_scale = 0.0f, m_bin_last = 0.0f; // bin = min(last, (s − lo) · scale)
+    std::vector<Line> m_lines;     // one a cell (buckets: and one above them all)
+    std::vector<Bucket> m_buckets; // from m_base − 1 to the largest value's bucket + 1
+    uint32_t m_base = 0;           // the smallest value's bucket
+    bool m_single = false;         // one linear grid: fine = min(last, (s − lo) · scale)
+    float m_lo = 0.0f, m_scale = 0.0f, m_last = 0.0f;
 };
 
 // The pooled ROC curve's counting for the GUI's plot, beside the exact AUC in the scoring pass:

@@ -134,7 +134,8 @@ private slots:
     }
 
     // Millions of positives (one shard of a 1M-user run ranks against every user's test items):
-    // the grid grows with them, so crowded cells — each look-up a search — stay rare.
+    // the cells grow with them, so crowded cells (more than 27 values; each look-up a search) stay
+    // rare.
     void pooledCounterScalesWithPositives()
     {
         std::mt19937 rng(5);
@@ -146,9 +147,9 @@ private slots:
         QVERIFY2(counter.slow_cell_share() < 0.02, qPrintable(QString::number(counter.slow_cell_share())));
     }
 
-    // A cluster of 60 consecutive floats shares one grid cell with a neighbour value, so scores in
-    // and above it lie above four or more of the cell's values: the look-up's search path, checked
-    // against a count by sorting (also through the scalar twice_rank).
+    // A cluster of 60 consecutive floats (ten of them tied) falls in one cell of its bucket, more
+    // than a 64-byte line holds: the look-up's search path, checked against a count by sorting
+    // (also through the scalar twice_rank).
     void pooledCounterCrowdedCell()
     {
         std::mt19937 rng(11);
@@ -161,8 +162,9 @@ private slots:
             cluster.push_back(std::nextafter(cluster.back(), 2.0f));
         pos.insert(pos.end(), cluster.begin(), cluster.end());
         pos.insert(pos.end(), cluster.begin(), cluster.begin() + 10); // ties inside the cluster
-        // Range [0, 1]: the cluster opens bin 2048 of 4096, and a value further in keeps that bin's
-        // grid coarse.
+        // One grid over [0, 1] would crowd (the cluster is 6% of the values), so the keys'
+        // buckets serve: the cluster's bucket (1/128 of the octave above 0.5) holds it and a few
+        // more values, a handful of cells, the cluster in one.
         pos.push_back(0.0f);
         pos.push_back(1.0f);
         pos.push_back(0.5f + 0.8f / 4096.0f);
@@ -221,8 +223,8 @@ private slots:
         }
     }
 
-    // 9M distinct values (consecutive floats from 1): the single grid's 18M cells pass 2^24, where
-    // the cell count minus one rounds up in a float; the top values must still find their cells.
+    // 9M distinct values (consecutive floats from 1): every key of the buckets is a value, more
+    // than one grid's float positions could tell apart; the top values must still find their cells.
     void pooledCounterPastFloatCells()
     {
         std::vector<float> pos(9000000);
@@ -245,18 +247,53 @@ private slots:
         QVERIFY2(t.twice_rank == want, "the top values' ranks");
     }
 
-    void pooledCounterCellsAreUsed()
+    void pooledCounterGridsAreUsed()
     {
-        // The fixtures above reach both look-up kinds: cells of at most two values, and crowded ones.
+        // The fixtures above reach both grids: one linear grid (small, evenly spread), and the
+        // buckets of the keys (far outliers, where one grid would crowd).
         const json f = load("pooled_auc.json");
-        bool crowded = false, clean = false;
+        bool single = false, buckets = false;
         for (const auto &c : f["cases"]) {
             const PooledAucCounter counter(scores_of(c["positives"]));
-            crowded = crowded || counter.slow_cell_share() > 0;
-            clean = clean || counter.slow_cell_share() < 0.01;
+            single = single || counter.single_grid();
+            buckets = buckets || !counter.single_grid();
         }
-        QVERIFY(crowded);
-        QVERIFY(clean);
+        QVERIFY(single);
+        QVERIFY(buckets);
+    }
+
+    // Hundreds of thousands of positives: dense buckets, where every key has a fine position of
+    // its own, so a score at a record's position is that record's value (counted without reading
+    // the records), with ties among the positives and a third of the negatives equal to one of them;
+    // against a count by sorting, scalar and vector paths.
+    void pooledCounterDenseTies()
+    {
+        std::mt19937 rng(17);
+        std::normal_distribution<float> g(0.3f, 0.7f);
+        std::vector<float> pos(300000);
+        for (auto &x : pos)
+            x = g(rng);
+        for (size_t i = 0; i < pos.size(); i += 7)
+            pos[i] = pos[rng() % pos.size()]; // ties
+        std::vector<float> neg(30000);
+        for (size_t i = 0; i < neg.size(); ++i)
+            neg[i] = i % 3 == 0 ? pos[rng() % pos.size()] : g(rng) - 0.3f;
+        const PooledAucCounter counter(pos);
+        QVERIFY(!counter.single_grid());
+        std::vector<float> sorted = pos;
+        std::sort(sorted.begin(), sorted.end());
+        PairCount want = 0;
+        for (float x : neg) {
+            const auto lo = std::lower_bound(sorted.begin(), sorted.end(), x);
+            const auto hi = std::upper_bound(sorted.begin(), sorted.end(), x);
+            const auto twice = static_cast<uint64_t>(2 * (lo - sorted.begin()) + (hi - lo));
+            want += twice;
+            if (counter.twice_rank(x) != twice)
+                QFAIL(qPrintable(QStringLiteral("twice_rank(%1) = %2, sorting says %3").arg(x, 0, 'g', 9).arg(counter.twice_rank(x)).arg(twice)));
+        }
+        PooledAucCounter::Tally t;
+        counter.add(neg, t);
+        QVERIFY2(t.twice_rank == want, "pair count differs from the sorted reference");
     }
 
     // The pooled ROC's buckets: every point it gives is a point of roc_curve (scikit-learn's full
