@@ -39,6 +39,25 @@ std::vector<float> scores_of(const json &a)
     return out;
 }
 
+// Every negative's twice_rank (the scalar path) and the pair count of them all (the vector path)
+// against a count made here by sorting the positives.
+void compare_with_sorting(const PooledAucCounter &counter, std::vector<float> sorted, std::span<const float> neg)
+{
+    std::sort(sorted.begin(), sorted.end());
+    PairCount want = 0;
+    for (float x : neg) {
+        const auto lo = std::lower_bound(sorted.begin(), sorted.end(), x);
+        const auto hi = std::upper_bound(sorted.begin(), sorted.end(), x);
+        const auto twice = static_cast<uint64_t>(2 * (lo - sorted.begin()) + (hi - lo));
+        want += twice;
+        if (counter.twice_rank(x) != twice)
+            QFAIL(qPrintable(QStringLiteral("twice_rank(%1) = %2, sorting says %3").arg(x, 0, 'g', 9).arg(counter.twice_rank(x)).arg(twice)));
+    }
+    PooledAucCounter::Tally t;
+    counter.add(neg, t);
+    QVERIFY2(t.twice_rank == want, "pair count differs from the sorted reference");
+}
+
 } // namespace
 
 class TestRoc : public QObject {
@@ -179,19 +198,7 @@ private slots:
         for (int i = 0; i < 5000; ++i)
             neg.push_back(u(rng));
         std::shuffle(neg.begin(), neg.end(), rng);
-        std::vector<float> sorted = pos;
-        std::sort(sorted.begin(), sorted.end());
-        PairCount want = 0;
-        for (float x : neg) {
-            const auto lo = std::lower_bound(sorted.begin(), sorted.end(), x);
-            const auto hi = std::upper_bound(sorted.begin(), sorted.end(), x);
-            const auto twice = static_cast<uint64_t>(2 * (lo - sorted.begin()) + (hi - lo));
-            want += twice;
-            QCOMPARE(counter.twice_rank(x), twice);
-        }
-        PooledAucCounter::Tally t;
-        counter.add(neg, t);
-        QVERIFY2(t.twice_rank == want, "pair count differs from the sorted reference");
+        compare_with_sorting(counter, pos, neg);
     }
 
     // The per-user count over many positives at once (vector path from 64 scores, groups of eight
@@ -280,20 +287,7 @@ private slots:
             neg[i] = i % 3 == 0 ? pos[rng() % pos.size()] : g(rng) - 0.3f;
         const PooledAucCounter counter(pos);
         QVERIFY(!counter.single_grid());
-        std::vector<float> sorted = pos;
-        std::sort(sorted.begin(), sorted.end());
-        PairCount want = 0;
-        for (float x : neg) {
-            const auto lo = std::lower_bound(sorted.begin(), sorted.end(), x);
-            const auto hi = std::upper_bound(sorted.begin(), sorted.end(), x);
-            const auto twice = static_cast<uint64_t>(2 * (lo - sorted.begin()) + (hi - lo));
-            want += twice;
-            if (counter.twice_rank(x) != twice)
-                QFAIL(qPrintable(QStringLiteral("twice_rank(%1) = %2, sorting says %3").arg(x, 0, 'g', 9).arg(counter.twice_rank(x)).arg(twice)));
-        }
-        PooledAucCounter::Tally t;
-        counter.add(neg, t);
-        QVERIFY2(t.twice_rank == want, "pair count differs from the sorted reference");
+        compare_with_sorting(counter, pos, neg);
     }
 
     // The pooled ROC's buckets: every point it gives is a point of roc_curve (scikit-learn's full
