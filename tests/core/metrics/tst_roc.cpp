@@ -39,6 +39,16 @@ std::vector<float> scores_of(const json &a)
     return out;
 }
 
+// n scores drawn from N(mean, sd).
+std::vector<float> normal_scores(size_t n, float mean, float sd, std::mt19937 &rng)
+{
+    std::normal_distribution<float> g(mean, sd);
+    std::vector<float> out(n);
+    for (auto &x : out)
+        x = g(rng);
+    return out;
+}
+
 // Every negative's twice_rank (the scalar path) and the pair count of them all (the vector path)
 // against a count made here by sorting the positives.
 void compare_with_sorting(const PooledAucCounter &counter, std::vector<float> sorted, std::span<const float> neg)
@@ -158,11 +168,7 @@ private slots:
     void pooledCounterScalesWithPositives()
     {
         std::mt19937 rng(5);
-        std::normal_distribution<float> g(0.0f, 0.4f);
-        std::vector<float> pos(4000000);
-        for (auto &x : pos)
-            x = g(rng);
-        const PooledAucCounter counter(pos);
+        const PooledAucCounter counter(normal_scores(4000000, 0.0f, 0.4f, rng));
         QVERIFY2(counter.slow_cell_share() < 0.02, qPrintable(QString::number(counter.slow_cell_share())));
     }
 
@@ -277,9 +283,7 @@ private slots:
     {
         std::mt19937 rng(17);
         std::normal_distribution<float> g(0.3f, 0.7f);
-        std::vector<float> pos(300000);
-        for (auto &x : pos)
-            x = g(rng);
+        std::vector<float> pos = normal_scores(300000, 0.3f, 0.7f, rng);
         for (size_t i = 0; i < pos.size(); i += 7)
             pos[i] = pos[rng() % pos.size()]; // ties
         std::vector<float> neg(30000);
