@@ -82,7 +82,15 @@ uint32_t PooledAucCounter::key(float s)
     return u ^ ((u >> 31) != 0 ? 0xFFFFFFFFu : 0x80000000u);
 }
 
-bool PooledAucCounter::plan_single()
+std::vector<uint64_t> PooledAucCounter::record_positions() const
+{
+    std::vector<uint64_t> at(m_distinct);
+    for (size_t i = 0; i < m_distinct; ++i)
+        at[i] = fine(m_records[i].value);
+    return at;
+}
+
+bool PooledAucCounter::plan_single(std::vector<uint64_t> &at)
 {
     // One linear grid in float steps (eight scores at a time, no table), a cell for every
     // kSingleValuesPerCell values and one more on either side: scores beyond the values meet no
@@ -102,10 +110,11 @@ bool PooledAucCounter::plan_single()
         m_scale = 0.0f;
     m_last = static_cast<float>(cells * kFine - 2);
     m_single = true;
+    at = record_positions();
     size_t crowded = 0;
     for (size_t v = 0; v < m_distinct;) {
         size_t w = v;
-        while (w < m_distinct && fine(values[w].value) / kFine == fine(values[v].value) / kFine)
+        while (w < m_distinct && at[w] / kFine == at[v] / kFine)
             ++w;
         crowded += w - v >= kEntries ? w - v : 0;
         v = w;
@@ -150,8 +159,11 @@ void PooledAucCounter::plan_buckets()
 
 void PooledAucCounter::build()
 {
-    if (!plan_single())
+    std::vector<uint64_t> at; // each record's fine position
+    if (!plan_single(at)) {
         plan_buckets();
+        at = record_positions();
+    }
     const Record *values = m_records.data();
     // fine() is monotone and the values ascend, so each cell's values are consecutive records, and
     // their fine positions ascend within it.
@@ -161,7 +173,7 @@ void PooledAucCounter::build()
         line.first = static_cast<uint32_t>(v) | (line.first & kExact);
         line.twice_below = values[v].twice_below;
         size_t w = v;
-        while (w < m_distinct && fine(values[w].value) / kFine == c)
+        while (w < m_distinct && at[w] / kFine == c)
             ++w;
         if (w - v >= kEntries) {
             // Crowded: the records are searched, up to the next cell's first (kept in place of
@@ -176,7 +188,7 @@ void PooledAucCounter::build()
         // The tied positives beyond the first of the cell's records before each.
         auto ties_before = [&](size_t r) { return (values[r].twice_below - values[v].twice_below) / 2 - static_cast<uint32_t>(r - v); };
         for (size_t r = v; r < w; ++r)
-            line.entry[r - v] = static_cast<uint16_t>(fine(values[r].value) % kFine << 4 | std::min<uint32_t>(ties_before(r), kMany));
+            line.entry[r - v] = static_cast<uint16_t>(at[r] % kFine << 4 | std::min<uint32_t>(ties_before(r), kMany));
         for (size_t r = w - v; r < kEntries; ++r)
             line.entry[r] = static_cast<uint16_t>((kFine - 1) << 4 | std::min<uint32_t>(ties_before(w), kMany));
         v = w;
@@ -260,7 +272,7 @@ void PooledAucCounter::add(std::span<const float> scores, Tally &tally) const
     if (m_neg_inf + m_pos_inf > 0) {
         uint64_t infinite = 0;
         for (const float s : scores)
-            infinite += (s == -kInf ? m_neg_inf : 2 * m_neg_inf) + (s == kInf ? m_pos_inf : 0);
+            infinite += infinite_part(s);
         tally.twice_rank += infinite;
     }
     if (m_distinct == 0)

@@ -91,7 +91,9 @@ private:
         uint16_t entry[kEntries] = {};
     };
 
-    bool plan_single(); // sizes the lines for one grid, if it serves
+    // Sizes the lines for one grid if it serves, with each record's fine position in at.
+    bool plan_single(std::vector<uint64_t> &at);
+    std::vector<uint64_t> record_positions() const; // fine() of every record
     void plan_buckets();
     void build();
     static uint32_t key(float s); // the float's bits, ordered as floats compare (-0 as +0)
