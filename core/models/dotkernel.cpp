@@ -1,73 +1,157 @@
-// Built with -ffp-contract=off (core/models/CMakeLists.txt): a fused multiply-add would round once
-// where the scalar loop rounds twice, and the clones below must all compute the same floats.
+// The kernel's dispatch, its packing and its portable path (core/models/dotkernel.h). Built with
+// -ffp-contract=off like the other paths' units: the only fused operations are the explicit ones.
 #include "core/models/dotkernel.h"
+#include "core/models/dotkernel_body.h"
 
-#include <algorithm>
-#include <cstring>
+#include "core/common/error.h"
+
+#include <cstdlib>
 
 namespace reclens::kernel {
 
+namespace detail {
+
 namespace {
 
-using v8 = float __attribute__((vector_size(32)));
-static_assert(sizeof(v8) == sizeof(float) * kLanes);
+// Plain C++: vectors of four lanes (any target has them or splits them), each lane's multiply-add
+// by fmaf, which every C library rounds once.
+struct PortableIsa {
+    using V = float __attribute__((vector_size(16)));
+    static constexpr int kRows = 4;
+    static constexpr int kGroups = 1;
+    static V fmadd(V c, V b, float a)
+    {
+        V out;
+        for (int l = 0; l < 4; ++l)
+            out[l] = __builtin_fmaf(b[l], a, c[l]);
+        return out;
+    }
+};
 
-inline __attribute__((always_inline)) v8 load(const float *p)
+} // namespace
+
+void rows_portable(const float *const *users, int n_users, Panel items, const float *offset, int64_t j0, int64_t j1,
+                   float *out, int64_t ld)
 {
-    v8 v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
+    Kernel<PortableIsa>::rows(users, n_users, items, offset, j0, j1, out, ld);
 }
 
-constexpr int kRows = 4;   // users per micro-kernel
-constexpr int kGroups = 2; // item groups per micro-kernel (16 items)
-
-// acc[r][g] lane l = Σ_k u_r[k] · item(g, l)[k], in k order; then the offset; then stored.
-template<int R, int G>
-inline __attribute__((always_inline)) void micro(const float *const *u, const float *panel, int dim, const float *offset,
-                                                 int64_t j, int64_t j1, float *out, int64_t ld)
+float one_portable(const float *user, Panel items, const float *offset, int64_t j)
 {
-    v8 acc[R][G];
-    for (int r = 0; r < R; ++r)
-        for (int g = 0; g < G; ++g)
-            acc[r][g] = v8{};
-    const size_t group_stride = static_cast<size_t>(dim) * kLanes;
-    for (int k = 0; k < dim; ++k) {
-        v8 b[G];
-        for (int g = 0; g < G; ++g)
-            b[g] = load(panel + static_cast<size_t>(g) * group_stride + static_cast<size_t>(k) * kLanes);
-        for (int r = 0; r < R; ++r) {
-            const float a = u[r][k]; // vector * scalar: one broadcast
-            for (int g = 0; g < G; ++g)
-                acc[r][g] = acc[r][g] + b[g] * a;
-        }
-    }
-    const int64_t n = std::min<int64_t>(j1 - j, static_cast<int64_t>(G) * kLanes);
-    for (int r = 0; r < R; ++r) {
-        float tmp[G * kLanes];
-        std::memcpy(tmp, acc[r], sizeof tmp);
-        float *dst = out + r * ld;
-        for (int64_t c = 0; c < n; ++c)
-            dst[c] = offset ? tmp[c] + offset[j + c] : tmp[c];
+    return Kernel<PortableIsa>::one(user, items, offset, j);
+}
+
+} // namespace detail
+
+namespace {
+
+struct PathFns {
+    detail::RowsFn rows;
+    detail::OneFn one;
+};
+
+#if defined(RECLENS_KERNEL_X86)
+constexpr bool kX86 = true;
+#else
+constexpr bool kX86 = false;
+#endif
+
+PathFns fns_of(KernelPath path)
+{
+    if (!cpu_has(path))
+        throw Error("the scoring kernel's " + std::string(path_name(path)) + " path needs a CPU with "
+                    + (path == KernelPath::avx512 ? "AVX-512F and FMA" : "AVX2 and FMA")
+                    + "; this CPU lacks them (RECLENS_KERNEL=portable"
+                    + (cpu_has(KernelPath::avx2) ? " or avx2" : "") + " runs here)");
+    switch (path) {
+#if defined(RECLENS_KERNEL_X86)
+    case KernelPath::avx512:
+        return {detail::rows_avx512, detail::one_avx512};
+    case KernelPath::avx2:
+        return {detail::rows_avx2, detail::one_avx2};
+#endif
+    default:
+        return {detail::rows_portable, detail::one_portable};
     }
 }
 
-// All users of the call against `G` groups of items starting at j: the groups' panel (G x dim x 8
-// floats) stays in L1 while every user passes over it, so a tile's panel is read once per call,
-// not once per 4 users.
-template<int G>
-inline __attribute__((always_inline)) void column_strip(const float *const *users, int n_users, const float *panel,
-                                                        int dim, const float *offset, int64_t j, int64_t j1,
-                                                        float *out, int64_t ld)
+KernelPath choose_path()
 {
-    int r = 0;
-    for (; r + kRows <= n_users; r += kRows)
-        micro<kRows, G>(users + r, panel, dim, offset, j, j1, out + r * ld, ld);
-    for (; r < n_users; ++r)
-        micro<1, G>(users + r, panel, dim, offset, j, j1, out + r * ld, ld);
+    if (const char *forced = std::getenv("RECLENS_KERNEL"); forced && *forced) {
+        const KernelPath path = parse_path(forced);
+        fns_of(path); // refuses a path this CPU lacks
+        return path;
+    }
+    if (cpu_has(KernelPath::avx512))
+        return KernelPath::avx512;
+    if (cpu_has(KernelPath::avx2))
+        return KernelPath::avx2;
+    return KernelPath::portable;
+}
+
+const PathFns &current()
+{
+    static const PathFns fns = fns_of(kernel_path());
+    return fns;
+}
+
+detail::Panel panel_of(const PackedItems &items)
+{
+    return {items.panel.data(), items.dim, items.n_items};
 }
 
 } // namespace
+
+KernelPath kernel_path()
+{
+    static const KernelPath path = choose_path();
+    return path;
+}
+
+std::string_view path_name(KernelPath path)
+{
+    switch (path) {
+    case KernelPath::avx512:
+        return "avx512";
+    case KernelPath::avx2:
+        return "avx2";
+    default:
+        return "portable";
+    }
+}
+
+KernelPath parse_path(std::string_view name)
+{
+    for (KernelPath p : {KernelPath::portable, KernelPath::avx2, KernelPath::avx512})
+        if (name == path_name(p))
+            return p;
+    throw Error("RECLENS_KERNEL: '" + std::string(name) + "' is not a kernel path (portable, avx2, avx512)");
+}
+
+bool cpu_has(KernelPath path)
+{
+    if (path == KernelPath::portable)
+        return true;
+    if (!kX86)
+        return false;
+#if defined(RECLENS_KERNEL_X86)
+    __builtin_cpu_init();
+    if (path == KernelPath::avx2)
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+#else
+    return false;
+#endif
+}
+
+std::vector<KernelPath> paths_available()
+{
+    std::vector<KernelPath> out;
+    for (KernelPath p : {KernelPath::portable, KernelPath::avx2, KernelPath::avx512})
+        if (cpu_has(p))
+            out.push_back(p);
+    return out;
+}
 
 PackedItems pack_items(std::span<const float> item_emb, int64_t n_items, int dim)
 {
@@ -84,36 +168,26 @@ PackedItems pack_items(std::span<const float> item_emb, int64_t n_items, int dim
     return p;
 }
 
-// One source, compiled for AVX2 and for the baseline; with no contraction both give the same floats
-// (the vector width changes how many lanes run at once, not what each lane computes).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx2", "default")))
-#endif
 void dot_rows(const float *const *users, int n_users, const PackedItems &items, const float *offset, int64_t j0,
               int64_t j1, float *out, int64_t ld)
 {
-    j1 = std::min(j1, items.n_items);
-    if (j0 >= j1)
-        return;
-    const size_t group_stride = static_cast<size_t>(items.dim) * kLanes;
-    int64_t j = j0;
-    // Pairs of groups while the padded panel has them (stores stop at j1), then single groups.
-    for (; j < j1 && j / kLanes + kGroups <= items.groups(); j += kGroups * kLanes)
-        column_strip<kGroups>(users, n_users, items.panel.data() + static_cast<size_t>(j / kLanes) * group_stride,
-                              items.dim, offset, j, j1, out + (j - j0), ld);
-    for (; j < j1; j += kLanes)
-        column_strip<1>(users, n_users, items.panel.data() + static_cast<size_t>(j / kLanes) * group_stride, items.dim,
-                        offset, j, j1, out + (j - j0), ld);
+    current().rows(users, n_users, panel_of(items), offset, j0, j1, out, ld);
 }
 
 float dot_one(const float *user, const PackedItems &items, const float *offset, int64_t j)
 {
-    const float *panel = items.panel.data() + static_cast<size_t>(j / kLanes) * static_cast<size_t>(items.dim) * kLanes
-                         + static_cast<size_t>(j % kLanes);
-    float acc = 0.0f; // as the kernel's lanes: start at zero, add each product in k order
-    for (int k = 0; k < items.dim; ++k)
-        acc = acc + panel[static_cast<size_t>(k) * kLanes] * user[k];
-    return offset ? acc + offset[j] : acc;
+    return current().one(user, panel_of(items), offset, j);
+}
+
+void dot_rows(KernelPath path, const float *const *users, int n_users, const PackedItems &items, const float *offset,
+              int64_t j0, int64_t j1, float *out, int64_t ld)
+{
+    fns_of(path).rows(users, n_users, panel_of(items), offset, j0, j1, out, ld);
+}
+
+float dot_one(KernelPath path, const float *user, const PackedItems &items, const float *offset, int64_t j)
+{
+    return fns_of(path).one(user, panel_of(items), offset, j);
 }
 
 } // namespace reclens::kernel

@@ -152,6 +152,7 @@ void finish_fast_path(Model::Impl &impl)
             offset[i] = kNegInf;
     impl.item_emb = impl.item_emb.contiguous();
     impl.user_emb = impl.user_emb.contiguous();
+    kernel::kernel_path(); // decided at load: a RECLENS_KERNEL this CPU cannot run is refused before any work
     impl.packed = kernel::pack_items({impl.item_emb.data_ptr<float>(), static_cast<size_t>(impl.item_emb.numel())},
                                      n_items, static_cast<int>(impl.item_emb.size(1)));
 }
