@@ -46,6 +46,23 @@ int listTitleNeed(const QTableView *table, int widest)
     return std::max(sample, widest) + 2 * margin + 1;
 }
 
+int listHeadingNeed(const QTableView *table, int column)
+{
+    const QHeaderView *h = table->horizontalHeader();
+    const QString heading = table->model() ? table->model()->headerData(column, Qt::Horizontal).toString() : QString();
+    const int margin = h->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, h);
+    return QFontMetrics(h->font()).horizontalAdvance(heading) + 4 * margin;
+}
+
+int listMoveNeed(const QTableView *table, int margin)
+{
+    const QFontMetrics fm(table->font());
+    int labels = 0;
+    for (const QString &label : { QStringLiteral("▼10"), QStringLiteral("new"), QStringLiteral("dropped") })
+        labels = std::max(labels, fm.horizontalAdvance(label));
+    return std::max(labels + margin, listHeadingNeed(table, RankingListModel::MoveColumn));
+}
+
 void applyListRow(QTableView *table, const ListRowLayout &layout)
 {
     QHeaderView *h = table->horizontalHeader();

@@ -53,6 +53,12 @@ ListRowLayout fitListRow(const ListRowInput &in);
 // twenty characters of a product title in the table's font (or `widest` when larger) with the
 // cell's margins, and a layout's widths applied to the table's columns (0 hides a column).
 int listTitleNeed(const QTableView *table, int widest = 0);
+// A column's heading in the header's font with the header's margins (a column narrower than that
+// cuts its heading).
+int listHeadingNeed(const QTableView *table, int column);
+// The move column: its widest label ("▼10", "new", "dropped") in the table's font plus `margin`,
+// or its heading, whichever is wider.
+int listMoveNeed(const QTableView *table, int margin);
 void applyListRow(QTableView *table, const ListRowLayout &layout);
 
 } // namespace reclens::ui

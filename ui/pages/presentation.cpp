@@ -222,11 +222,12 @@ void PresentationWindow::fitColumns()
         n.title = listTitleNeed(view);
         n.rank = fm.horizontalAdvance(QStringLiteral("10")) + 16;
         n.categoryFull = static_cast<int>(300 * m_scale);
-        n.categoryShort = fm.horizontalAdvance(QStringLiteral("GROCERY")) + 20;
+        n.categoryShort = std::max(fm.horizontalAdvance(QStringLiteral("GROCERY")) + 20,
+                                   listHeadingNeed(view, RankingListModel::CategoryColumn));
         n.categorySwatch = fm.height() + 4;
         n.score = 0; // the room shows ranks, not scores
         n.hit = fm.horizontalAdvance(QStringLiteral("✔")) + 20;
-        n.move = std::max(fm.horizontalAdvance(QStringLiteral("▼10")), fm.horizontalAdvance(QStringLiteral("new"))) + 16;
+        n.move = listMoveNeed(view, 16);
         n.frame = 2 * view->frameWidth();
         applyListRow(view, fitListRow(in));
     }
