@@ -30,25 +30,13 @@ struct PortableIsa {
 
 } // namespace
 
-void rows_portable(const float *const *users, int n_users, Panel items, const float *offset, int64_t j0, int64_t j1,
-                   float *out, int64_t ld)
-{
-    Kernel<PortableIsa>::rows(users, n_users, items, offset, j0, j1, out, ld);
-}
-
-float one_portable(const float *user, Panel items, const float *offset, int64_t j)
-{
-    return Kernel<PortableIsa>::one(user, items, offset, j);
-}
+const PathFns portable_path{&Kernel<PortableIsa>::rows, &Kernel<PortableIsa>::one};
 
 } // namespace detail
 
 namespace {
 
-struct PathFns {
-    detail::RowsFn rows;
-    detail::OneFn one;
-};
+using detail::PathFns;
 
 #if defined(RECLENS_KERNEL_X86)
 constexpr bool kX86 = true;
@@ -66,12 +54,12 @@ PathFns fns_of(KernelPath path)
     switch (path) {
 #if defined(RECLENS_KERNEL_X86)
     case KernelPath::avx512:
-        return {detail::rows_avx512, detail::one_avx512};
+        return detail::avx512_path;
     case KernelPath::avx2:
-        return {detail::rows_avx2, detail::one_avx2};
+        return detail::avx2_path;
 #endif
     default:
-        return {detail::rows_portable, detail::one_portable};
+        return detail::portable_path;
     }
 }
 

@@ -22,15 +22,6 @@ struct Isa {
 
 } // namespace
 
-void rows_avx512(const float *const *users, int n_users, Panel items, const float *offset, int64_t j0, int64_t j1,
-               float *out, int64_t ld)
-{
-    Kernel<Isa>::rows(users, n_users, items, offset, j0, j1, out, ld);
-}
-
-float one_avx512(const float *user, Panel items, const float *offset, int64_t j)
-{
-    return Kernel<Isa>::one(user, items, offset, j);
-}
+const PathFns avx512_path{&Kernel<Isa>::rows, &Kernel<Isa>::one};
 
 } // namespace reclens::kernel::detail

@@ -26,16 +26,17 @@ struct Panel {
     int64_t groups() const { return (n_items + kLanes - 1) / kLanes; }
 };
 
-using RowsFn = void (*)(const float *const *users, int n_users, Panel items, const float *offset, int64_t j0,
-                        int64_t j1, float *out, int64_t ld);
-using OneFn = float (*)(const float *user, Panel items, const float *offset, int64_t j);
+// A path's two entry points: Kernel<Isa>::rows and Kernel<Isa>::one of its unit.
+struct PathFns {
+    void (*rows)(const float *const *users, int n_users, Panel items, const float *offset, int64_t j0, int64_t j1,
+                 float *out, int64_t ld);
+    float (*one)(const float *user, Panel items, const float *offset, int64_t j);
+};
 
-void rows_portable(const float *const *, int, Panel, const float *, int64_t, int64_t, float *, int64_t);
-float one_portable(const float *, Panel, const float *, int64_t);
-void rows_avx2(const float *const *, int, Panel, const float *, int64_t, int64_t, float *, int64_t);
-float one_avx2(const float *, Panel, const float *, int64_t);
-void rows_avx512(const float *const *, int, Panel, const float *, int64_t, int64_t, float *, int64_t);
-float one_avx512(const float *, Panel, const float *, int64_t);
+// Defined by each path's unit (the AVX ones on x86-64 only).
+extern const PathFns portable_path;
+extern const PathFns avx2_path;
+extern const PathFns avx512_path;
 
 template<class Isa>
 struct Kernel {
