@@ -248,11 +248,20 @@ std::string blas_core()
     return "BLAS (not OpenBLAS)";
 }
 
+// The kernel's paths this CPU has, as "portable, avx2, …".
+std::string available_paths()
+{
+    std::string out;
+    for (const auto p : kernel::paths_available())
+        out += (out.empty() ? "" : ", ") + std::string(kernel::path_name(p));
+    return out;
+}
+
 // Lists equal across the kernel's paths: the first `n` users' unmasked top-k recomputed on every
 // path this CPU has (that path's dot_rows, then a full sort by score, then item) against the
 // engine's, entry for entry and bit for bit. Returns the entries that differ.
 int64_t path_mismatches(const Model &model, const std::vector<int32_t> &users, size_t n, int k,
-                        const Candidates &ours, std::string &paths)
+                        const Candidates &ours)
 {
     const auto &impl = model.impl();
     const auto n_items = impl.packed.n_items;
@@ -262,7 +271,6 @@ int64_t path_mismatches(const Model &model, const std::vector<int32_t> &users, s
     std::vector<int32_t> order(static_cast<size_t>(n_items));
     int64_t bad = 0;
     for (const auto path : kernel::paths_available()) {
-        paths += (paths.empty() ? "" : ", ") + std::string(kernel::path_name(path));
         for (size_t r = 0; r < std::min(n, users.size()); ++r) {
             const float *u = base + static_cast<size_t>(users[r]) * static_cast<size_t>(model.dim());
             kernel::dot_rows(path, &u, 1, impl.packed, offset, 0, n_items, row.data(), n_items);
@@ -289,11 +297,8 @@ bool run_suite(const std::string &title, const Model &model, const std::vector<i
     const auto &d = model.dataset();
     std::printf("\n== %s: %zu users x %d items, d=%d, k=%d, device %s ==\n", title.c_str(), users.size(), d.n_items(),
                 model.dim(), k, device_description(base.device).c_str());
-    std::string available;
-    for (const auto p : kernel::paths_available())
-        available += (available.empty() ? "" : ", ") + std::string(kernel::path_name(p));
     std::printf("kernel path %s (this CPU has: %s; RECLENS_KERNEL or --kernel forces one); BLAS: %s%s\n",
-                kernel::path_name(kernel::kernel_path()).data(), available.c_str(), blas_core().c_str(),
+                kernel::path_name(kernel::kernel_path()).data(), available_paths().c_str(), blas_core().c_str(),
                 std::getenv("OPENBLAS_CORETYPE") ? " (OPENBLAS_CORETYPE set)" : "");
     std::vector<Row> rows;
     ScoringOptions masked = base;
@@ -383,11 +388,10 @@ bool run_suite(const std::string &title, const Model &model, const std::vector<i
                     static_cast<long long>(faiss_bad));
     int64_t path_bad = 0;
     if (on_cpu) {
-        std::string paths;
         const size_t checked = std::min<size_t>(users.size(), 100);
-        path_bad = path_mismatches(model, users, checked, k, ours_nomask, paths);
+        path_bad = path_mismatches(model, users, checked, k, ours_nomask);
         std::printf("top-%d lists by each kernel path (%s; %zu users, no mask) vs the engine's: %lld entries differ\n",
-                    k, paths.c_str(), checked, static_cast<long long>(path_bad));
+                    k, available_paths().c_str(), checked, static_cast<long long>(path_bad));
     }
     const bool ok = naive_bad == 0 && faiss_bad == 0 && path_bad == 0;
     if (!ok)
